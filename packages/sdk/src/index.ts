@@ -1,2 +1,2 @@
-/** Placeholder until the package lands. */
-export const version: string = "0.0.0";
+// Public API of @iac/sdk. Explicit named re-exports only.
+export {};
