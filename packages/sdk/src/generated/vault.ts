@@ -147,7 +147,7 @@ export interface components {
              * Format: map
              * @description User-provided key-value pairs that are used to describe arbitrary and version-agnostic information about a secret.
              */
-            custom_metadata?: Record<string, unknown>;
+            custom_metadata?: Record<string, unknown> | null;
             /**
              * Format: duration
              * @description The length of time before a version is deleted.

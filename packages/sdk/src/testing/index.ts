@@ -1,2 +1,35 @@
 // Public API of @iac/sdk/testing: MSW fakes of Dokploy and Vault.
-export {};
+export { createFakeDokploy } from "./dokploy/create-fake-dokploy.js";
+export { createFakeClock } from "./shared/fake-clock.js";
+export type {
+  DokployComposeRow,
+  DokployDeployCall,
+  DokployDeploymentRow,
+  DokployDeployOptions,
+  DokployDeployOutcome,
+  DokployDeploySnapshot,
+  DokployDomainRow,
+  DokployEnvironmentRow,
+  DokployMountRow,
+  DokployProjectRow,
+  DokploySeed,
+  DokploySourceType,
+  DokployState,
+  FakeClock,
+  FakeDokploy,
+  FakeDokployOptions,
+  FakeVault,
+  FakeVaultOptions,
+  FaultHandle,
+  FaultRule,
+  VaultAppRole,
+  VaultAppRoleSeed,
+  VaultSecret,
+  VaultSecretLocation,
+  VaultSecretVersion,
+  VaultSeed,
+  VaultState,
+  VaultToken,
+  VaultTokenSeed,
+} from "./types.js";
+export { createFakeVault } from "./vault/create-fake-vault.js";
