@@ -113,6 +113,7 @@ describe("fake Vault KV v2", () => {
       status: 200,
       body: { data: { current_version: 2, versions: { "1": { destroyed: false }, "2": { destroyed: false } } } },
     });
+    expect(api.contract.violations).toEqual([]);
   });
 
   it.each([

@@ -38,6 +38,8 @@ const SPEC_ID = "openapi-document";
 // The specs carry OpenAPI-only keywords and Vault's custom formats ("map", "duration"); ajv must ignore them.
 const AJV_OPTIONS = { strict: false, allErrors: true, logger: false } as const;
 const addFormats = addFormatsModule.default;
+// Vault's "duration" is a Go duration ("0s", "1h30m") or a number of seconds, not ajv-formats' ISO 8601 duration.
+const GO_DURATION = /^(?:\d+|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/;
 
 /**
  * Builds validators for an OpenAPI 3.x document. Each operation is compiled once, on first use, with `$ref`s resolved
@@ -48,6 +50,7 @@ export function createOpenApiValidator(document: OpenApiDocument): OpenApiValida
   const coercing = new Ajv2020({ ...AJV_OPTIONS, coerceTypes: "array" });
   for (const ajv of [plain, coercing]) {
     addFormats(ajv);
+    ajv.addFormat("duration", GO_DURATION);
     ajv.addSchema(document as object, SPEC_ID);
   }
   const cache = new Map<string, SchemaCheck | undefined>();
