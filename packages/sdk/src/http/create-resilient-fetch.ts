@@ -88,7 +88,8 @@ export function createResilientFetch(options: ResilientFetchOptions): FetchLike 
         }
         throw outcome.error;
       }
-      await response?.body?.cancel();
+      // Release the discarded body without waiting: some fetch implementations never settle the cancel promise.
+      response?.body?.cancel().catch(() => {});
       await sleep(delay, request.signal);
     }
   };

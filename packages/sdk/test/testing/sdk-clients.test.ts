@@ -35,6 +35,22 @@ describe("@iac/sdk clients against the fakes", () => {
     expect(fake.state.deployCalls[0]?.snapshot?.compose).toMatchObject({ env: "A=1", autoDeploy: false });
   });
 
+  it("retries a read after an injected 503 and gets the real answer", async () => {
+    const fake = createFakeDokploy();
+    server.use(...fake.handlers);
+    const fault = fake.inject({ route: "/project.all", status: 503, times: 1 });
+    const dokploy = createDokployClient({
+      baseUrl: fake.baseUrl,
+      apiKey: fake.apiKey,
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+
+    const { data, response } = await dokploy.GET("/project.all");
+    expect(response.status).toBe(200);
+    expect(data).toEqual([]);
+    expect(fault.hits()).toBe(1);
+  });
+
   it("surfaces the fake's 400 and 401 bodies through the Dokploy client", async () => {
     const fake = createFakeDokploy();
     server.use(...fake.handlers);
