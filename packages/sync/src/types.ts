@@ -2,9 +2,292 @@
 
 // --- signatures ---
 
+/** A request body or webhook payload: a string is signed as its UTF-8 bytes. */
+export type SignablePayload = string | Uint8Array;
+
+/** Headers a CI job sends with a signed request to the runner (`/deploy`, `/sync`). */
+export interface SignedRequestHeaders {
+  /** `sha256=<64 hex>`: HMAC-SHA256 over `"<timestamp>.<nonce>.<body>"`. */
+  "x-hub-signature-256": string;
+  /** Unix time in seconds, decimal. */
+  "x-iac-timestamp": string;
+  /** 8 to 128 characters of `[A-Za-z0-9._:-]`, unique per request. */
+  "x-iac-nonce": string;
+}
+
+/** Input of `signRequest`. */
+export interface SignRequestOptions {
+  secret: string;
+  /** The exact bytes that will be sent as the body. */
+  body: SignablePayload;
+  /** Unix time in seconds; defaults to now. */
+  timestamp?: number | undefined;
+  /** 8 to 128 characters of `[A-Za-z0-9._:-]`; defaults to 32 random hex characters. */
+  nonce?: string | undefined;
+}
+
+/** Request headers as a `Headers` object or a plain object with lower-case names (Node's `IncomingHttpHeaders`). */
+export type RequestHeaders = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** Input of `verifyRequest`. */
+export interface VerifyRequestOptions {
+  /** Accepted secrets, current first and previous ones after (rotation). Must not be empty. */
+  secrets: readonly string[];
+  /** The raw body exactly as received. */
+  body: SignablePayload;
+  headers: RequestHeaders;
+  /** Unix time in seconds; defaults to now. */
+  now?: number | undefined;
+  /** Largest accepted distance between `now` and the request timestamp, either direction; defaults to 300. */
+  maxSkewSeconds?: number | undefined;
+}
+
+/** Why `verifyRequest` refused a request. */
+export type VerifyRequestFailure = "missing-signature" | "malformed" | "bad-signature" | "stale";
+
+/**
+ * Outcome of `verifyRequest`. On success the timestamp and nonce are returned so the caller can refuse a nonce it
+ * has already seen within the skew window.
+ */
+export type VerifyRequestResult =
+  | { ok: true; timestamp: number; nonce: string }
+  | { ok: false; reason: VerifyRequestFailure };
+
 // --- push events ---
+
+/** Paths touched by a push, each path in exactly one list (see `parsePushEvent` for the merge rule). */
+export interface PushEventFiles {
+  added: string[];
+  modified: string[];
+  removed: string[];
+}
+
+/** The parts of a GitHub `push` webhook payload the runner acts on. */
+export interface PushEvent {
+  /** Full ref, e.g. `refs/heads/main` or `refs/tags/v1.2.3`. */
+  ref: string;
+  /** Branch name when `ref` is under `refs/heads/`, else null. */
+  branch: string | null;
+  /** Tag name when `ref` is under `refs/tags/`, else null. */
+  tag: string | null;
+  /** Commit SHA before the push; all zeros when the ref was created. */
+  before: string;
+  /** Commit SHA after the push; all zeros when the ref was deleted. */
+  after: string;
+  created: boolean;
+  deleted: boolean;
+  forced: boolean;
+  files: PushEventFiles;
+  /**
+   * False when `commits` may not describe the whole change (new or deleted ref, forced push, 2048 or more commits,
+   * a commit without file lists); diff `before..after` in git instead of trusting `files`.
+   */
+  complete: boolean;
+}
 
 // --- config, discovery and mapping ---
 
+/** How the runner treats the service folders of a layer: synced on push, deployed by hand, or not services at all. */
+export type LayerMode = "auto" | "manual" | "ignore";
+
+/** A set of paths outside service folders whose changes select other services (e.g. `libs/**` → every service). */
+export interface SharedPaths {
+  /** Globs relative to the repository root. */
+  paths: readonly string[];
+  /** `"*"` for every `auto` service, else the names of the services to select. */
+  services: "*" | readonly string[];
+}
+
+/** Values that differ between deploy environments (`staging`, `production`, ...). */
+export interface EnvironmentConfig {
+  /** Value of the `ENV` variable handed to services; defaults to the environment's name. */
+  env: string;
+  /** Appended to host names (`ENV_DOMAIN_SUFFIX`): `""` for `production`, `-<name>` for any other environment. */
+  domainSuffix: string;
+  /** Dokploy environment that holds this environment's composes; defaults to the environment's name. */
+  dokployEnvironment: string;
+  /** Host data directory template (`DATA_PATH`), with `{env}` and `{service}`; defaults to `/data/{env}/{service}`. */
+  dataPath: string;
+}
+
+/** Per-service settings from `services.<name>` in `iac.config.yaml`; null means "use the default". */
+export interface ServiceConfig {
+  /** Compose file path relative to the service folder; null tries `compose.yaml`, `compose.yml`, `docker-compose.yaml`, `docker-compose.yml`. */
+  compose: string | null;
+  /** Extra globs whose files belong to the service: relative to its folder (`../x/**`), or to the root with a leading `/`. */
+  files: readonly string[];
+  dokploy: {
+    /** Dokploy project name; null means the layer's folder. */
+    project: string | null;
+    /** Dokploy environment name template (`{env}`, `{service}`); null means the environment's `dokployEnvironment`. */
+    environment: string | null;
+    /** Dokploy compose name; null means the service name. */
+    compose: string | null;
+  };
+  /** Vault KV paths templates (`{env}`, `{service}`) read for the service's secrets; nothing else is read. */
+  vault: readonly string[];
+  /** Static environment variables for every environment. */
+  env: Readonly<Record<string, string>>;
+}
+
+/** A validated `iac.config.yaml` with every default filled in (see `parseConfig`). */
+export interface IacConfig {
+  /** Layer folder (relative to the repository root) → mode, in declaration order. */
+  layers: Readonly<Record<string, LayerMode>>;
+  shared: readonly SharedPaths[];
+  /** Environment name → values; at least one. */
+  environments: Readonly<Record<string, EnvironmentConfig>>;
+  /** Service name → overrides; services without an entry use the defaults. */
+  services: Readonly<Record<string, ServiceConfig>>;
+}
+
+/** One service found in the repository tree: a folder directly under an `auto` or `manual` layer holding a compose file. */
+export interface CatalogService {
+  /** Folder name without its number prefix (`platform/01.postgres` → `postgres`); unique in the catalog. */
+  name: string;
+  /** Repository path of the service folder, e.g. `platform/01.postgres`. */
+  folder: string;
+  /** Layer folder, e.g. `platform`. */
+  layer: string;
+  /** `manual` services are listed so callers can refuse them explicitly; only `auto` ones are ever selected. */
+  mode: "auto" | "manual";
+  /** Repository path of the compose file. */
+  compose: string;
+  /** Repository paths that belong to the service (its folder plus its extra globs), sorted. */
+  files: readonly string[];
+  /** The service's extra globs, resolved relative to the repository root. */
+  include: readonly string[];
+  dokploy: {
+    project: string;
+    /** Template with `{env}`/`{service}`; null means the environment's `dokployEnvironment`. */
+    environment: string | null;
+    compose: string;
+  };
+  /** Vault path templates (`{env}`, `{service}`). */
+  vault: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+/** Why something in the tree or the config did not become (part of) a service. */
+export type CatalogIssueCode = "missing_compose" | "unused_override" | "unknown_shared_target";
+
+/** A non-fatal finding of `discoverServices`, worth showing to whoever maintains the repository. */
+export interface CatalogIssue {
+  code: CatalogIssueCode;
+  /** The folder (`missing_compose`) or the config key path (`services.foo`, `shared[0].services[1]`). */
+  path: string;
+  message: string;
+}
+
+/** Every service of one commit, with the config that shaped it. Treat as immutable: it is frozen. */
+export interface ServiceCatalog {
+  config: IacConfig;
+  /** Sorted by name. */
+  services: readonly CatalogService[];
+  issues: readonly CatalogIssue[];
+}
+
+/** Machine-readable reason a changed path selected no service. */
+export type IgnoreReason =
+  | "manual_layer"
+  | "ignored_layer"
+  | "outside_layers"
+  | "not_a_service"
+  | "missing_compose"
+  | "unknown_service"
+  | "shared_without_targets";
+
+/** A changed path that selected no service, with a reason code and a sentence for humans. */
+export interface IgnoredPath {
+  path: string;
+  reason: IgnoreReason;
+  detail: string;
+}
+
+/** An `auto` service selected by a change, with the changed paths that selected it (sorted). */
+export interface SelectedService {
+  name: string;
+  reasons: string[];
+}
+
+/** Result of `mapChanges`: every distinct input path is either in some service's `reasons` or in `ignored`. */
+export interface ChangeMapping {
+  /** Sorted by name. */
+  services: SelectedService[];
+  /** Sorted by path. */
+  ignored: IgnoredPath[];
+}
+
 // --- config hash, env, plan, release tags ---
-export {};
+
+/**
+ * The files of a service other than its compose file, keyed by repository-relative path (e.g.
+ * `platform/01.postgres/init.sql`). A string is hashed as its UTF-8 bytes, a `Uint8Array` as is, so both forms of
+ * the same content give the same hash. Paths are hashed exactly as given: normalise them before hashing.
+ */
+export type ServiceFiles = Readonly<Record<string, string | Uint8Array>>;
+
+/** Input of `configHash`. */
+export interface ConfigHashInput {
+  /** The compose file text. */
+  compose: string;
+  files?: ServiceFiles | undefined;
+  /**
+   * Plain env values the service is deployed with, not including `IAC_CONFIG_HASH` itself. An empty value counts
+   * (it differs from an absent key).
+   */
+  env?: Readonly<Record<string, string>> | undefined;
+  /** Secret values (e.g. from Vault); they enter the hash only through an HMAC keyed with `secretKey`. */
+  secrets?: Readonly<Record<string, string>> | undefined;
+  /** HMAC key for `secrets`, required when `secrets` is not empty. Keep it as secret as the secrets themselves. */
+  secretKey?: string | Uint8Array | undefined;
+}
+
+/** One assignment of a dotenv text. */
+export interface DotenvEntry {
+  key: string;
+  value: string;
+}
+
+/** Options of `mergeEnv`. */
+export interface MergeEnvOptions {
+  /** Every key the runner owns (previously and currently managed); owned keys absent from `managed` are removed. */
+  managedKeys: Iterable<string>;
+}
+
+/** A service the repository wants deployed, with the config hash of its current configuration. */
+export interface DesiredService {
+  service: string;
+  /** `configHash` of the service. */
+  hash: string;
+  /** `legacyConfigHash` of the service, so that hashes stored by the original runner count as up to date. */
+  legacyHash?: string | undefined;
+}
+
+/** A service as found in Dokploy. */
+export interface DeployedService {
+  service: string;
+  /** The stored config hash (`readStoredHash`), or null when none is stored. */
+  hash: string | null;
+  exists: boolean;
+}
+
+/** What `planSync` decided for a service. */
+export type SyncAction = "create" | "update" | "skip";
+
+/** Why `planSync` decided it; see `planSync` for the table. */
+export type SyncReasonCode = "missing" | "no_hash" | "hash_changed" | "up_to_date" | "legacy_match";
+
+/** One decision of `planSync`. */
+export interface SyncPlanItem {
+  service: string;
+  action: SyncAction;
+  reason: { code: SyncReasonCode; message: string };
+}
+
+/** A release version `vMAJOR.MINOR.PATCH`. */
+export interface VersionTag {
+  major: number;
+  minor: number;
+  patch: number;
+}

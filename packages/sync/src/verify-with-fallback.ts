@@ -1,0 +1,43 @@
+import { assertPayload, assertSecret } from "./assert-input.js";
+import { describeValue } from "./describe-value.js";
+import { hmacSha256Verify } from "./hmac.js";
+import { parseSignature } from "./parse-signature.js";
+import { toBytes } from "./to-bytes.js";
+import type { SignablePayload } from "./types.js";
+
+/**
+ * Like `verify`, but also accepts a signature made with any of `additionalSecrets`, so a secret can be rotated
+ * without dropping deliveries signed with the previous one. `secret` is tried first. Async because HMAC runs on
+ * WebCrypto where available.
+ *
+ * Resolves to false, and never throws, for a missing or malformed signature.
+ *
+ * @throws {TypeError} when a secret is not a non-empty string, `additionalSecrets` is not an array, or `payload` is
+ * neither a string nor a Uint8Array.
+ * @example
+ * ```ts
+ * const ok = await verifyWithFallback(current, rawBody, request.headers.get("x-hub-signature-256"), [previous]);
+ * ```
+ */
+export async function verifyWithFallback(
+  secret: string,
+  payload: SignablePayload,
+  signature: unknown,
+  additionalSecrets: readonly string[],
+): Promise<boolean> {
+  assertSecret(secret);
+  assertPayload(payload);
+  if (!Array.isArray(additionalSecrets)) {
+    throw new TypeError(
+      `[@iac/sync] additionalSecrets must be an array of strings, received ${describeValue(additionalSecrets)}`,
+    );
+  }
+  for (const [index, extra] of additionalSecrets.entries()) {
+    assertSecret(extra, `additionalSecrets[${index}]`);
+  }
+  const mac = parseSignature(signature);
+  if (mac === null) {
+    return false;
+  }
+  return hmacSha256Verify([secret, ...additionalSecrets], toBytes(payload), mac);
+}

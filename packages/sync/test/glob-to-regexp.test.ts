@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { globToRegExp } from "../src/glob-to-regexp.js";
+
+const cases: [string, { glob: string; path: string; want: boolean }][] = [
+  ["** at the end matches files at any depth", { glob: "libs/**", path: "libs/a/b/c.py", want: true }],
+  ["** at the end does not match the folder itself", { glob: "libs/**", path: "libs", want: false }],
+  ["** at the start matches zero segments", { glob: "**/compose.yaml", path: "compose.yaml", want: true }],
+  ["** at the start matches many segments", { glob: "**/compose.yaml", path: "a/b/compose.yaml", want: true }],
+  ["** in the middle matches zero segments", { glob: "a/**/b", path: "a/b", want: true }],
+  ["** in the middle matches many segments", { glob: "a/**/b", path: "a/x/y/b", want: true }],
+  ["** alone matches everything", { glob: "**", path: "x/y/z", want: true }],
+  ["* stays inside one segment", { glob: "*.md", path: "docs/a.md", want: false }],
+  ["* matches within a segment", { glob: "platform/*/compose.yaml", path: "platform/01.pg/compose.yaml", want: true }],
+  ["* matches dotfiles", { glob: "a/*", path: "a/.env", want: true }],
+  ["** glued to a name acts like *", { glob: "a/b**", path: "a/bc/d", want: false }],
+  ["? matches one character", { glob: "v?.txt", path: "v1.txt", want: true }],
+  ["? does not match a slash", { glob: "a?b", path: "a/b", want: false }],
+  ["braces match the first alternative", { glob: "compose.{yaml,yml}", path: "compose.yaml", want: true }],
+  ["braces match the second alternative", { glob: "compose.{yaml,yml}", path: "compose.yml", want: true }],
+  ["braces match nothing else", { glob: "compose.{yaml,yml}", path: "compose.json", want: false }],
+  ["braces nest and hold globs", { glob: "{a,b/{c,**}}/x", path: "b/q/r/x", want: true }],
+  ["a comma outside braces is literal", { glob: "a,b", path: "a,b", want: true }],
+  ["regexp characters are literal", { glob: "a+(b)|c$.txt", path: "a+(b)|c$.txt", want: true }],
+  ["a dot is not a wildcard", { glob: "a.txt", path: "abtxt", want: false }],
+  ["a backslash escapes a wildcard", { glob: "a\\*", path: "a*", want: true }],
+  ["an escaped wildcard matches only itself", { glob: "a\\*", path: "ab", want: false }],
+  ["matching is anchored at both ends", { glob: "libs", path: "x/libs/y", want: false }],
+];
+
+describe("globToRegExp", () => {
+  it.each(cases)("%s", (_name, { glob, path, want }) => {
+    expect(globToRegExp(glob).test(path)).toBe(want);
+  });
+
+  it.each([
+    ["", "expected a non-empty string"],
+    ["a/{b,c", 'expected "}" to close "{"'],
+    ["a}", 'expected "{" before "}"'],
+    ["a\\", 'expected a character after "\\"'],
+  ])("throws on the invalid glob %j", (glob, message) => {
+    expect(() => globToRegExp(glob)).toThrow(message);
+  });
+});
