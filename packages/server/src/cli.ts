@@ -1,2 +1,23 @@
-/** Placeholder until the CLI lands. */
-export {};
+import { text } from "node:stream/consumers";
+import { runCli } from "./cli/run-cli.js";
+
+const controller = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => controller.abort());
+}
+
+runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: (output) => process.stdout.write(output),
+  stderr: (output) => process.stderr.write(output),
+  readStdin: () => text(process.stdin),
+  signal: controller.signal,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error("iac-runner: unexpected error", error);
+    process.exitCode = 1;
+  },
+);

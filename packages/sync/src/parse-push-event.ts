@@ -86,8 +86,8 @@ export function parsePushEvent(payload: unknown): PushEvent {
     return fail("payload", "an object", payload);
   }
   const ref = readString(payload, "ref", /^refs\/\S+$/, 'a full ref such as "refs/heads/main"');
-  const before = readString(payload, "before", COMMIT_SHA, "a 40-hex commit SHA");
-  const after = readString(payload, "after", COMMIT_SHA, "a 40-hex commit SHA");
+  const before = readString(payload, "before", COMMIT_SHA, "a commit SHA of 40 (or 64) lower-case hex digits");
+  const after = readString(payload, "after", COMMIT_SHA, "a commit SHA of 40 (or 64) lower-case hex digits");
   const created = readBoolean(payload, "created");
   const deleted = readBoolean(payload, "deleted");
   const forced = readBoolean(payload, "forced");

@@ -106,6 +106,8 @@ describe("parsePushEvent() completeness", () => {
     ["a commit without its modified list", branchUpdate([{ id: SHA_B, added: ["a"], removed: [] }]), false],
     ["no commits although before and after differ", branchUpdate([]), false],
     ["no commits and an unchanged head", branchUpdate([], { before: SHA_B }), true],
+    ["a SHA-256 repository", branchUpdate([commit(["a"])], { before: "a".repeat(64), after: "b".repeat(64) }), true],
+    ["a new branch of a SHA-256 repository", branchUpdate([commit(["a"])], { before: "0".repeat(64), after: "b".repeat(64) }), false],
   ])("is %s complete: %s", (_case, payload, complete) => {
     expect(parsePushEvent(payload).complete).toBe(complete);
   });
@@ -179,8 +181,16 @@ describe("parsePushEvent() invalid shapes", () => {
       branchUpdate(commits, { ref: "main" }),
       'ref must be a full ref such as "refs/heads/main", received "main"',
     ],
-    ["a short before", branchUpdate(commits, { before: "abc" }), 'before must be a 40-hex commit SHA, received "abc"'],
-    ["an upper-case after", branchUpdate(commits, { after: SHA_B.toUpperCase() }), "after must be a 40-hex commit SHA"],
+    [
+      "a short before",
+      branchUpdate(commits, { before: "abc" }),
+      'before must be a commit SHA of 40 (or 64) lower-case hex digits, received "abc"',
+    ],
+    [
+      "an upper-case after",
+      branchUpdate(commits, { after: SHA_B.toUpperCase() }),
+      "after must be a commit SHA of 40 (or 64) lower-case hex digits",
+    ],
     [
       "a string created flag",
       branchUpdate(commits, { created: "false" }),

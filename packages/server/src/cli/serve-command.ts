@@ -1,0 +1,95 @@
+import { parseArgs } from "node:util";
+import { createRunner } from "../create-runner.js";
+import { createGitMirror } from "../git/git-mirror.js";
+import { createLogger } from "../logging/create-logger.js";
+import { createNodeServer } from "../node-server.js";
+import { SettingsError } from "../settings-error.js";
+import { createSettingsSource } from "../settings-source.js";
+import { type CliIo, UsageError } from "./cli-io.js";
+import { SERVE_USAGE } from "./usage.js";
+
+function parsePort(value: string): number {
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65_535) {
+    throw new UsageError(`--port must be an integer from 0 to 65535, received ${JSON.stringify(value)}`, SERVE_USAGE);
+  }
+  return port;
+}
+
+/** `iac-runner serve`: runs the server until the signal aborts. Returns the exit code. */
+export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: "string" },
+      port: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    io.stdout(SERVE_USAGE);
+    return 0;
+  }
+  const port = values.port === undefined ? undefined : parsePort(values.port);
+  let source: Awaited<ReturnType<typeof createSettingsSource>>;
+  try {
+    source = await createSettingsSource(io.env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      io.stderr(`iac-runner: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const settings = await source.load();
+  const logger = createLogger({ level: settings.logLevel });
+  const git = createGitMirror({
+    url: settings.gitRepoUrl,
+    dataDir: settings.dataDir,
+    branch: settings.gitBranch,
+    logger: logger.child({ component: "git" }),
+  });
+  const runner = createRunner({
+    settings,
+    git,
+    logger,
+    webhookSecrets: async () => {
+      const current = await source.load();
+      return current.webhookSecretPrevious === undefined
+        ? [current.webhookSecret]
+        : [current.webhookSecret, current.webhookSecretPrevious];
+    },
+  });
+  const node = createNodeServer(runner, {
+    maxBodyBytes: Math.max(settings.webhookMaxBodyBytes, settings.maxBodyBytes),
+    logger,
+  });
+  const address = await node.listen(port ?? settings.port, values.host ?? settings.host);
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  logger.info(
+    {
+      url: `http://${host}:${address.port}`,
+      branch: settings.gitBranch,
+      env: settings.deployEnv,
+      secretsFile: source.secretsFile,
+    },
+    "listening",
+  );
+  // Warm the mirror so the first webhook does not pay for the clone; failures only log (health reports them).
+  git.fetch().then(
+    () => logger.info({}, "repository mirror ready"),
+    (error: unknown) => logger.warn({ err: error }, "initial git fetch failed"),
+  );
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) {
+      resolve();
+    }
+    io.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  logger.info({}, "shutting down");
+  await node.close();
+  logger.info({}, "stopped");
+  return 0;
+}

@@ -1,0 +1,46 @@
+import type { HealthCheck, SyncDokployOptions, SyncVaultOptions } from "../types.js";
+
+/** Vault answers these from `sys/health` when it can serve reads (active, standby, performance standby, DR). */
+const VAULT_SERVING = new Set([200, 429, 472, 473]);
+
+async function get(fetchFn: typeof fetch, url: string, headers: Record<string, string>, signal: AbortSignal) {
+  try {
+    const response = await fetchFn(url, { headers, signal });
+    // Release the connection without waiting: with some fetch implementations cancel() never settles.
+    response.body?.cancel().catch(() => undefined);
+    return response.status;
+  } catch (error) {
+    if (signal.aborted) {
+      throw new Error("timed out");
+    }
+    throw new Error(`unreachable (${error instanceof Error ? error.name : "network error"})`);
+  }
+}
+
+/** Dokploy is reachable and accepts the API key (`GET /api/settings.health`). */
+export function dokployCheck(dokploy: SyncDokployOptions, fetchFn?: typeof fetch): HealthCheck {
+  return async (signal) => {
+    const status = await get(
+      fetchFn ?? globalThis.fetch,
+      `${dokploy.baseUrl}/api/settings.health`,
+      { "x-api-key": dokploy.apiKey },
+      signal,
+    );
+    if (status === 401 || status === 403) {
+      throw new Error(`Dokploy refused the API key (HTTP ${status})`);
+    }
+    if (status >= 500) {
+      throw new Error(`Dokploy answered HTTP ${status}`);
+    }
+  };
+}
+
+/** Vault is reachable, initialised and unsealed (`GET /v1/sys/health`, no token needed). */
+export function vaultCheck(vault: SyncVaultOptions, fetchFn?: typeof fetch): HealthCheck {
+  return async (signal) => {
+    const status = await get(fetchFn ?? globalThis.fetch, `${vault.address}/v1/sys/health`, {}, signal);
+    if (!VAULT_SERVING.has(status)) {
+      throw new Error(`Vault cannot serve reads (HTTP ${status}: sealed, uninitialised or down)`);
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import { jsonResponse } from "./json-response.js";
+
+/** Options of {@link HttpError}. */
+export interface HttpErrorOptions {
+  /** Extra response headers, e.g. `Allow` on a 405. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Extra fields of the JSON body, e.g. `known: [...]` listing valid values. They must be safe to show. */
+  details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * An error that is an HTTP answer: its status, machine code and message are shown to the client as
+ * `{ "error": message, "code": code, ...details }`. Throw it from any handler; anything else becomes a 500.
+ *
+ * @example
+ * throw new HttpError(404, "tag_not_found", 'tag "v9.9.9" does not exist in the repository');
+ */
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+  readonly status: number;
+  /** Stable machine-readable code, e.g. `invalid_signature`. */
+  readonly code: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(status: number, code: string, message: string, options: HttpErrorOptions = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.headers = options.headers ?? {};
+    this.details = options.details ?? {};
+  }
+
+  /** The JSON response for this error. */
+  getResponse(): Response {
+    return jsonResponse(this.status, { ...this.details, error: this.message, code: this.code }, this.headers);
+  }
+}

@@ -1,0 +1,29 @@
+import type { HealthMonitor } from "./health/create-health-monitor.js";
+import type { GitMirror, Logger, ReplayStore, RunnerSettings, SyncEngine } from "./types.js";
+
+/** What every route handler needs; built once by `createRunner`. */
+export interface RunnerContext {
+  settings: RunnerSettings;
+  git: GitMirror;
+  engine: SyncEngine;
+  logger: Logger;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** Accepted webhook secrets, current first; re-read on every request so a rotation applies without a restart. */
+  secrets: () => Promise<readonly string[]>;
+  nonces: ReplayStore;
+  deliveries: ReplayStore;
+  /** How long `/webhook` may work before answering 202 and finishing in the background. */
+  webhookDeadlineMs: number;
+  health: HealthMonitor;
+  version: string;
+  startedAt: number;
+}
+
+/** One endpoint: gets the request and a logger bound to its request id. */
+export type RouteHandler = (
+  request: Request,
+  context: RunnerContext,
+  logger: Logger,
+  requestId: string,
+) => Promise<Response>;

@@ -1,0 +1,171 @@
+import { parseDotenv } from "@iac/sync";
+import { hasControlOrSpace, refNameProblem } from "./git/ref-name.js";
+import { SettingsError } from "./settings-error.js";
+import type { LogLevel, RunnerSettings, SyncVaultOptions } from "./types.js";
+
+/** Where a vault-agent sidecar renders the runner's secrets; used when `IAC_SECRETS_FILE` is not set and it exists. */
+export const DEFAULT_SECRETS_FILE = "/secrets/.env";
+
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const TRUE = new Set(["true", "1", "yes", "on"]);
+const FALSE = new Set(["false", "0", "no", "off"]);
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `https://`, `ssh://`, `file://` or scp-like `user@host:path`; never anything git could read as an option. */
+function repoUrlProblem(url: string): string | undefined {
+  if (hasControlOrSpace(url)) {
+    return "contains whitespace or control characters";
+  }
+  if (/^(https|ssh|file):\/\/[^/]*\/?./i.test(url) || /^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:[^-].*$/.test(url)) {
+    return url.startsWith("-") ? "starts with -" : undefined;
+  }
+  return "must be an https://, ssh://, file:// or git@host:path URL";
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, "//***@");
+}
+
+function createReader(env: Env) {
+  const raw = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  const required = (name: string, what: string): string => {
+    const value = raw(name);
+    if (value === undefined) {
+      throw new SettingsError(
+        name,
+        `is required: expected ${what}, received ${name in env ? "an empty value" : "nothing"}`,
+      );
+    }
+    return value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = raw(name);
+    if (value === undefined) {
+      return fallback;
+    }
+    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      throw new SettingsError(name, `must be an integer from ${min} to ${max}, received ${JSON.stringify(value)}`);
+    }
+    return parsed;
+  };
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const value = raw(name)?.toLowerCase();
+    if (value === undefined) {
+      return fallback;
+    }
+    if (TRUE.has(value) || FALSE.has(value)) {
+      return TRUE.has(value);
+    }
+    throw new SettingsError(name, `must be true or false, received ${JSON.stringify(value)}`);
+  };
+  const url = (name: string, value: string): string => {
+    if (!/^https?:\/\/[^\s/]+/i.test(value)) {
+      throw new SettingsError(name, `must be an http:// or https:// URL, received ${JSON.stringify(redactUrl(value))}`);
+    }
+    return value.replace(/\/+$/, "");
+  };
+  return { raw, required, integer, boolean, url };
+}
+
+function readVault(read: ReturnType<typeof createReader>): SyncVaultOptions | undefined {
+  const address = read.raw("VAULT_ADDR");
+  const token = read.raw("VAULT_TOKEN") ?? read.raw("VAULT_APP_TOKEN");
+  const roleId = read.raw("VAULT_ROLE_ID");
+  const secretId = read.raw("VAULT_SECRET_ID");
+  if (address === undefined) {
+    if (token !== undefined || roleId !== undefined || secretId !== undefined) {
+      throw new SettingsError("VAULT_ADDR", "is required when Vault credentials are set, received nothing");
+    }
+    return undefined;
+  }
+  if ((roleId === undefined) !== (secretId === undefined)) {
+    const missing = roleId === undefined ? "VAULT_ROLE_ID" : "VAULT_SECRET_ID";
+    throw new SettingsError(missing, "is required with the other AppRole variable, received nothing");
+  }
+  if (roleId !== undefined && secretId !== undefined) {
+    return { address: read.url("VAULT_ADDR", address), appRole: { roleId, secretId } };
+  }
+  if (token === undefined) {
+    throw new SettingsError(
+      "VAULT_TOKEN",
+      "is required with VAULT_ADDR (or VAULT_APP_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID)",
+    );
+  }
+  return { address: read.url("VAULT_ADDR", address), token };
+}
+
+/**
+ * Reads the runner's settings from environment variables, with the values of a dotenv secrets file (rendered by a
+ * vault-agent sidecar) taking precedence. Refuses to produce settings without a webhook secret: the runner never
+ * accepts unsigned requests.
+ *
+ * @throws {SettingsError} naming the first missing or invalid variable, in one line.
+ * @example
+ * const settings = loadSettings(process.env, await readFile("/secrets/.env", "utf8"));
+ */
+export function loadSettings(env: Env, secretsFileText?: string | undefined): RunnerSettings {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const { key, value } of secretsFileText === undefined ? [] : parseDotenv(secretsFileText)) {
+    merged[key] = value;
+  }
+  const read = createReader(merged);
+
+  const webhookSecret = read.required("WEBHOOK_SECRET", "a non-empty secret (e.g. openssl rand -hex 32)");
+  const gitRepoUrl = read.required("GIT_REPO_URL", "the infrastructure repository URL");
+  const urlProblem = repoUrlProblem(gitRepoUrl);
+  if (urlProblem !== undefined) {
+    throw new SettingsError("GIT_REPO_URL", `${urlProblem}, received ${JSON.stringify(redactUrl(gitRepoUrl))}`);
+  }
+  const gitBranch = read.raw("GIT_BRANCH") ?? "main";
+  const branchProblem = refNameProblem(gitBranch);
+  if (branchProblem !== undefined) {
+    throw new SettingsError(
+      "GIT_BRANCH",
+      `must be a branch name, received ${JSON.stringify(gitBranch)} (it ${branchProblem})`,
+    );
+  }
+  const deployEnv = read.raw("DEPLOY_ENV") ?? "staging";
+  if (!ENV_NAME.test(deployEnv)) {
+    throw new SettingsError(
+      "DEPLOY_ENV",
+      `must be an environment name like "staging", received ${JSON.stringify(deployEnv)}`,
+    );
+  }
+  const logLevel = (read.raw("LOG_LEVEL") ?? "info").toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new SettingsError(
+      "LOG_LEVEL",
+      `must be one of ${LOG_LEVELS.join(", ")}, received ${JSON.stringify(logLevel)}`,
+    );
+  }
+
+  return {
+    webhookSecret,
+    webhookSecretPrevious: read.raw("WEBHOOK_SECRET_PREVIOUS"),
+    gitRepoUrl,
+    gitBranch,
+    dokploy: {
+      baseUrl: read.url("DOKPLOY_URL", read.required("DOKPLOY_URL", "the Dokploy base URL")),
+      apiKey: read.required("DOKPLOY_API_KEY", "a Dokploy API key"),
+    },
+    vault: readVault(read),
+    internalDomain: read.raw("INTERNAL_DOMAIN"),
+    deployEnv,
+    dataDir: read.raw("IAC_DATA_DIR") ?? "./.iac-runner",
+    secretsFile: read.raw("IAC_SECRETS_FILE"),
+    host: read.raw("HOST") ?? "0.0.0.0",
+    port: read.integer("PORT", 8080, 0, 65_535),
+    logLevel: logLevel as LogLevel,
+    requireTimestamp: read.boolean("IAC_REQUIRE_TIMESTAMP", false),
+    deployTimeoutMs: read.integer("IAC_DEPLOY_TIMEOUT_SECONDS", 900, 1, 86_400) * 1000,
+    hashKey: read.raw("IAC_HASH_KEY") ?? webhookSecret,
+    webhookMaxBodyBytes: read.integer("IAC_WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024, 1, 1024 ** 3),
+    maxBodyBytes: read.integer("IAC_MAX_BODY_BYTES", 64 * 1024, 1, 1024 ** 3),
+  };
+}

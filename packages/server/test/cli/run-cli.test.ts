@@ -1,0 +1,97 @@
+import { verify, verifyRequest } from "@iac/sync";
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "../../src/cli/cli-io.js";
+import { runCli } from "../../src/cli/run-cli.js";
+import { version } from "../../src/version.js";
+
+function io(env: Record<string, string | undefined> = {}, stdin = ""): CliIo & { out: string; err: string } {
+  const result = {
+    env,
+    out: "",
+    err: "",
+    stdout: (text: string) => {
+      result.out += text;
+    },
+    stderr: (text: string) => {
+      result.err += text;
+    },
+    readStdin: async () => stdin,
+    signal: AbortSignal.abort(),
+  };
+  return result;
+}
+
+describe("runCli", () => {
+  it.each([
+    [["--help"], /Usage: iac-runner <command>/],
+    [["-h"], /Commands:/],
+    [["serve", "--help"], /Usage: iac-runner serve/],
+    [["sign", "--help"], /Usage: iac-runner sign/],
+  ])("prints help for %j and exits 0", async (argv, pattern) => {
+    const cli = io();
+    expect(await runCli(argv, cli)).toBe(0);
+    expect(cli.out).toMatch(pattern);
+  });
+
+  it("prints the version", async () => {
+    const cli = io();
+    expect(await runCli(["--version"], cli)).toBe(0);
+    expect(cli.out).toBe(`${version}\n`);
+  });
+
+  it.each([
+    [[], /missing command/, /Usage: iac-runner <command>/],
+    [["deploy"], /unknown command "deploy"/, /Usage: iac-runner <command>/],
+    [["--verbose"], /--verbose/, /Usage: iac-runner <command>/],
+    [["serve", "--verbose"], /--verbose/, /Usage: iac-runner serve/],
+    [["serve", "extra"], /extra/, /Usage: iac-runner serve/],
+    [["serve", "--port", "http"], /--port/, /Usage: iac-runner serve/],
+    [["sign", "--body", "a", "--file", "b"], /either --body or --file/, /Usage: iac-runner sign/],
+  ])("exits 2 with the usage for %j", async (argv, message, usage) => {
+    const cli = io();
+    expect(await runCli(argv, cli)).toBe(2);
+    expect(cli.err).toMatch(message);
+    expect(cli.err).toMatch(usage);
+  });
+
+  it("refuses to serve without WEBHOOK_SECRET: exit 1 and one line naming the variable", async () => {
+    const cli = io({
+      GIT_REPO_URL: "https://github.com/acme/infra.git",
+      DOKPLOY_URL: "https://dokploy.example.com",
+      DOKPLOY_API_KEY: "k",
+      IAC_SECRETS_FILE: undefined,
+    });
+    expect(await runCli(["serve"], cli)).toBe(1);
+    expect(cli.err.trim().split("\n")).toHaveLength(1);
+    expect(cli.err).toMatch(/WEBHOOK_SECRET is required/);
+  });
+
+  it("prints an X-Hub-Signature-256 header for a body that verifies", async () => {
+    const cli = io({ WEBHOOK_SECRET: "It's a Secret to Everybody" });
+    expect(await runCli(["sign", "--body", "Hello, World!"], cli)).toBe(0);
+    expect(cli.out).toBe(
+      "x-hub-signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17\n",
+    );
+  });
+
+  it("signs stdin with timestamped headers that verifyRequest accepts", async () => {
+    const body = '{"env":"staging","tag":"v1.2.4"}';
+    const cli = io({ CI_SECRET: "ci-secret" }, body);
+    expect(await runCli(["sign", "--timestamped", "--secret-env", "CI_SECRET"], cli)).toBe(0);
+    const headers = Object.fromEntries(
+      cli.out
+        .trim()
+        .split("\n")
+        .map((line) => line.split(": ") as [string, string]),
+    );
+    expect(Object.keys(headers).sort()).toEqual(["x-hub-signature-256", "x-iac-nonce", "x-iac-timestamp"]);
+    expect(await verifyRequest({ secrets: ["ci-secret"], body, headers })).toMatchObject({ ok: true });
+    expect(await verify("ci-secret", body, headers["x-hub-signature-256"])).toBe(false);
+  });
+
+  it("refuses to sign without the secret in the environment", async () => {
+    const cli = io({});
+    expect(await runCli(["sign", "--body", "x"], cli)).toBe(1);
+    expect(cli.err).toMatch(/WEBHOOK_SECRET is not set/);
+  });
+});

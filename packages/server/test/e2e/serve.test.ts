@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { utimesSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { createFakeDokploy, type FakeDokploy } from "@iac/sdk/testing";
+import { sign } from "@iac/sync";
+import { getResponse } from "msw";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanupTemp, makeTemp } from "../helpers/git-repo.js";
+import {
+  createInfraFixture,
+  examplePayload,
+  type InfraFixture,
+  pushPayload,
+  SECRET,
+  webhookRequest,
+} from "../helpers/runner-fixture.js";
+
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const CLI = join(ROOT, "packages/server/src/cli.ts");
+
+/** Serves the fake Dokploy's msw handlers over real loopback HTTP, so a separate process can reach it. */
+async function serveFake(): Promise<{ server: Server; dokploy: FakeDokploy }> {
+  let dokploy: FakeDokploy | undefined;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const method = req.method ?? "GET";
+      const request = new Request(new URL(req.url ?? "/", dokploy?.baseUrl), {
+        method,
+        headers: Object.entries(req.headers).flatMap(([name, value]) =>
+          typeof value === "string" ? [[name, value] as [string, string]] : [],
+        ),
+        ...(method === "GET" || method === "HEAD" ? {} : { body: Buffer.concat(chunks) }),
+      });
+      const response =
+        (await getResponse(dokploy?.handlers ?? [], request)) ?? new Response("not found", { status: 404 });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  dokploy = createFakeDokploy({ baseUrl: `http://127.0.0.1:${port}`, deploy: { mode: "auto" } });
+  return { server, dokploy };
+}
+
+/** Starts `iac-runner serve` from its TypeScript entry and resolves with its URL from the "listening" log line. */
+function startCli(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
+  const { PATH = "", HOME = "" } = process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve"], {
+    cwd: ROOT,
+    env: { PATH, HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      lines.push(line);
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === "listening" && entry.url !== undefined) {
+        resolve({ child, url: entry.url, lines });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`iac-runner exited with ${code} before listening: ${stderr}`)));
+  });
+}
+
+describe("iac-runner serve (child process, real HTTP)", () => {
+  let fixture: InfraFixture;
+  let fake: { server: Server; dokploy: FakeDokploy };
+  let tsconfigDir: string;
+  let secretsFile: string;
+  let cli: { child: ChildProcess; url: string; lines: string[] };
+
+  beforeAll(async () => {
+    fixture = createInfraFixture();
+    fake = await serveFake();
+    // Resolve the workspace packages to their sources, as the vitest aliases do, so no build is needed.
+    tsconfigDir = makeTemp();
+    const tsconfig = join(tsconfigDir, "tsconfig.json");
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: join(ROOT, "packages/server/tsconfig.json"),
+        compilerOptions: {
+          paths: {
+            "@iac/sync": [join(ROOT, "packages/sync/src/index.ts")],
+            "@iac/sdk": [join(ROOT, "packages/sdk/src/index.ts")],
+          },
+        },
+      }),
+    );
+    secretsFile = join(tsconfigDir, "secrets.env");
+    writeFileSync(secretsFile, `WEBHOOK_SECRET="${SECRET}"\n`);
+    cli = await startCli({
+      TSX_TSCONFIG_PATH: tsconfig,
+      IAC_SECRETS_FILE: secretsFile,
+      GIT_REPO_URL: fixture.repo.url,
+      DOKPLOY_URL: fake.dokploy.baseUrl,
+      DOKPLOY_API_KEY: fake.dokploy.apiKey,
+      IAC_DATA_DIR: fixture.dataDir,
+      HOST: "127.0.0.1",
+      PORT: "0",
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (cli?.child.exitCode === null) {
+      const exited = new Promise<number | null>((resolve) => cli.child.once("exit", resolve));
+      cli.child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+    await new Promise((resolve) => fake?.server.close(resolve));
+    fixture?.cleanup();
+    cleanupTemp(tsconfigDir);
+  }, 30_000);
+
+  const send = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const body = request.method === "GET" ? null : await request.text();
+    return fetch(`${cli.url}${url.pathname}`, { method: request.method, headers: request.headers, body });
+  };
+
+  it("prints the bound loopback address and answers /health", async () => {
+    expect(cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${cli.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "healthy" });
+  });
+
+  it("answers a signed ping with pong and a wrong signature with 401", async () => {
+    const ping = await send(await webhookRequest(examplePayload("ping"), { event: "ping" }));
+    expect(ping.status).toBe(200);
+    expect(await ping.json()).toMatchObject({ status: "pong" });
+    const bad = await send(
+      await webhookRequest(examplePayload("ping"), { event: "ping", signature: await sign("wrong", "x") }),
+    );
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toEqual({ error: "signature does not match", code: "invalid_signature" });
+  });
+
+  it("applies a secret rotated in the secrets file without a restart", async () => {
+    writeFileSync(secretsFile, `WEBHOOK_SECRET=rotated-secret\nWEBHOOK_SECRET_PREVIOUS="${SECRET}"\n`);
+    const later = Date.now() / 1000 + 60;
+    utimesSync(secretsFile, later, later);
+    const rotated = await send(
+      await webhookRequest(examplePayload("ping"), { event: "ping", secret: "rotated-secret" }),
+    );
+    const previous = await send(await webhookRequest(examplePayload("ping"), { event: "ping", secret: SECRET }));
+    expect([rotated.status, previous.status]).toEqual([200, 200]);
+  });
+
+  it("accepts a push, deploys the changed service to Dokploy and reports the job", async () => {
+    const after = fixture.repo.commit({
+      "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7\n",
+    });
+    const payload = pushPayload({
+      before: fixture.initial,
+      after,
+      files: { modified: ["platform/02.redis/compose.yaml"] },
+    });
+    const response = await send(await webhookRequest(payload, { delivery: "e2e-push" }));
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { services: string[]; deployments: string[] };
+    expect(body.services).toEqual(["redis"]);
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${cli.url}/deployments/${body.deployments[0]}`)).json()) as { state: string }).state,
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe("succeeded");
+    expect([...fake.dokploy.state.composes.values()].map((compose) => compose.name)).toEqual(["redis"]);
+    expect(cli.lines.join("\n")).not.toContain(SECRET);
+  }, 30_000);
+});

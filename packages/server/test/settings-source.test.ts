@@ -1,0 +1,66 @@
+import { existsSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SettingsError } from "../src/settings-error.js";
+import { createSettingsSource } from "../src/settings-source.js";
+import { cleanupTemp, makeTemp } from "./helpers/git-repo.js";
+
+const ENV = {
+  GIT_REPO_URL: "https://github.com/acme/infra.git",
+  DOKPLOY_URL: "https://dokploy.example.com",
+  DOKPLOY_API_KEY: "key",
+};
+
+describe("createSettingsSource", () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = makeTemp();
+    file = join(dir, ".env");
+  });
+
+  afterEach(() => {
+    cleanupTemp(dir);
+  });
+
+  const rewrite = (text: string, mtimeSeconds: number): void => {
+    writeFileSync(file, text);
+    utimesSync(file, mtimeSeconds, mtimeSeconds);
+  };
+
+  it("refuses to start without a webhook secret anywhere", async () => {
+    await expect(createSettingsSource(ENV, { defaultSecretsFile: file })).rejects.toThrow(/WEBHOOK_SECRET/);
+  });
+
+  it("uses the default secrets file when it exists and picks up a rotated secret without a restart", async () => {
+    rewrite("WEBHOOK_SECRET=first\n", 1_000);
+    const source = await createSettingsSource(ENV, { defaultSecretsFile: file });
+    expect(source.secretsFile).toBe(file);
+    expect((await source.load()).webhookSecret).toBe("first");
+    rewrite("WEBHOOK_SECRET=second\nWEBHOOK_SECRET_PREVIOUS=first\n", 2_000);
+    const rotated = await source.load();
+    expect([rotated.webhookSecret, rotated.webhookSecretPrevious]).toEqual(["second", "first"]);
+  });
+
+  it("keeps the last valid settings when the file is rewritten with an invalid content", async () => {
+    rewrite("WEBHOOK_SECRET=first\n", 1_000);
+    const source = await createSettingsSource(ENV, { defaultSecretsFile: file });
+    rewrite("WEBHOOK_SECRET=\n", 2_000);
+    expect((await source.load()).webhookSecret).toBe("first");
+  });
+
+  it("reads the environment alone when there is no secrets file", async () => {
+    const source = await createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env" }, { defaultSecretsFile: file });
+    expect(existsSync(file)).toBe(false);
+    expect(source.secretsFile).toBeUndefined();
+    expect((await source.load()).webhookSecret).toBe("env");
+  });
+
+  it("refuses an IAC_SECRETS_FILE that does not exist", async () => {
+    const missing = join(dir, "missing.env");
+    const attempt = createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env", IAC_SECRETS_FILE: missing });
+    await expect(attempt).rejects.toThrow(SettingsError);
+    await expect(attempt).rejects.toThrow(/IAC_SECRETS_FILE/);
+  });
+});

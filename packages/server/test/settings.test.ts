@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { loadSettings } from "../src/settings.js";
+import { SettingsError } from "../src/settings-error.js";
+
+const BASE = {
+  WEBHOOK_SECRET: "s3cret",
+  GIT_REPO_URL: "https://github.com/acme/infra.git",
+  DOKPLOY_URL: "https://dokploy.example.com/",
+  DOKPLOY_API_KEY: "key",
+};
+
+describe("loadSettings", () => {
+  it("fills every default from a minimal environment", () => {
+    expect(loadSettings(BASE)).toEqual({
+      webhookSecret: "s3cret",
+      webhookSecretPrevious: undefined,
+      gitRepoUrl: "https://github.com/acme/infra.git",
+      gitBranch: "main",
+      dokploy: { baseUrl: "https://dokploy.example.com", apiKey: "key" },
+      vault: undefined,
+      internalDomain: undefined,
+      deployEnv: "staging",
+      dataDir: "./.iac-runner",
+      secretsFile: undefined,
+      host: "0.0.0.0",
+      port: 8080,
+      logLevel: "info",
+      requireTimestamp: false,
+      deployTimeoutMs: 900_000,
+      hashKey: "s3cret",
+      webhookMaxBodyBytes: 25 * 1024 * 1024,
+      maxBodyBytes: 64 * 1024,
+    });
+  });
+
+  it("reads every optional variable", () => {
+    const settings = loadSettings({
+      ...BASE,
+      WEBHOOK_SECRET_PREVIOUS: "old",
+      GIT_BRANCH: "release/v2",
+      INTERNAL_DOMAIN: "internal.example.com",
+      DEPLOY_ENV: "production",
+      IAC_DATA_DIR: "/var/lib/iac",
+      IAC_SECRETS_FILE: "/run/secrets/.env",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "DEBUG",
+      IAC_REQUIRE_TIMESTAMP: "true",
+      IAC_DEPLOY_TIMEOUT_SECONDS: "60",
+      IAC_HASH_KEY: "hash-key",
+      IAC_WEBHOOK_MAX_BODY_BYTES: "1000",
+      IAC_MAX_BODY_BYTES: "100",
+    });
+    expect(settings).toMatchObject({
+      webhookSecretPrevious: "old",
+      gitBranch: "release/v2",
+      internalDomain: "internal.example.com",
+      deployEnv: "production",
+      dataDir: "/var/lib/iac",
+      secretsFile: "/run/secrets/.env",
+      host: "127.0.0.1",
+      port: 0,
+      logLevel: "debug",
+      requireTimestamp: true,
+      deployTimeoutMs: 60_000,
+      hashKey: "hash-key",
+      webhookMaxBodyBytes: 1000,
+      maxBodyBytes: 100,
+    });
+  });
+
+  it.each([
+    ["https", "https://github.com/acme/infra.git"],
+    ["https with a token", "https://x-access-token:tok@github.com/acme/infra.git"],
+    ["ssh", "ssh://git@github.com/acme/infra.git"],
+    ["scp-like", "git@github.com:acme/infra.git"],
+    ["file", "file:///srv/git/infra.git"],
+  ])("accepts a %s repository URL", (_name, url) => {
+    expect(loadSettings({ ...BASE, GIT_REPO_URL: url }).gitRepoUrl).toBe(url);
+  });
+
+  it.each([
+    ["no WEBHOOK_SECRET", { WEBHOOK_SECRET: undefined }, "WEBHOOK_SECRET"],
+    ["an empty WEBHOOK_SECRET", { WEBHOOK_SECRET: "" }, "WEBHOOK_SECRET"],
+    ["a whitespace WEBHOOK_SECRET", { WEBHOOK_SECRET: "  \t" }, "WEBHOOK_SECRET"],
+    ["no GIT_REPO_URL", { GIT_REPO_URL: undefined }, "GIT_REPO_URL"],
+    ["an http GIT_REPO_URL", { GIT_REPO_URL: "http://github.com/a/b.git" }, "GIT_REPO_URL"],
+    ["an option-like GIT_REPO_URL", { GIT_REPO_URL: "--upload-pack=touch /tmp/x" }, "GIT_REPO_URL"],
+    ["a GIT_REPO_URL with a line break", { GIT_REPO_URL: "https://a/b\nc" }, "GIT_REPO_URL"],
+    ["an option-like GIT_BRANCH", { GIT_BRANCH: "-main" }, "GIT_BRANCH"],
+    ["a GIT_BRANCH range", { GIT_BRANCH: "main..dev" }, "GIT_BRANCH"],
+    ["no DOKPLOY_URL", { DOKPLOY_URL: undefined }, "DOKPLOY_URL"],
+    ["a DOKPLOY_URL without scheme", { DOKPLOY_URL: "dokploy.example.com" }, "DOKPLOY_URL"],
+    ["no DOKPLOY_API_KEY", { DOKPLOY_API_KEY: undefined }, "DOKPLOY_API_KEY"],
+    ["a DEPLOY_ENV with a slash", { DEPLOY_ENV: "prod/eu" }, "DEPLOY_ENV"],
+    ["a non-numeric PORT", { PORT: "http" }, "PORT"],
+    ["a PORT out of range", { PORT: "70000" }, "PORT"],
+    ["an unknown LOG_LEVEL", { LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    ["a non-boolean IAC_REQUIRE_TIMESTAMP", { IAC_REQUIRE_TIMESTAMP: "maybe" }, "IAC_REQUIRE_TIMESTAMP"],
+    ["a zero IAC_DEPLOY_TIMEOUT_SECONDS", { IAC_DEPLOY_TIMEOUT_SECONDS: "0" }, "IAC_DEPLOY_TIMEOUT_SECONDS"],
+    ["Vault credentials without VAULT_ADDR", { VAULT_TOKEN: "t" }, "VAULT_ADDR"],
+    ["VAULT_ADDR without credentials", { VAULT_ADDR: "https://vault.example.com" }, "VAULT_TOKEN"],
+    ["half an AppRole", { VAULT_ADDR: "https://vault.example.com", VAULT_ROLE_ID: "r" }, "VAULT_SECRET_ID"],
+  ])("refuses %s with one line naming the variable", (_name, overrides, variable) => {
+    const env = { ...BASE, ...overrides };
+    let caught: unknown;
+    try {
+      loadSettings(env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SettingsError);
+    const error = caught as SettingsError;
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+    expect(error.message).toMatch(/^\[@iac\/server\] /);
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("never puts a credential of GIT_REPO_URL into the error", () => {
+    expect(() => loadSettings({ ...BASE, GIT_REPO_URL: "http://user:hunter2@example.com/x.git" })).toThrow(
+      /^(?!.*hunter2).*GIT_REPO_URL/,
+    );
+  });
+
+  it.each([
+    ["VAULT_TOKEN", { VAULT_TOKEN: "t1" }, { token: "t1" }],
+    ["the VAULT_APP_TOKEN alias", { VAULT_APP_TOKEN: "t2" }, { token: "t2" }],
+    ["an AppRole", { VAULT_ROLE_ID: "r", VAULT_SECRET_ID: "s" }, { appRole: { roleId: "r", secretId: "s" } }],
+  ])("reads Vault credentials from %s", (_name, credentials, expected) => {
+    const settings = loadSettings({ ...BASE, VAULT_ADDR: "https://vault.example.com/", ...credentials });
+    expect(settings.vault).toEqual({ address: "https://vault.example.com", ...expected });
+  });
+
+  it("lets the secrets file override the environment", () => {
+    const text = 'WEBHOOK_SECRET="from-file"\nexport GIT_REPO_URL=git@github.com:acme/infra.git\n# comment\n';
+    const settings = loadSettings({ ...BASE, WEBHOOK_SECRET: "from-env" }, text);
+    expect(settings.webhookSecret).toBe("from-file");
+    expect(settings.gitRepoUrl).toBe("git@github.com:acme/infra.git");
+  });
+
+  it("starts without a webhook secret in the environment when the secrets file has one", () => {
+    expect(loadSettings({ ...BASE, WEBHOOK_SECRET: undefined }, "WEBHOOK_SECRET=abc\n").webhookSecret).toBe("abc");
+  });
+
+  it("refuses an empty WEBHOOK_SECRET in the secrets file even when the environment has one", () => {
+    expect(() => loadSettings(BASE, "WEBHOOK_SECRET=\n")).toThrow(SettingsError);
+  });
+});
