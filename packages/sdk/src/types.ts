@@ -87,6 +87,7 @@ export type DokployErrorBody =
   | DokploySchemas["error.UNAUTHORIZED"]
   | DokploySchemas["error.FORBIDDEN"]
   | DokploySchemas["error.NOT_FOUND"]
+  | DokploySchemas["error.UNSUPPORTED_MEDIA_TYPE"]
   | DokploySchemas["error.INTERNAL_SERVER_ERROR"];
 
 // --- clients: Vault ---

@@ -104,6 +104,23 @@ describe("createDokployClient", () => {
     expect(requests).toHaveLength(1);
   });
 
+  test("compose.deploy is not retried after a timeout", async () => {
+    const { fetch, requests } = recordFetch((request) => hangingFetch(request));
+    const client = createDokployClient({ baseUrl: "https://h", apiKey: "k", fetch, timeoutMs: 10, retry: fastRetry });
+    await expect(client.POST("/compose.deploy", { body: { composeId: "c1" } })).rejects.toBeInstanceOf(
+      RequestTimeoutError,
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  test("GET is retried after a timeout", async () => {
+    const { fetch, requests } = recordFetch((request, index) => (index === 0 ? hangingFetch(request) : json(200, [])));
+    const client = createDokployClient({ baseUrl: "https://h", apiKey: "k", fetch, timeoutMs: 10, retry: fastRetry });
+    const { data } = await client.GET("/project.all");
+    expect(data).toEqual([]);
+    expect(requests).toHaveLength(2);
+  });
+
   test.each([
     ["/compose.saveEnvironment", { composeId: "c1", env: "A=1\nB=2" }],
     ["/compose.update", { composeId: "c1", composeFile: "services: {}" }],

@@ -3,7 +3,7 @@ import dokploy from "../src/generated/dokploy.openapi.json" with { type: "json" 
 import vault from "../src/generated/vault.openapi.json" with { type: "json" };
 
 type Body = { content?: { "application/json"?: { schema?: { additionalProperties?: unknown } } } };
-type Operation = { security?: unknown; responses?: { "200"?: Body; default?: Body } };
+type Operation = { security?: unknown; responses?: { "200"?: Body; "415"?: Body; default?: Body } };
 
 function operations(document: { paths: object }): [string, Operation][] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
@@ -31,6 +31,15 @@ describe("merged Dokploy document", () => {
 
   test("the guard's 401 body needs only a message", () => {
     expect(dokploy.components.schemas["error.UNAUTHORIZED"].required).toEqual(["message"]);
+  });
+
+  test("every POST declares the 415 answer to a request without a JSON content type", () => {
+    const posts = operations(dokploy).filter(([name]) => name.startsWith("POST "));
+    expect(posts.length).toBeGreaterThan(0);
+    const missing = posts.filter(([, operation]) => {
+      return operation.responses?.["415"]?.content?.["application/json"]?.schema === undefined;
+    });
+    expect(missing.map(([name]) => name)).toEqual([]);
   });
 });
 

@@ -107,7 +107,11 @@ describe("parsePushEvent() completeness", () => {
     ["no commits although before and after differ", branchUpdate([]), false],
     ["no commits and an unchanged head", branchUpdate([], { before: SHA_B }), true],
     ["a SHA-256 repository", branchUpdate([commit(["a"])], { before: "a".repeat(64), after: "b".repeat(64) }), true],
-    ["a new branch of a SHA-256 repository", branchUpdate([commit(["a"])], { before: "0".repeat(64), after: "b".repeat(64) }), false],
+    [
+      "a new branch of a SHA-256 repository",
+      branchUpdate([commit(["a"])], { before: "0".repeat(64), after: "b".repeat(64) }),
+      false,
+    ],
   ])("is %s complete: %s", (_case, payload, complete) => {
     expect(parsePushEvent(payload).complete).toBe(complete);
   });

@@ -160,7 +160,11 @@ describe("fake Dokploy contract", () => {
       body: new Blob([JSON.stringify({ name: "x" })]),
     });
     expect(response.status).toBe(415);
-    expect(await response.json()).toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE", message });
+    const body: unknown = await response.json();
+    expect(body).toMatchObject({ code: "UNSUPPORTED_MEDIA_TYPE", message });
+    const check = dokployValidator.response("POST", "/project.create", 415);
+    expect(check).toBeDefined();
+    expect(check?.(body)).toBeUndefined();
     expect(fake.state.projects.size).toBe(0);
   });
 
