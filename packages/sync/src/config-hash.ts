@@ -20,8 +20,9 @@ const DOMAIN = "iac-runner/config-hash/v2";
  * The hashed bytes are `field("iac-runner/config-hash/v2")`, `field(compose)`, `map(files)`, `map(env)`, then the
  * number of secrets as 8 bytes and, when it is not 0, `HMAC-SHA256(secretKey, map(secrets))`. A `field` is its
  * byte length as 8 bytes big-endian followed by the bytes; a `map` is its entry count as 8 bytes followed by
- * `field(key) field(value)` per entry, sorted by key in code-point order. Strings are UTF-8 (a lone surrogate
- * becomes U+FFFD); file contents given as `Uint8Array` are hashed as is.
+ * `field(key) field(value)` per entry, sorted by key in code-point order. Strings are UTF-8 (a lone surrogate, which
+ * UTF-8 cannot hold, is written in its 3-byte WTF-8 form so it stays distinct); file contents given as `Uint8Array`
+ * are hashed as is.
  *
  * @throws {TypeError} when `secrets` is not empty and `secretKey` is missing or empty, or when a value has the
  *   wrong type.

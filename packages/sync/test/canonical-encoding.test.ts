@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ByteSink, writeEntries, writeField, writeLength } from "../src/canonical-encoding.js";
+import { type ByteSink, encodeText, writeEntries, writeField, writeLength } from "../src/canonical-encoding.js";
 
 function collect(write: (sink: ByteSink) => void): number[] {
   const bytes: number[] = [];
@@ -19,6 +19,16 @@ describe("canonical encoding", () => {
 
   it("writeField prefixes the UTF-8 bytes with their length", () => {
     expect(collect((sink) => writeField(sink, "é"))).toEqual([0, 0, 0, 0, 0, 0, 0, 2, 0xc3, 0xa9]);
+  });
+
+  it.each([
+    ["a lone high surrogate", "a\uD800b", [0x61, 0xed, 0xa0, 0x80, 0x62]],
+    ["a lone low surrogate", "\uDFFF", [0xed, 0xbf, 0xbf]],
+    ["a reversed pair", "\uDC00\uD800", [0xed, 0xb0, 0x80, 0xed, 0xa0, 0x80]],
+    ["a lone surrogate next to a pair", "\uD800\u{1F600}", [0xed, 0xa0, 0x80, 0xf0, 0x9f, 0x98, 0x80]],
+    ["a well-formed string, as plain UTF-8", "é\u{1F600}", [0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80]],
+  ])("encodeText writes %s in WTF-8", (_name, text, want) => {
+    expect([...encodeText(text)]).toEqual(want);
   });
 
   it("writeEntries writes the count, then entries sorted by code point", () => {

@@ -192,6 +192,16 @@ describe("configHash", () => {
     ["a compose text that spells an env block", { compose: "x", env: { A: "1" } }, { compose: "x\n---ENV---\nA=1" }],
   ];
 
+  it("tells apart strings that differ only in a lone surrogate, which UTF-8 cannot hold", () => {
+    const hashes = ["\uD800", "\uD801", "\uDC00", "\uFFFD", ""].flatMap((text) => [
+      configHash({ compose: text }),
+      configHash({ compose: "", env: { [text]: "v" } }),
+      configHash({ compose: "", env: { A: text } }),
+      configHash({ compose: "", secrets: { S: text }, secretKey: "k" }),
+    ]);
+    expect(new Set(hashes).size).toBe(hashes.length);
+  });
+
   it.each(collisions)("tells apart %s", (_name, a, b) => {
     expect(configHash(a)).not.toBe(configHash(b));
   });

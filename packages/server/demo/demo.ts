@@ -1,0 +1,224 @@
+// The demo: a real git repository, the runner in-process, and the test kit's Dokploy and Vault behind msw.
+// It walks through what a platform team sees in its first hour: a first push, a change to one file, a push that
+// changes nothing deployable, a secret rotation, a push to the bootstrap layer, and a tagged production deploy.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createFakeDokploy, createFakeVault } from "@iac/sdk/testing";
+import { sign, signRequest } from "@iac/sync";
+import { setupServer } from "msw/node";
+import { createGitMirror, createRunner, createSyncEngine, loadSettings, type SyncJob } from "../src/index.js";
+
+const SECRET = "demo-webhook-secret";
+const ZERO = "0".repeat(40);
+
+const work = mkdtempSync(join(tmpdir(), "iac-runner-demo-"));
+const repo = join(work, "infra");
+
+function git(...args: string[]): string {
+  return execFileSync("git", args, { cwd: repo, encoding: "utf8" }).trim();
+}
+
+/** Writes files into the repository, commits them and returns the new commit. */
+function commit(message: string, files: Record<string, string>): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(repo, path)), { recursive: true });
+    writeFileSync(join(repo, path), content);
+  }
+  git("add", "-A");
+  git("-c", "user.name=Demo", "-c", "user.email=demo@example.com", "commit", "-qm", message);
+  return git("rev-parse", "HEAD");
+}
+
+mkdirSync(repo);
+git("init", "-q", "-b", "main");
+const first = commit("platform: postgres and redis", {
+  "iac.config.yaml": [
+    "services:",
+    "  postgres:",
+    '    vault: ["secret/data/platform/{env}/postgres"]',
+    "    env: { PGPORT: '5432' }",
+    "",
+  ].join("\n"),
+  "platform/01.postgres/compose.yaml": [
+    "services:",
+    "  postgres:",
+    "    image: postgres:17",
+    "    environment:",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, resolved by Docker from the env
+    "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}",
+    "    volumes:",
+    "      - ./init.sql:/docker-entrypoint-initdb.d/init.sql:ro",
+    "",
+  ].join("\n"),
+  "platform/01.postgres/init.sql": "create database app;\n",
+  "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:8\n",
+  "bootstrap/06.iac-runner/compose.yaml": "services:\n  runner:\n    image: iac-runner:latest\n",
+  "libs/README.md": "Shared helpers.\n",
+});
+
+const dokploy = createFakeDokploy({ deploy: { mode: "auto" } });
+const vault = createFakeVault();
+vault.seed.secret("platform/staging/postgres", { POSTGRES_PASSWORD: "staging-pass-1" });
+vault.seed.secret("platform/production/postgres", { POSTGRES_PASSWORD: "production-pass" });
+const network = setupServer(...dokploy.handlers, ...vault.handlers);
+network.listen({ onUnhandledRequest: "error" });
+
+const settings = loadSettings({
+  WEBHOOK_SECRET: SECRET,
+  GIT_REPO_URL: pathToFileURL(repo).href,
+  DOKPLOY_URL: dokploy.baseUrl,
+  DOKPLOY_API_KEY: dokploy.apiKey,
+  VAULT_ADDR: vault.address,
+  VAULT_TOKEN: vault.token,
+  INTERNAL_DOMAIN: "internal.example.com",
+  IAC_DATA_DIR: join(work, "state"),
+});
+const mirror = createGitMirror({ url: settings.gitRepoUrl, dataDir: settings.dataDir, branch: settings.gitBranch });
+// Embedding the engine lets the demo poll Dokploy every 50 ms instead of the production default of 3 s.
+const engine = createSyncEngine({
+  git: mirror,
+  dokploy: settings.dokploy,
+  vault: settings.vault,
+  hashKey: settings.hashKey,
+  internalDomain: settings.internalDomain,
+  logger: createQuietLogger(),
+  pollIntervalMs: 50,
+});
+const runner = createRunner({ settings, git: mirror, engine });
+
+function createQuietLogger(): import("../src/index.js").Logger {
+  const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+  return quiet;
+}
+
+async function call(path: string, body: string, headers: Record<string, string>): Promise<Record<string, unknown>> {
+  const response = await runner.fetch(
+    new Request(`http://runner.local${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    }),
+  );
+  const answer = (await response.json()) as Record<string, unknown>;
+  console.log(`  ${path} → ${response.status} ${JSON.stringify(summarise(answer))}`);
+  return answer;
+}
+
+function summarise(answer: Record<string, unknown>): Record<string, unknown> {
+  const { status, services, skipped, ignored, commit, env, tag, error, code } = answer;
+  return Object.fromEntries(
+    Object.entries({ status, env, tag, commit: typeof commit === "string" ? commit.slice(0, 8) : undefined, services })
+      .concat([
+        ["skipped", skipped],
+        ["ignored", Array.isArray(ignored) ? ignored.length : undefined],
+        ["error", error],
+        ["code", code],
+      ])
+      .filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0)),
+  );
+}
+
+let delivery = 0;
+async function push(before: string, after: string, files: string[]): Promise<void> {
+  const body = JSON.stringify({
+    ref: "refs/heads/main",
+    before,
+    after,
+    created: before === ZERO,
+    deleted: false,
+    forced: false,
+    commits: [{ id: after, added: [], modified: files, removed: [] }],
+  });
+  delivery += 1;
+  const answer = await call("/webhook", body, {
+    "x-github-event": "push",
+    "x-github-delivery": `demo-delivery-${delivery}`,
+    "x-hub-signature-256": await sign(SECRET, body),
+  });
+  await report(answer);
+}
+
+/** Waits for the jobs an answer started and prints what each service ended as. */
+async function report(answer: Record<string, unknown>): Promise<void> {
+  await engine.idle();
+  const ids = Array.isArray(answer["deployments"]) ? (answer["deployments"] as string[]) : [];
+  for (const id of ids) {
+    const job = engine.get(id) as SyncJob;
+    for (const result of job.results) {
+      const detail =
+        result.error === undefined
+          ? `hash ${result.hashAfter?.slice(0, 15)}…`
+          : `${result.error.code}: ${result.error.message}`;
+      console.log(`    ${result.env}/${result.service}: ${result.status} (${detail})`);
+    }
+  }
+}
+
+function composeNamed(name: string, environment: string): { env: string | null; composeFile: string } | undefined {
+  const env = [...dokploy.state.environments.values()].find((row) => row.name === environment);
+  return [...dokploy.state.composes.values()].find(
+    (row) => row.name === name && row.environmentId === env?.environmentId,
+  );
+}
+
+try {
+  console.log("\n1. GitHub pings the new webhook, then the first push arrives (a new branch: the runner diffs in git)");
+  await call("/webhook", "{}", {
+    "x-github-event": "ping",
+    "x-github-delivery": "demo-ping",
+    "x-hub-signature-256": await sign(SECRET, "{}"),
+  });
+  await push(ZERO, first, []);
+  const postgres = composeNamed("postgres", "staging");
+  console.log("    Dokploy now holds the compose with its mount rewritten to the pinned file:");
+  console.log(
+    `      ${postgres?.composeFile
+      .split("\n")
+      .find((line) => line.includes("init.sql"))
+      ?.trim()}`,
+  );
+
+  console.log("\n2. Another tool stores a credential in the postgres env; a push changes only init.sql");
+  if (postgres !== undefined) {
+    postgres.env = `${postgres.env ?? ""}\nBACKUP_TOKEN=written-by-another-tool`;
+  }
+  const second = commit("postgres: seed table", {
+    "platform/01.postgres/init.sql": "create database app;\ncreate table t();\n",
+  });
+  await push(first, second, ["platform/01.postgres/init.sql"]);
+  const kept = composeNamed("postgres", "staging")?.env?.includes("BACKUP_TOKEN=written-by-another-tool");
+  console.log(`    the foreign credential survived the env merge: ${kept}`);
+
+  console.log("\n3. A push that touches libs/ reaches every service, but nothing they deploy changed");
+  const third = commit("libs: docs", { "libs/README.md": "Shared helpers, documented.\n" });
+  await push(second, third, ["libs/README.md"]);
+
+  console.log("\n4. The postgres password is rotated in Vault; a legacy /sync of everything redeploys only postgres");
+  vault.seed.secret("platform/staging/postgres", { POSTGRES_PASSWORD: "staging-pass-2" });
+  const syncBody = JSON.stringify({ all: true });
+  await report(await call("/sync", syncBody, { "x-hub-signature-256": await sign(SECRET, syncBody) }));
+
+  console.log("\n5. A push to the bootstrap layer (the runner itself) is never synced");
+  const fourth = commit("bootstrap: bump runner", {
+    "bootstrap/06.iac-runner/compose.yaml": "services:\n  runner:\n    image: iac-runner:2\n",
+  });
+  await push(third, fourth, ["bootstrap/06.iac-runner/compose.yaml"]);
+
+  console.log("\n6. CI tags v1.0.0 and deploys it to production with a timestamped, replay-proof signature");
+  git("tag", "v1.0.0");
+  const deployBody = JSON.stringify({ env: "production", tag: "v1.0.0", triggered_by: "demo" });
+  const headers = { ...(await signRequest({ secret: SECRET, body: deployBody })) };
+  await report(await call("/deploy", deployBody, headers));
+  console.log("   The same request sent again is refused:");
+  await call("/deploy", deployBody, headers);
+
+  console.log(`\nDokploy received ${dokploy.state.deployCalls.length} deploys in all; nothing else was redeployed.`);
+} finally {
+  await runner.close();
+  await engine.close();
+  network.close();
+  rmSync(work, { recursive: true, force: true });
+}
