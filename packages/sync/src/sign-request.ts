@@ -16,7 +16,7 @@ function randomNonce(): string {
 /**
  * Signs a request for the runner's `/deploy` and `/sync` endpoints. The HMAC-SHA256 covers
  * `"<timestamp>.<nonce>.<body>"`, so a captured request cannot be replayed after the skew window or, within it,
- * under a nonce the runner has already seen. Async because HMAC runs on WebCrypto where available.
+ * under a nonce the runner has already seen. Async because HMAC may run on WebCrypto (on runtimes without a built-in crypto module).
  *
  * @throws {TypeError} for an empty secret, a body that is neither a string nor a Uint8Array, a timestamp that is not
  * a non-negative integer, or a nonce outside 8 to 128 characters of `[A-Za-z0-9._:-]`.

@@ -1,12 +1,11 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { assertPayload, assertSecret } from "./assert-input.js";
 import { hmacSha256 } from "./hmac.js";
-import { toBytes } from "./to-bytes.js";
 import type { SignablePayload } from "./types.js";
 
 /**
  * Signs a payload the way GitHub signs webhook deliveries: `sha256=` followed by the lower-case hex HMAC-SHA256 of
- * the raw bytes (a string is signed as UTF-8). Async because HMAC runs on WebCrypto where available.
+ * the raw bytes (a string is signed as UTF-8). Async because HMAC may run on WebCrypto.
  *
  * @throws {TypeError} when `secret` is not a non-empty string or `payload` is neither a string nor a Uint8Array.
  * @example
@@ -18,5 +17,5 @@ import type { SignablePayload } from "./types.js";
 export async function sign(secret: string, payload: SignablePayload): Promise<string> {
   assertSecret(secret);
   assertPayload(payload);
-  return `sha256=${bytesToHex(await hmacSha256(secret, toBytes(payload)))}`;
+  return `sha256=${bytesToHex(await hmacSha256(secret, payload))}`;
 }

@@ -1,6 +1,6 @@
 /**
  * Compares two byte arrays in time that depends only on their lengths, never on where they differ. Used by the
- * `@noble/hashes` fallback; the WebCrypto path compares inside `crypto.subtle.verify`.
+ * `@noble/hashes` fallback; the other backends compare natively.
  */
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) {

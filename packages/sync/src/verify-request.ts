@@ -19,7 +19,7 @@ function assertSeconds(value: unknown, name: string, allowNegative: boolean): as
 /**
  * Checks a request signed with `signRequest`: signature header present and well-formed, timestamp within
  * `maxSkewSeconds` of `now` in either direction, and HMAC-SHA256 over `"<timestamp>.<nonce>.<body>"` made with one of
- * `secrets`. The cheap header checks run before any HMAC. Async because HMAC runs on WebCrypto where available.
+ * `secrets`. The cheap header checks run before any HMAC. Async because HMAC may run on WebCrypto (on runtimes without a built-in crypto module).
  *
  * Resolves to `{ ok: false, reason }` for every problem with the request and never throws on request data. On
  * success the timestamp and nonce are returned: refusing a nonce already seen within the skew window is the

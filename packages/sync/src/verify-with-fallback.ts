@@ -2,13 +2,12 @@ import { assertPayload, assertSecret } from "./assert-input.js";
 import { describeValue } from "./describe-value.js";
 import { hmacSha256Verify } from "./hmac.js";
 import { parseSignature } from "./parse-signature.js";
-import { toBytes } from "./to-bytes.js";
 import type { SignablePayload } from "./types.js";
 
 /**
  * Like `verify`, but also accepts a signature made with any of `additionalSecrets`, so a secret can be rotated
- * without dropping deliveries signed with the previous one. `secret` is tried first. Async because HMAC runs on
- * WebCrypto where available.
+ * without dropping deliveries signed with the previous one. `secret` is tried first. Async because HMAC may run
+ * on WebCrypto.
  *
  * Resolves to false, and never throws, for a missing or malformed signature.
  *
@@ -39,5 +38,5 @@ export async function verifyWithFallback(
   if (mac === null) {
     return false;
   }
-  return hmacSha256Verify([secret, ...additionalSecrets], toBytes(payload), mac);
+  return hmacSha256Verify([secret, ...additionalSecrets], payload, mac);
 }

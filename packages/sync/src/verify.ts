@@ -2,8 +2,8 @@ import type { SignablePayload } from "./types.js";
 import { verifyWithFallback } from "./verify-with-fallback.js";
 
 /**
- * Checks a GitHub-style `sha256=<hex>` signature of the raw payload in constant time. Async because HMAC runs on
- * WebCrypto where available. Verify the body exactly as received, before parsing it.
+ * Checks a GitHub-style `sha256=<hex>` signature of the raw payload in constant time. Async because HMAC may run on
+ * WebCrypto. Verify the body exactly as received, before parsing it.
  *
  * Resolves to false, and never throws, for a missing, malformed, non-hex, wrong-length or wrong-prefix signature and
  * for any non-string signature value: the signature is attacker-controlled.

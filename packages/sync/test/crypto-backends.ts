@@ -1,22 +1,23 @@
 import { afterEach, beforeEach, vi } from "vitest";
 
-/**
- * Runs a suite once per HMAC backend: WebCrypto as the runtime provides it, and the `@noble/hashes` fallback taken
- * when `globalThis.crypto` is absent.
- */
-export const cryptoBackends: ReadonlyArray<readonly [name: string, removeCrypto: boolean]> = [
-  ["WebCrypto", false],
-  ["@noble/hashes fallback", true],
-];
+/** The HMAC backends, in the order `hmac.ts` prefers them. */
+export type CryptoBackend = "built-in crypto module" | "WebCrypto" | "@noble/hashes";
 
-/** Removes `globalThis.crypto` for each test of the calling suite when `removeCrypto` is set. */
-export function useCryptoBackend(removeCrypto: boolean): void {
+/** Runs a suite once per HMAC backend (with `describe.each`). */
+export const cryptoBackends: readonly CryptoBackend[] = ["built-in crypto module", "WebCrypto", "@noble/hashes"];
+
+/** Hides the runtime's crypto module, and for the noble backend `globalThis.crypto` too, in each test of the suite. */
+export function useCryptoBackend(backend: CryptoBackend): void {
   beforeEach(() => {
-    if (removeCrypto) {
+    if (backend !== "built-in crypto module") {
+      vi.spyOn(process, "getBuiltinModule").mockReturnValue(undefined as never);
+    }
+    if (backend === "@noble/hashes") {
       vi.stubGlobal("crypto", undefined);
     }
   });
   afterEach(() => {
+    vi.restoreAllMocks();
     vi.unstubAllGlobals();
   });
 }

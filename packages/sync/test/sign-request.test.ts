@@ -5,8 +5,8 @@ import { cryptoBackends, useCryptoBackend } from "./crypto-backends.js";
 
 const BODY = '{"env":"staging","tag":"v1.2.4"}';
 
-describe.each(cryptoBackends)("signRequest() with %s", (_name, removeCrypto) => {
-  useCryptoBackend(removeCrypto);
+describe.each(cryptoBackends)("signRequest() with %s", (backend) => {
+  useCryptoBackend(backend);
 
   it("signs <timestamp>.<nonce>.<body> and returns the three headers", async () => {
     const headers = await signRequest({ secret: "s3cret", body: BODY, timestamp: 1_700_000_000, nonce: "nonce-0001" });

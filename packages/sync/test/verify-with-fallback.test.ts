@@ -4,8 +4,8 @@ import { cryptoBackends, useCryptoBackend } from "./crypto-backends.js";
 
 const BODY = '{"ref":"refs/heads/main"}';
 
-describe.each(cryptoBackends)("verifyWithFallback() with %s", (_name, removeCrypto) => {
-  useCryptoBackend(removeCrypto);
+describe.each(cryptoBackends)("verifyWithFallback() with %s", (backend) => {
+  useCryptoBackend(backend);
 
   it.each([
     ["the current secret", "current", true],
