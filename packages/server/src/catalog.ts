@@ -1,8 +1,5 @@
-import { discoverServices, type IacConfig, parseConfig, type ServiceCatalog } from "@iac/sync";
+import { CONFIG_FILE, discoverServices, type IacConfig, parseConfig, type ServiceCatalog } from "@iac/sync";
 import type { GitMirror } from "./types.js";
-
-/** The repository's own configuration file, read at the commit being synced. */
-export const CONFIG_FILE = "iac.config.yaml";
 
 /** How many commits' catalogs are kept per mirror; older ones are evicted first. */
 const MAX_CACHED_COMMITS = 32;

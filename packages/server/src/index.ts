@@ -1,7 +1,7 @@
 // Public API of @iac/server. Explicit named re-exports only, kept in Biome's sorted order (it merges comment sections).
 
 export type { LoadedCatalog } from "./catalog.js";
-export { CONFIG_FILE, loadCatalog } from "./catalog.js";
+export { loadCatalog } from "./catalog.js";
 export { createRunner } from "./create-runner.js";
 export { createSyncEngine } from "./engine/create-sync-engine.js";
 export { createSyncContext } from "./engine/sync-context.js";

@@ -1,4 +1,5 @@
 // Public API of @iac/sync: explicit named re-exports, sorted by module.
+export { CONFIG_FILE } from "./config-file.js";
 export { configHash, isConfigHash } from "./config-hash.js";
 export { discoverServices } from "./discover-services.js";
 export { globToRegExp } from "./glob-to-regexp.js";

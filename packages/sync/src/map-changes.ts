@@ -1,3 +1,4 @@
+import { CONFIG_FILE } from "./config-file.js";
 import { createGlobIndex, type GlobIndex } from "./create-glob-index.js";
 import { createPathLocator, type PathLocation } from "./create-path-locator.js";
 import type { CatalogService, ChangeMapping, IgnoredPath, ServiceCatalog } from "./types.js";
@@ -33,6 +34,7 @@ function compile(catalog: ServiceCatalog): Matcher {
       hits.push({ glob, value: { kind: "shared", targets } });
     }
   }
+  hits.push({ glob: CONFIG_FILE, value: { kind: "shared", targets: automatic } });
   const layers = Object.keys(catalog.config.layers);
   return {
     locate: createPathLocator(catalog.config.layers),
@@ -75,7 +77,8 @@ function explainLocation(matcher: Matcher, path: string, location: PathLocation)
  * Maps changed repository paths (a rename given as both its old and its new path) to the `auto` services they touch,
  * and explains every path that touches none. A path selects the service of its folder, looked up by name so a
  * renumbered or removed folder (`platform/03.minio/x` after a move to `04.minio`) still reaches the service; any
- * service whose extra globs match it; and the targets of every shared rule that matches it. Manual services are never
+ * service whose extra globs match it; the targets of every shared rule that matches it; and, for `iac.config.yaml`
+ * itself, every automatic service (the config hash decides which really changed). Manual services are never
  * selected: their paths are ignored with reason `manual_layer`. Runs in time linear in the number of paths.
  *
  * @example

@@ -35,6 +35,7 @@ describe("mapChanges", () => {
       ["a compose file selects its service", "platform/01.postgres/compose.yaml", ["postgres"]],
       ["any file of a service folder selects it", "platform/02.redis/conf/redis.conf", ["redis"]],
       ["a change under libs/ selects every platform service", "libs/x.py", PLATFORM],
+      ["a change to iac.config.yaml selects every platform service", "iac.config.yaml", PLATFORM],
       ["a deep change under libs/ selects every platform service", "libs/a/b/c.py", PLATFORM],
       ["the old number of a renumbered folder selects the service", "platform/03.minio/compose.yaml", ["minio"]],
       ["a folder name without its number selects the service", "platform/minio/compose.yaml", ["minio"]],
