@@ -144,7 +144,8 @@ async function push(before: string, after: string, files: string[]): Promise<voi
 /** Waits for the jobs an answer started and prints what each service ended as. */
 async function report(answer: Record<string, unknown>): Promise<void> {
   await engine.idle();
-  const ids = Array.isArray(answer["deployments"]) ? (answer["deployments"] as string[]) : [];
+  const { deployments } = answer;
+  const ids = Array.isArray(deployments) ? (deployments as string[]) : [];
   for (const id of ids) {
     const job = engine.get(id) as SyncJob;
     for (const result of job.results) {

@@ -105,8 +105,18 @@ export function createNodeServer(runner: Runner, options: NodeServerOptions = {}
     const state = { complete: false };
     const handled = (async () => {
       let response: Response;
+      let request: Request;
       try {
-        response = await runner.fetch(toRequest(req, limit, state));
+        request = toRequest(req, limit, state);
+      } catch {
+        // The fetch API refuses some methods outright (TRACE, TRACK): no route serves them.
+        const method = JSON.stringify(req.method ?? "");
+        response = new HttpError(405, "method_not_allowed", `method ${method} not allowed`).getResponse();
+        await send(res, response, true);
+        return;
+      }
+      try {
+        response = await runner.fetch(request);
       } catch (error) {
         logger.error({ err: error }, "request failed outside the runner");
         response = new HttpError(500, "internal_error", "internal error").getResponse();

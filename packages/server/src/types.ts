@@ -209,8 +209,11 @@ export interface VaultLocation {
 
 /** Reads KV v2 secrets with a token that the session keeps valid (renewal, AppRole re-login). */
 export interface VaultSession {
-  /** Reads one secret; a network failure rejects, every HTTP outcome resolves. */
-  read(location: VaultLocation): Promise<KvReadResult>;
+  /**
+   * Reads one secret; a network failure rejects, every HTTP outcome resolves. Lines about this read (a renewal, a new
+   * login) go to `logger` when given, so they carry the bindings of the sync that asked.
+   */
+  read(location: VaultLocation, logger?: Logger | undefined): Promise<KvReadResult>;
 }
 
 /** What `syncService` needs besides the target; `createSyncContext` builds it from {@link SyncEngineOptions}. */

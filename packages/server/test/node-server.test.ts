@@ -115,6 +115,14 @@ describe("createNodeServer", () => {
     expect(JSON.parse(response.body)).toEqual({ error: "internal error", code: "internal_error" });
   });
 
+  it("answers a JSON 405, not a 500, for a method the fetch API refuses to represent", async () => {
+    node = createNodeServer(echoRunner());
+    const address = await node.listen(0, "127.0.0.1");
+    const response = await send(address, { method: "TRACE", path: "/health" });
+    expect(response.status).toBe(405);
+    expect(JSON.parse(response.body)).toMatchObject({ code: "method_not_allowed" });
+  });
+
   it("lets in-flight requests finish on close, then closes the runner", async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {

@@ -2,9 +2,11 @@ import { parseArgs } from "node:util";
 import { createRunner } from "../create-runner.js";
 import { createGitMirror } from "../git/git-mirror.js";
 import { createLogger } from "../logging/create-logger.js";
+import { noopLogger } from "../logging/noop-logger.js";
 import { createNodeServer } from "../node-server.js";
 import { SettingsError } from "../settings-error.js";
 import { createSettingsSource } from "../settings-source.js";
+import type { Logger } from "../types.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { SERVE_USAGE } from "./usage.js";
 
@@ -33,9 +35,18 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     return 0;
   }
   const port = values.port === undefined ? undefined : parsePort(values.port);
+  // The logger's level comes from the settings, so reloads of the secrets file log through it once it exists.
+  let sink: Logger = noopLogger;
+  const reloadLogger: Logger = {
+    debug: (obj, msg) => sink.debug(obj, msg),
+    info: (obj, msg) => sink.info(obj, msg),
+    warn: (obj, msg) => sink.warn(obj, msg),
+    error: (obj, msg) => sink.error(obj, msg),
+    child: (bindings) => sink.child(bindings),
+  };
   let source: Awaited<ReturnType<typeof createSettingsSource>>;
   try {
-    source = await createSettingsSource(io.env);
+    source = await createSettingsSource(io.env, { logger: reloadLogger });
   } catch (error) {
     if (error instanceof SettingsError) {
       io.stderr(`iac-runner: ${error.message}\n`);
@@ -45,6 +56,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   }
   const settings = await source.load();
   const logger = createLogger({ level: settings.logLevel });
+  sink = logger;
   const git = createGitMirror({
     url: settings.gitRepoUrl,
     dataDir: settings.dataDir,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { IacConfigError } from "@iac/sync";
 import { type LoadedCatalog, loadCatalog } from "../catalog.js";
+import { isSyncable } from "../select-services.js";
 import type { Logger, SyncEngine, SyncEngineOptions, SyncJob, SyncJobRequest, SyncResult } from "../types.js";
 import { createJobScheduler } from "./job-scheduler.js";
 import { createSyncContext } from "./sync-context.js";
@@ -22,7 +23,8 @@ const IN_FLIGHT: ReadonlySet<SyncJob["state"]> = new Set(["queued", "running"]);
  * Creates the sync engine: `start` queues a job and returns at once; services run in the background with a global
  * concurrency bound and at most one sync per (env, service). A service still waiting when a newer job for the same
  * (env, service) arrives is `superseded` (latest wins); a request equal to one in flight (same env, commit and
- * services) returns that job instead of a new one. Services of a `manual` layer are always refused.
+ * services) returns that job instead of a new one. Services of a `manual` layer and of the `bootstrap` layer (the
+ * runner itself, whatever the configuration says) are always refused.
  *
  * @example
  * const engine = createSyncEngine({ git, dokploy: { baseUrl, apiKey }, hashKey, logger });
@@ -103,10 +105,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (target === undefined) {
         throw new SyncError("service_not_found", `[@iac/server] service "${service}" does not exist at ${commit}`);
       }
-      if (target.mode === "manual") {
+      if (!isSyncable(target)) {
         throw new SyncError(
           "service_manual",
-          `[@iac/server] service "${service}" is in the manual layer "${target.layer}": it is deployed by hand, never by the runner`,
+          `[@iac/server] service "${service}" is in the ${target.mode === "manual" ? "manual " : ""}layer "${target.layer}": it is deployed by hand, never by the runner`,
         );
       }
       return await syncService(context, { commit, env, environment, service: target, logger });

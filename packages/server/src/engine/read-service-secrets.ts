@@ -30,7 +30,7 @@ export async function readServiceSecrets(
   for (const template of service.vault) {
     const location = parseVaultPath(template, { env, service: service.name });
     const where = `${location.mount}/data/${location.path}`;
-    const result = await vault.read(location).catch((error: unknown) => {
+    const result = await vault.read(location, logger).catch((error: unknown) => {
       throw error instanceof SyncError
         ? error
         : new SyncError(

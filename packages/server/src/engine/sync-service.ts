@@ -1,4 +1,4 @@
-import { configHash, legacyConfigHash, planSync, readStoredHash } from "@iac/sync";
+import { CONFIG_HASH_KEY, configHash, legacyConfigHash, mergeEnv, planSync, readStoredHash } from "@iac/sync";
 import type { SyncContext, SyncErrorCode, SyncResult, SyncTarget } from "../types.js";
 import { planComposeMounts } from "./compose-mounts.js";
 import { dokployCall } from "./dokploy-call.js";
@@ -103,6 +103,16 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
         await dokployCall("compose.update", () =>
           dokploy.POST("/compose.update", { body: { composeId: id, autoDeploy: false } }),
         );
+      }
+      if (plan.reason.code === "legacy_match") {
+        // The original runner's hash covered only the compose and the plain env. Replacing it with the full hash
+        // (and nothing else) keeps this skip, and lets a later change to a file or a secret redeploy the service.
+        const upgraded = mergeEnv(
+          detail.env ?? "",
+          { [CONFIG_HASH_KEY]: hashAfter },
+          { managedKeys: [CONFIG_HASH_KEY] },
+        );
+        await saveEnvironment(context, id, upgraded);
       }
       logger.info({ reason: plan.reason.code, hash: hashAfter }, "service up to date, skipped");
       return result("skipped");

@@ -47,7 +47,7 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
   const unreachable = (what: string, cause: unknown): SyncError =>
     new SyncError("vault_unreachable", `[@iac/server] Vault ${what}: expected a response, received none`, { cause });
 
-  const login = async (credentials: NonNullable<SyncVaultOptions["appRole"]>): Promise<void> => {
+  const login = async (credentials: NonNullable<SyncVaultOptions["appRole"]>, log: Logger): Promise<void> => {
     const result = await client
       .loginAppRole({ mount: credentials.mount, roleId: credentials.roleId, secretId: credentials.secretId })
       .catch((error: unknown) => {
@@ -61,24 +61,24 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
       );
     }
     applyLease(result.data.auth.lease_duration, result.data.auth.renewable);
-    logger.debug({ leaseSeconds: result.data.auth.lease_duration }, "logged in to Vault with AppRole");
+    log.debug({ leaseSeconds: result.data.auth.lease_duration }, "logged in to Vault with AppRole");
   };
 
-  const renew = async (): Promise<boolean> => {
+  const renew = async (log: Logger): Promise<boolean> => {
     const result = await client.renewSelf().catch(() => undefined);
     if (result?.data === undefined) {
       return false;
     }
     applyLease(result.data.auth.lease_duration, result.data.auth.renewable);
-    logger.debug({ leaseSeconds: result.data.auth.lease_duration }, "renewed Vault token");
+    log.debug({ leaseSeconds: result.data.auth.lease_duration }, "renewed Vault token");
     return true;
   };
 
-  const refresh = async (force: boolean): Promise<void> => {
+  const refresh = async (force: boolean, log: Logger): Promise<void> => {
     if (!started) {
       started = true;
       if (appRole !== undefined) {
-        await login(appRole).catch((error: unknown) => {
+        await login(appRole, log).catch((error: unknown) => {
           started = false;
           throw error;
         });
@@ -94,35 +94,36 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
     if (!due) {
       return;
     }
-    if (!force && renewable && (await renew())) {
+    if (!force && renewable && (await renew(log))) {
       return;
     }
     if (appRole !== undefined) {
-      await login(appRole);
+      await login(appRole, log);
       return;
     }
     // A static token that cannot be renewed: keep using it until Vault refuses it.
     refreshAt = null;
-    logger.warn({}, "Vault token is near expiry and cannot be renewed");
+    log.warn({}, "Vault token is near expiry and cannot be renewed");
   };
 
   /** One refresh at a time: concurrent reads wait for the same login instead of logging in twice. */
-  const ensureFresh = (force: boolean): Promise<void> => {
-    inflight ??= refresh(force).finally(() => {
+  const ensureFresh = (force: boolean, log: Logger): Promise<void> => {
+    inflight ??= refresh(force, log).finally(() => {
       inflight = undefined;
     });
     return inflight;
   };
 
   return {
-    async read(location: VaultLocation): Promise<KvReadResult> {
-      await ensureFresh(false);
+    async read(location: VaultLocation, readLogger?: Logger | undefined): Promise<KvReadResult> {
+      const log = readLogger ?? logger;
+      await ensureFresh(false, log);
       const first = await client.readKv(location);
       if (first.kind !== "forbidden" || appRole === undefined) {
         return first;
       }
-      logger.info({ vaultPath: `${location.mount}/data/${location.path}` }, "Vault answered 403, logging in again");
-      await ensureFresh(true);
+      log.info({ vaultPath: `${location.mount}/data/${location.path}` }, "Vault answered 403, logging in again");
+      await ensureFresh(true, log);
       return client.readKv(location);
     },
   };

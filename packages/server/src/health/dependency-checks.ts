@@ -17,7 +17,10 @@ async function get(fetchFn: typeof fetch, url: string, headers: Record<string, s
   }
 }
 
-/** Dokploy is reachable and accepts the API key (`GET /api/settings.health`). */
+/**
+ * Dokploy is reachable and accepts the API key (`GET /api/settings.health`). Only a 2xx passes: a 404 means
+ * `DOKPLOY_URL` points at something that is not Dokploy.
+ */
 export function dokployCheck(dokploy: SyncDokployOptions, fetchFn?: typeof fetch): HealthCheck {
   return async (signal) => {
     const status = await get(
@@ -29,7 +32,7 @@ export function dokployCheck(dokploy: SyncDokployOptions, fetchFn?: typeof fetch
     if (status === 401 || status === 403) {
       throw new Error(`Dokploy refused the API key (HTTP ${status})`);
     }
-    if (status >= 500) {
+    if (status < 200 || status >= 300) {
       throw new Error(`Dokploy answered HTTP ${status}`);
     }
   };

@@ -124,11 +124,12 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
       `unsupported content type ${JSON.stringify(type)}: expected application/json or application/x-www-form-urlencoded`,
     );
   }
-  const body = await readBody(request, context.settings.webhookMaxBodyBytes);
+  // Checked before the body is read, so an unsigned request cannot make the runner buffer up to the body limit.
   const signature = request.headers.get("x-hub-signature-256");
   if (signature === null) {
     throw new HttpError(401, "missing_signature", "missing X-Hub-Signature-256 header");
   }
+  const body = await readBody(request, context.settings.webhookMaxBodyBytes);
   const [current = "", ...previous] = await context.secrets();
   if (!(await verifyWithFallback(current, body, signature, previous))) {
     baseLogger.warn({}, "webhook signature mismatch");

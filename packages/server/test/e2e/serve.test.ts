@@ -159,6 +159,19 @@ describe("iac-runner serve (child process, real HTTP)", () => {
     expect([rotated.status, previous.status]).toEqual([200, 200]);
   });
 
+  it("logs an invalid rewrite of the secrets file and keeps the last valid secrets", async () => {
+    writeFileSync(secretsFile, "WEBHOOK_SECRET=\n");
+    const later = Date.now() / 1000 + 120;
+    utimesSync(secretsFile, later, later);
+    const ping = await send(await webhookRequest(examplePayload("ping"), { event: "ping", secret: "rotated-secret" }));
+    expect(ping.status).toBe(200);
+    await expect
+      .poll(() => cli.lines.map((line) => JSON.parse(line) as { level?: string; msg?: string }))
+      .toContainEqual(
+        expect.objectContaining({ level: "warn", msg: "secrets file invalid; keeping the previous settings" }),
+      );
+  });
+
   it("accepts a push, deploys the changed service to Dokploy and reports the job", async () => {
     const after = fixture.repo.commit({
       "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7\n",

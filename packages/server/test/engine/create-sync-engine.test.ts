@@ -1,6 +1,6 @@
 import { readStoredHash } from "@iac/sync";
 import { describe, expect, it, vi } from "vitest";
-import { composeNamed, createHarness, useMsw } from "./harness.js";
+import { CONFIG, composeNamed, createHarness, useMsw } from "./harness.js";
 
 const server = useMsw();
 
@@ -70,6 +70,18 @@ describe("createSyncEngine", () => {
       ["redis", "created"],
       ["postgres", "failed"],
     ]);
+    const finished = h.lines.filter((line) => line.msg === "sync job finished");
+    expect(finished).toEqual([
+      expect.objectContaining({ level: "error", fields: expect.objectContaining({ state: "failed" }) }),
+    ]);
+  });
+
+  it("refuses the bootstrap layer even when the repository's config makes it automatic", async () => {
+    const h = await createHarness(server);
+    const next = await h.commit({ "iac.config.yaml": `layers:\n  platform: auto\n  bootstrap: auto\n${CONFIG}` });
+    const job = await h.sync({ services: ["iac-runner"], commit: next });
+    expect(job.results[0]).toMatchObject({ status: "failed", error: { code: "service_manual" } });
+    expect(h.dokploy.state.projects.size).toBe(0);
   });
 
   it("runs at most `concurrency` services at the same time", async () => {

@@ -205,7 +205,7 @@ describe("syncService", () => {
     });
   });
 
-  it("recognises the hash stored by the original runner and skips the service", async () => {
+  it("recognises the hash stored by the original runner, skips, and upgrades it so later file changes deploy", async () => {
     const h = await createHarness(server);
     const { project } = h.dokploy.seed.project({ name: "platform" });
     const staging = h.dokploy.seed.environment({ name: "staging", projectId: project.projectId });
@@ -215,10 +215,22 @@ describe("syncService", () => {
       DATA_PATH: "/data/staging/redis",
       VAULT_ADDR: h.vault.address,
     });
-    h.dokploy.seed.compose({ name: "redis", environmentId: staging.environmentId, env: `IAC_CONFIG_HASH=${legacy}\n` });
+    h.dokploy.seed.compose({
+      name: "redis",
+      environmentId: staging.environmentId,
+      env: `BACKUP_TOKEN=kept\nIAC_CONFIG_HASH=${legacy}\n`,
+    });
     const job = await h.sync({ services: ["redis"] });
     expect(job.results[0]).toMatchObject({ status: "skipped", hashBefore: legacy });
     expect(h.dokploy.state.deployCalls).toHaveLength(0);
+    const stored = composeNamed(h.dokploy, "redis")?.env;
+    expect(stored).toBe(`BACKUP_TOKEN=kept\nIAC_CONFIG_HASH=${job.results[0]?.hashAfter}\n`);
+
+    // A file the original recipe never hashed: the compose and plain env (the legacy inputs) are unchanged.
+    const next = await h.commit({ "platform/02.redis/redis.conf": "maxmemory 256mb\n" });
+    const second = await h.sync({ services: ["redis"], commit: next });
+    expect(second.results[0]?.status).toBe("updated");
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
   });
 
   it("redeploys when a Vault secret is rotated, although no file changed", async () => {

@@ -75,10 +75,23 @@ describe("Vault session", () => {
         h.vault.state.tokens.delete(token);
       }
     }
-    const job = engine.start({ env: "staging", commit: h.base, services: ["postgres"], trigger: "deploy" });
+    const job = engine.start({
+      env: "staging",
+      commit: h.base,
+      services: ["postgres"],
+      trigger: "deploy",
+      delivery: "delivery-403",
+    });
     await engine.idle();
     expect(engine.get(job.id)?.results[0]?.status).toBe("skipped");
     expect(logins()).toBe(1);
+    const relogin = h.lines.find((line) => line.msg === "Vault answered 403, logging in again");
+    expect(relogin?.fields).toMatchObject({
+      delivery: "delivery-403",
+      env: "staging",
+      service: "postgres",
+      commit: h.base,
+    });
   });
 
   it("classifies a refused AppRole login as vault_permission_denied", async () => {

@@ -97,15 +97,14 @@ describe("a push, end to end through the real engine and the fake Dokploy and Va
 
   it("deploys only the changed service at the pushed commit, records its hash, and logs with correlation ids", async () => {
     const { dokploy, lines } = setup();
-    const after = fixture.repo.commit({
+    // The configuration lands before the push: a push that changes iac.config.yaml selects every service.
+    const before = fixture.repo.commit({
       "iac.config.yaml": "services:\n  postgres:\n    vault:\n      - secret/data/platform/{env}/postgres\n",
+    });
+    const after = fixture.repo.commit({
       "platform/01.postgres/compose.yaml": "services:\n  db:\n    image: postgres:16\n",
     });
-    const payload = pushPayload({
-      before: fixture.initial,
-      after,
-      files: { added: ["iac.config.yaml"], modified: ["platform/01.postgres/compose.yaml"] },
-    });
+    const payload = pushPayload({ before, after, files: { modified: ["platform/01.postgres/compose.yaml"] } });
     const response = await runner.fetch(await webhookRequest(payload, { delivery: "e2e-delivery" }));
     expect(response.status).toBe(202);
     const body = await json(response);

@@ -1,6 +1,7 @@
 import { sign } from "@iac/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
+import { GitError } from "../../src/git/run-git.js";
 import type { GitMirror, Runner, RunnerOptions } from "../../src/types.js";
 import {
   createInfraFixture,
@@ -140,6 +141,29 @@ describe("POST /webhook", () => {
       expect(response.status).toBe(413);
       expect(await json(response)).toMatchObject({ code: "payload_too_large" });
     });
+
+    it("refuses an unsigned body before reading it, whatever its size", async () => {
+      await runner.close();
+      start({ settings: testSettings(fixture.repo.url, fixture.dataDir, { webhookMaxBodyBytes: 100 }) });
+      const request = await webhookRequest({ padding: "x".repeat(200) }, { event: "ping", signature: null });
+      const response = await runner.fetch(request);
+      expect(response.status).toBe(401);
+      expect(await json(response)).toMatchObject({ code: "missing_signature" });
+      expect(request.bodyUsed).toBe(false);
+    });
+
+    it("answers 502 git_fetch_failed when the pushed commit cannot be read after the fetch", async () => {
+      await runner.close();
+      const broken: GitMirror = {
+        ...fixture.mirror,
+        readFile: () => Promise.reject(new GitError("cat-file", 128, false, "object store damaged")),
+      };
+      start({ git: broken });
+      const after = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "services: {}\n" });
+      const response = await runner.fetch(await webhookRequest(pushPayload({ before: ZERO, after })));
+      expect(response.status).toBe(502);
+      expect(await json(response)).toMatchObject({ code: "git_fetch_failed" });
+    });
   });
 
   describe("events", () => {
@@ -205,6 +229,19 @@ describe("POST /webhook", () => {
       expect(engine.starts).toEqual([
         { env: "staging", commit: after, services: ["postgres"], trigger: "webhook", delivery: "delivery-1" },
       ]);
+    });
+
+    it("accepts a form-encoded push like a JSON one", async () => {
+      const after = fixture.repo.commit({ "platform/02.redis/compose.yaml": "v: 2\n" });
+      const payload = pushPayload({
+        before: fixture.initial,
+        after,
+        files: { modified: ["platform/02.redis/compose.yaml"] },
+      });
+      const response = await runner.fetch(await webhookRequest(payload, { form: true }));
+      expect(response.status).toBe(202);
+      expect(await json(response)).toMatchObject({ status: "accepted", commit: after, services: ["redis"] });
+      expect(engine.starts[0]).toMatchObject({ commit: after, services: ["redis"] });
     });
 
     it("uses the payload's after SHA even when the branch has moved on since (stale branch)", async () => {
@@ -365,10 +402,11 @@ describe("POST /webhook", () => {
 
     it("reads each push at its own commit, so concurrent pushes at different commits do not interfere", async () => {
       const first = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 2\n" });
-      const second = fixture.repo.commit({
-        "iac.config.yaml": "environments:\n  staging: {}\n",
-        "platform/02.redis/compose.yaml": "v: 2\n",
+      // Only the later commits map docs/** to redis; the first push must still be read with the default config.
+      const configured = fixture.repo.commit({
+        "iac.config.yaml": "shared:\n  - paths: [docs/**]\n    services: [redis]\n",
       });
+      const second = fixture.repo.commit({ "docs/guide.md": "# guide\n" });
       const [a, b] = await Promise.all([
         runner.fetch(
           await webhookRequest(
@@ -380,13 +418,7 @@ describe("POST /webhook", () => {
           ),
         ),
         runner.fetch(
-          await webhookRequest(
-            pushPayload({
-              before: first,
-              after: second,
-              files: { added: ["iac.config.yaml"], modified: ["platform/02.redis/compose.yaml"] },
-            }),
-          ),
+          await webhookRequest(pushPayload({ before: configured, after: second, files: { added: ["docs/guide.md"] } })),
         ),
       ]);
       expect(await json(a)).toMatchObject({ commit: first, services: ["postgres"] });
