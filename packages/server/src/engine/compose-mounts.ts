@@ -78,6 +78,7 @@ export function planComposeMounts(compose: string, composePath: string, files: r
       if (!isMap(service)) {
         continue;
       }
+      refuseLocalBuild(service.get("build"), String(isScalar(pair.key) ? pair.key.value : pair.key), composePath);
       const volumes = service.get("volumes", true);
       if (isSeq(volumes)) {
         for (const volume of volumes.items) {
@@ -109,6 +110,21 @@ export function planComposeMounts(compose: string, composePath: string, files: r
     mounts: [...mounts].sort(),
     unresolved,
   };
+}
+
+/**
+ * A raw compose has no checkout on the Dokploy host, so a local build context would fail late, inside Dokploy, with
+ * an unclear error. Remote contexts (`https://…`, `git@…`) are fine.
+ */
+function refuseLocalBuild(build: unknown, service: string, composePath: string): void {
+  const context = isMap(build) ? build.get("context") : build;
+  const value = typeof context === "string" ? context : isMap(build) ? "." : undefined;
+  if (value !== undefined && !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) {
+    throw new SyncError(
+      "config_invalid",
+      `[@iac/server] invalid compose file ${composePath}: services.${service}.build uses the local context ${JSON.stringify(value)}, which a deploy of pinned files cannot provide; build and push an image, then reference it with image:`,
+    );
+  }
 }
 
 function isRelative(value: string): boolean {

@@ -95,4 +95,20 @@ describe("planComposeMounts", () => {
       expect((error as SyncError).code).toBe("config_invalid");
     }
   });
+
+  it.each([
+    ["build: .", "build: .\n"],
+    ["a context folder", "build:\n      context: ./app\n"],
+    ["a build map without a context", "build:\n      dockerfile: Dockerfile\n"],
+  ])("refuses a local build context (%s) with config_invalid", (_name, build) => {
+    const compose = `services:\n  app:\n    ${build}`;
+    expect(() => planComposeMounts(compose, COMPOSE_PATH, FILES)).toThrow(
+      expect.objectContaining({ code: "config_invalid", message: expect.stringContaining("services.app.build") }),
+    );
+  });
+
+  it("accepts a remote build context", () => {
+    const compose = "services:\n  app:\n    build: https://github.com/acme/app.git#v1\n";
+    expect(planComposeMounts(compose, COMPOSE_PATH, FILES).compose).toBe(compose);
+  });
 });

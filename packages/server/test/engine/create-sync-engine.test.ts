@@ -134,6 +134,29 @@ describe("createSyncEngine", () => {
     await h.engine.idle();
   });
 
+  it("deploys each service once when a push's webhook and its CI /deploy ask for different sets at one commit", async () => {
+    const h = await createHarness(server);
+    h.clock.gate();
+    const webhook = h.engine.start({ env: "staging", commit: h.base, services: ["postgres"], trigger: "webhook" });
+    const deploy = h.engine.start({
+      env: "staging",
+      commit: h.base,
+      services: ["postgres", "redis"],
+      trigger: "deploy",
+    });
+    expect(deploy.id).not.toBe(webhook.id);
+    h.clock.release();
+    await h.engine.idle();
+    const deployed = h.dokploy.state.deployCalls.map((call) => h.dokploy.state.composes.get(call.composeId)?.name);
+    expect(deployed.sort()).toEqual(["postgres", "redis"]);
+    // The webhook's sync had not started when the newer request arrived, so the newer one did its work.
+    expect(h.engine.get(webhook.id)?.results.map((r) => [r.service, r.status])).toEqual([["postgres", "superseded"]]);
+    expect(h.engine.get(deploy.id)?.results.map((r) => [r.service, r.status])).toEqual([
+      ["postgres", "created"],
+      ["redis", "created"],
+    ]);
+  });
+
   it("lets the latest job win: a waiting sync of the same service is superseded by a newer one", async () => {
     const h = await createHarness(server);
     const c2 = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.2\n" });
