@@ -1409,6 +1409,27 @@ export interface components {
                 stack?: string;
             };
         };
+        /** @description 409: the row conflicts with an existing one (e.g. a generated appName already in use). */
+        "error.CONFLICT": {
+            /**
+             * @description The error message
+             * @example Service with this 'AppName' already exists
+             */
+            message: string;
+            /**
+             * @description The error code
+             * @example CONFLICT
+             */
+            code: string;
+            /** @description tRPC error data. */
+            data?: {
+                code: string;
+                httpStatus: number;
+                path?: string;
+                zodError?: Record<string, unknown> | null;
+                stack?: string;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -2385,6 +2406,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
             /** @description Unsupported media type */
