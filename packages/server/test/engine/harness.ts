@@ -1,10 +1,8 @@
 // Shared setup of the engine tests: a real git repository behind a real mirror, the fake Dokploy and Vault behind
 // msw, a capturing logger and a clock whose sleeps advance fake time.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import {
   createFakeClock,
   createFakeDokploy,
@@ -29,6 +27,7 @@ import type {
   SyncJob,
   SyncJobRequest,
 } from "../../src/types.js";
+import { cleanupTemp, createTestRepo, type TestRepo } from "../helpers/git-repo.js";
 
 /** One captured log line with the bindings of its logger merged in. */
 export interface LogLine {
@@ -97,39 +96,6 @@ export function createTestClock(fake: FakeClock): TestClock {
 }
 
 /** A throw-away git repository with a `main` branch. */
-export interface TestRepo {
-  url: string;
-  /** Writes (string) or deletes (null) files, commits everything and returns the commit SHA. */
-  commit(files: Record<string, string | null>, message?: string): string;
-}
-
-export function createTestRepo(dir: string): TestRepo {
-  mkdirSync(dir, { recursive: true });
-  const git = (...args: string[]): string =>
-    execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-    }).trim();
-  git("init", "-q", "-b", "main");
-  return {
-    url: pathToFileURL(dir).href,
-    commit(files, message = "change") {
-      for (const [path, content] of Object.entries(files)) {
-        const full = join(dir, path);
-        if (content === null) {
-          rmSync(full, { force: true });
-        } else {
-          mkdirSync(dirname(full), { recursive: true });
-          writeFileSync(full, content);
-        }
-      }
-      git("add", "-A");
-      git("commit", "-q", "--allow-empty", "-m", message);
-      return git("rev-parse", "HEAD");
-    },
-  };
-}
-
 /** Starts msw for the file: unhandled requests fail the test. */
 export function useMsw(): SetupServer {
   const server = setupServer();
@@ -210,7 +176,8 @@ export async function createHarness(server: SetupServer, options: HarnessOptions
   if (options.seedSecret !== false) {
     vault.seed.secret("platform/staging/postgres", { POSTGRES_PASSWORD: PG_PASSWORD });
   }
-  const repo = createTestRepo(join(root, "repo"));
+  const repo = createTestRepo();
+  onTestFinished(() => cleanupTemp(repo.dir));
   const git = createGitMirror({ url: repo.url, dataDir: join(root, "data"), branch: "main" });
   const lines: LogLine[] = [];
   const clock = createTestClock(fakeClock);
