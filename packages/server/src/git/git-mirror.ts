@@ -85,11 +85,23 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     await rename(staging, path);
   }
 
+  // The URL (which may carry a token) lives in the mirror's config: set once, then every command names "origin",
+  // so it is neither parsed as an option nor shown in the process list on every fetch and health probe.
+  let remoteReady: Promise<void> | undefined;
+  function ensureRemote(): Promise<void> {
+    remoteReady ??= ensureRepository()
+      .then(() => read(["config", "remote.origin.url", options.url]))
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        remoteReady = undefined;
+        throw error;
+      });
+    return remoteReady;
+  }
+
   async function fetchOnce(): Promise<void> {
     const started = Date.now();
-    await ensureRepository();
-    // The URL lives in config, never in argv position where it could be read as an option.
-    await read(["config", "remote.origin.url", options.url]);
+    await ensureRemote();
     await runGit(git, ["fetch", "--prune", "--quiet", "--no-write-fetch-head", "origin", ...FETCH_REFSPECS], {
       cwd: path,
       timeoutMs: fetchTimeoutMs,
@@ -207,15 +219,12 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   }
 
   async function probeRemote(timeoutMs = 5_000): Promise<void> {
-    // ls-remote needs no local repository; "--" keeps the URL from ever being read as an option.
-    await runGit(
-      git,
-      ["ls-remote", "--heads", "--exit-code", "--", options.url, `refs/heads/${assertRef(options.branch)}`],
-      {
-        timeoutMs,
-        allowExitCodes: [2],
-      },
-    );
+    await ensureRemote();
+    await runGit(git, ["ls-remote", "--heads", "--exit-code", "origin", `refs/heads/${assertRef(options.branch)}`], {
+      cwd: path,
+      timeoutMs,
+      allowExitCodes: [2],
+    });
   }
 
   return {
