@@ -13,7 +13,7 @@ export interface SettingsSourceOptions {
 
 /** Settings that follow the secrets file: `load()` re-reads it when it changed. */
 export interface SettingsSource {
-  /** The secrets file in use, if any. */
+  /** The secrets file in use, if any (the default one once it exists). */
   readonly secretsFile: string | undefined;
   /** The current settings; re-reads the secrets file when its modification time or size changed. */
   load(): Promise<RunnerSettings>;
@@ -30,8 +30,10 @@ async function fingerprint(path: string): Promise<string | undefined> {
 
 /**
  * Reads the settings once (throwing on a bad configuration, so the server refuses to start) and keeps them in step
- * with the secrets file a vault-agent sidecar re-renders: a rotated `WEBHOOK_SECRET` applies without a restart. A
- * re-rendered file that is invalid (e.g. caught half-written) is logged and the last valid settings stay in force.
+ * with the secrets file a vault-agent sidecar re-renders: a rotated `WEBHOOK_SECRET` applies without a restart. The
+ * default file is optional and may appear after start-up (a sidecar that renders late); a named `IAC_SECRETS_FILE`
+ * must be readable at start. A re-rendered file that is invalid (e.g. caught half-written) or that disappears is
+ * logged and the last valid settings stay in force.
  *
  * @throws {SettingsError} for an invalid configuration or an `IAC_SECRETS_FILE` that cannot be read.
  */
@@ -42,43 +44,48 @@ export async function createSettingsSource(
   const logger = options.logger ?? noopLogger;
   const { IAC_SECRETS_FILE: configured } = env;
   const explicit = configured?.trim() || undefined;
-  const fallback = options.defaultSecretsFile ?? DEFAULT_SECRETS_FILE;
-  const secretsFile = explicit ?? ((await fingerprint(fallback)) === undefined ? undefined : fallback);
-  const withFile =
-    explicit === undefined && secretsFile !== undefined ? { ...env, IAC_SECRETS_FILE: secretsFile } : env;
+  const path = explicit ?? options.defaultSecretsFile ?? DEFAULT_SECRETS_FILE;
+  const envWithFile = explicit === undefined ? { ...env, IAC_SECRETS_FILE: path } : env;
 
   const read = async (): Promise<string | undefined> => {
-    if (secretsFile === undefined) {
-      return undefined;
-    }
     try {
-      return await readFile(secretsFile, "utf8");
+      return await readFile(path, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      throw new SettingsError("IAC_SECRETS_FILE", `names a file that cannot be read (${code}): ${secretsFile}`);
+      if (explicit === undefined && code === "ENOENT") {
+        return undefined;
+      }
+      throw new SettingsError("IAC_SECRETS_FILE", `names a file that cannot be read (${code}): ${path}`);
     }
   };
 
-  let seen = secretsFile === undefined ? undefined : await fingerprint(secretsFile);
-  let current = loadSettings(withFile, await read());
+  let seen = await fingerprint(path);
+  const initial = await read();
+  let inUse = initial !== undefined;
+  let current = loadSettings(inUse ? envWithFile : env, initial);
 
   return {
-    secretsFile,
+    get secretsFile() {
+      return inUse ? path : undefined;
+    },
     async load() {
-      if (secretsFile === undefined) {
-        return current;
-      }
-      const now = await fingerprint(secretsFile);
-      if (now === undefined || now === seen) {
+      const now = await fingerprint(path);
+      if (now === seen) {
         return current;
       }
       seen = now;
+      if (now === undefined) {
+        logger.warn({ secretsFile: path }, "secrets file disappeared; keeping the previous settings");
+        return current;
+      }
       try {
-        current = loadSettings(withFile, await read());
-        logger.info({ secretsFile }, "secrets file reloaded");
+        const text = await read();
+        current = loadSettings(envWithFile, text);
+        inUse = true;
+        logger.info({ secretsFile: path }, "secrets file reloaded");
       } catch (error) {
         logger.warn(
-          { secretsFile, error: (error as Error).message },
+          { secretsFile: path, error: (error as Error).message },
           "secrets file invalid; keeping the previous settings",
         );
       }

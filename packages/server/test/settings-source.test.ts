@@ -57,6 +57,21 @@ describe("createSettingsSource", () => {
     expect((await source.load()).webhookSecret).toBe("env");
   });
 
+  it("picks up the default secrets file when a sidecar renders it after start-up", async () => {
+    const source = await createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env" }, { defaultSecretsFile: file });
+    expect(source.secretsFile).toBeUndefined();
+    rewrite("WEBHOOK_SECRET=from-file\n", 1_000);
+    expect((await source.load()).webhookSecret).toBe("from-file");
+    expect(source.secretsFile).toBe(file);
+  });
+
+  it("keeps the last settings when the secrets file disappears", async () => {
+    rewrite("WEBHOOK_SECRET=first\n", 1_000);
+    const source = await createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env" }, { defaultSecretsFile: file });
+    cleanupTemp(dir);
+    expect((await source.load()).webhookSecret).toBe("first");
+  });
+
   it("refuses an IAC_SECRETS_FILE that does not exist", async () => {
     const missing = join(dir, "missing.env");
     const attempt = createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env", IAC_SECRETS_FILE: missing });
