@@ -70,7 +70,10 @@ function createReader(env: Env) {
     }
     return value.replace(/\/+$/, "");
   };
-  return { raw, required, integer, boolean, url };
+  // Users write the API root too ("https://dokploy.example.com/api", "https://vault:8200/v1"): keep the server root.
+  const serverRoot = (name: string, value: string, apiPath: string): string =>
+    url(name, value).replace(new RegExp(`${apiPath}$`, "i"), "");
+  return { raw, required, integer, boolean, url, serverRoot };
 }
 
 function readVault(read: ReturnType<typeof createReader>): SyncVaultOptions | undefined {
@@ -89,7 +92,7 @@ function readVault(read: ReturnType<typeof createReader>): SyncVaultOptions | un
     throw new SettingsError(missing, "is required with the other AppRole variable, received nothing");
   }
   if (roleId !== undefined && secretId !== undefined) {
-    return { address: read.url("VAULT_ADDR", address), appRole: { roleId, secretId } };
+    return { address: read.serverRoot("VAULT_ADDR", address, "/v1"), appRole: { roleId, secretId } };
   }
   if (token === undefined) {
     throw new SettingsError(
@@ -97,7 +100,7 @@ function readVault(read: ReturnType<typeof createReader>): SyncVaultOptions | un
       "is required with VAULT_ADDR (or VAULT_APP_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID)",
     );
   }
-  return { address: read.url("VAULT_ADDR", address), token };
+  return { address: read.serverRoot("VAULT_ADDR", address, "/v1"), token };
 }
 
 /**
@@ -151,7 +154,7 @@ export function loadSettings(env: Env, secretsFileText?: string | undefined): Ru
     gitRepoUrl,
     gitBranch,
     dokploy: {
-      baseUrl: read.url("DOKPLOY_URL", read.required("DOKPLOY_URL", "the Dokploy base URL")),
+      baseUrl: read.serverRoot("DOKPLOY_URL", read.required("DOKPLOY_URL", "the Dokploy base URL"), "/api"),
       apiKey: read.required("DOKPLOY_API_KEY", "a Dokploy API key"),
     },
     vault: readVault(read),

@@ -33,6 +33,16 @@ describe("loadSettings", () => {
     });
   });
 
+  it.each([
+    ["https://dokploy.example.com/api", "https://vault.example.com:8200/v1"],
+    ["https://dokploy.example.com/api/", "https://vault.example.com:8200/v1/"],
+    ["https://dokploy.example.com", "https://vault.example.com:8200"],
+  ])("keeps the server root of DOKPLOY_URL %s and VAULT_ADDR %s", (dokployUrl, vaultAddr) => {
+    const settings = loadSettings({ ...BASE, DOKPLOY_URL: dokployUrl, VAULT_ADDR: vaultAddr, VAULT_TOKEN: "t" });
+    expect(settings.dokploy.baseUrl).toBe("https://dokploy.example.com");
+    expect(settings.vault?.address).toBe("https://vault.example.com:8200");
+  });
+
   it("reads every optional variable", () => {
     const settings = loadSettings({
       ...BASE,
