@@ -1,3 +1,4 @@
+import { describeNetworkError } from "./describe-network-error.js";
 import { SyncError } from "./sync-error.js";
 
 /** The shape of an openapi-fetch result, without its type parameters. */
@@ -19,10 +20,9 @@ export async function dokployCall<T>(operation: string, request: () => Promise<F
   try {
     result = await request();
   } catch (error) {
-    const name = error instanceof Error ? error.name : typeof error;
     throw new SyncError(
       "dokploy_unreachable",
-      `[@iac/server] Dokploy ${operation}: expected a response, received ${name}`,
+      `[@iac/server] Dokploy ${operation}: expected a response, received ${describeNetworkError(error)}`,
       {
         cause: error,
       },

@@ -1,5 +1,6 @@
 import type { CatalogService } from "@iac/sync";
 import type { Logger, VaultSession } from "../types.js";
+import { describeNetworkError } from "./describe-network-error.js";
 import { SyncError } from "./sync-error.js";
 import { parseVaultPath } from "./vault-path.js";
 
@@ -35,7 +36,7 @@ export async function readServiceSecrets(
         ? error
         : new SyncError(
             "vault_unreachable",
-            `[@iac/server] Vault read of ${where}: expected a response, received none`,
+            `[@iac/server] Vault read of ${where}: expected a response, received ${describeNetworkError(error)}`,
             {
               cause: error,
             },

@@ -1,5 +1,6 @@
 import { createVaultClient, type FetchLike, type KvReadResult } from "@iac/sdk";
 import type { Logger, SyncClock, SyncVaultOptions, VaultLocation, VaultSession } from "../types.js";
+import { describeNetworkError } from "./describe-network-error.js";
 import { SyncError } from "./sync-error.js";
 
 /** Options of {@link createVaultSession}. */
@@ -45,7 +46,11 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
   };
 
   const unreachable = (what: string, cause: unknown): SyncError =>
-    new SyncError("vault_unreachable", `[@iac/server] Vault ${what}: expected a response, received none`, { cause });
+    new SyncError(
+      "vault_unreachable",
+      `[@iac/server] Vault ${what}: expected a response, received ${describeNetworkError(cause)}`,
+      { cause },
+    );
 
   const login = async (credentials: NonNullable<SyncVaultOptions["appRole"]>, log: Logger): Promise<void> => {
     const result = await client
