@@ -3,16 +3,19 @@ import { version } from "../version.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { serveCommand } from "./serve-command.js";
 import { signCommand } from "./sign-command.js";
+import { tagCommand, tagUsage } from "./tag-command.js";
 import { MAIN_USAGE, SERVE_USAGE, SIGN_USAGE } from "./usage.js";
 
 interface Command {
   run(args: readonly string[], io: CliIo): Promise<number>;
-  usage: string;
+  /** The usage shown when `args` (the arguments after the command name) do not parse. */
+  usage(args: readonly string[]): string;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  sign: { run: signCommand, usage: SIGN_USAGE },
+  serve: { run: serveCommand, usage: () => SERVE_USAGE },
+  sign: { run: signCommand, usage: () => SIGN_USAGE },
+  tag: { run: tagCommand, usage: tagUsage },
 };
 
 function commandOf(argv: readonly string[]): Command | undefined {
@@ -58,7 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
-      const usage = error instanceof UsageError ? error.usage : (commandOf(argv)?.usage ?? MAIN_USAGE);
+      const usage = error instanceof UsageError ? error.usage : (commandOf(argv)?.usage(argv.slice(1)) ?? MAIN_USAGE);
       io.stderr(`iac-runner: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }

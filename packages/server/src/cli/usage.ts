@@ -6,6 +6,7 @@ GitOps deploys to Dokploy: verified GitHub webhooks and CI requests, only what c
 Commands:
   serve    Start the HTTP server (configuration from the environment; see the README)
   sign     Print signature headers for a request body, for curl users
+  tag      Print the next staging tag or the production tag of a staging tag, for release workflows
 
 Options:
   -h, --help       Show help (also: iac-runner <command> --help)
@@ -44,4 +45,42 @@ Example:
   BODY='{"env":"staging","tag":"v1.2.4"}'
   curl -X POST https://iac.example.com/deploy -H 'content-type: application/json' \\
     -H @<(iac-runner sign --timestamped --body "$BODY") --data "$BODY"
+`;
+
+/** `iac-runner tag --help`. */
+export const TAG_USAGE = `Usage: iac-runner tag <next | promote> [options]
+
+Print release tags computed from the tags of a git repository, one line with only the tag, so a workflow can
+run TAG=$(iac-runner tag next). Only the tags already in the repository count: fetch them first (in GitHub
+Actions, actions/checkout with fetch-depth: 0).
+
+Commands:
+  next       Print the next staging tag: the highest vX.Y.Z with the patch plus one, or v1.0.0
+  promote    Print the production tag of a staging tag: vX.Y.Z becomes vX.(Y+1).0
+
+Options:
+  -h, --help    Show help (also: iac-runner tag <command> --help)
+`;
+
+/** `iac-runner tag next --help`. */
+export const TAG_NEXT_USAGE = `Usage: iac-runner tag next [--repo <dir>]
+
+Print the next staging tag: the highest vMAJOR.MINOR.PATCH tag with the patch number plus one (v1.2.3 gives
+v1.2.4), or v1.0.0 when there is none. Versions compare as numbers; pre-releases (v2.0.0-rc.1) and other tag
+names are ignored.
+
+Options:
+  --repo <dir>    The git repository to read the tags of (default: the current directory)
+  -h, --help      Show this help
+`;
+
+/** `iac-runner tag promote --help`. */
+export const TAG_PROMOTE_USAGE = `Usage: iac-runner tag promote <staging-tag> [--repo <dir>]
+
+Print the production tag of a staging tag: the next minor version (v1.2.4 gives v1.3.0). Exits 1 when the
+staging tag is not a tag of the repository or when the production tag exists already.
+
+Options:
+  --repo <dir>    The git repository to read the tags of (default: the current directory)
+  -h, --help      Show this help
 `;
