@@ -17,7 +17,11 @@ export interface RetryOptions {
   baseDelayMs?: number | undefined;
   /** Upper bound of a single backoff. Default 5000. */
   maxDelayMs?: number | undefined;
-  /** No new attempt starts after this many milliseconds since the first one. Default 60000. */
+  /**
+   * Retry budget in milliseconds, counted from the start of the first attempt. A retry is sent only when its backoff
+   * ends inside the budget, and its timeout is cut to what is left of it, so no retry runs past the budget. The first
+   * attempt always gets the full `timeoutMs`, even a longer one. Default 60000.
+   */
   maxElapsedMs?: number | undefined;
 }
 

@@ -1,11 +1,34 @@
 import { describe, expect, test } from "vitest";
-import { createResilientFetch } from "../src/http/create-resilient-fetch.js";
+import { createResilientFetch, type RetryClock } from "../src/http/create-resilient-fetch.js";
 import { RequestTimeoutError } from "../src/http/request-timeout-error.js";
 import { hangingFetch, json, recordFetch } from "./helpers/record-fetch.js";
 
 const fast = { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 };
 const always = (): boolean => true;
 const never = (): boolean => false;
+
+/** A clock that moves only on `advance`, firing the attempt timers that fall due; `timeouts` lists each one asked for. */
+function manualClock(): RetryClock & { advance(ms: number): void; timeouts: number[] } {
+  let now = 0;
+  const timers: { at: number; controller: AbortController }[] = [];
+  const timeouts: number[] = [];
+  return {
+    timeouts,
+    now: () => now,
+    timeout(ms) {
+      timeouts.push(ms);
+      const controller = new AbortController();
+      timers.push({ at: now + ms, controller });
+      return controller.signal;
+    },
+    advance(ms) {
+      now += ms;
+      for (const timer of timers.filter(({ at }) => at <= now)) {
+        timer.controller.abort(new DOMException("timer fired", "TimeoutError"));
+      }
+    },
+  };
+}
 
 describe("createResilientFetch", () => {
   test.each([
@@ -79,6 +102,61 @@ describe("createResilientFetch", () => {
     });
     expect((await send(new Request("https://h/x"))).status).toBe(503);
     expect(requests).toHaveLength(1);
+  });
+
+  test.each([
+    ["gets the full timeout while the budget lasts", 1_000, 60_000, [30_000, 30_000, 30_000, 30_000], "status 503"],
+    ["is cut to what is left of the budget", 22_000, 60_000, [30_000, 30_000, 16_000], "timeout 16000"],
+    [
+      "is cut even when the budget is shorter than one timeout",
+      1_000,
+      5_000,
+      [30_000, 4_000, 3_000, 2_000],
+      "status 503",
+    ],
+  ])(
+    "a retry %s (attempts taking %i ms, maxElapsedMs %i)",
+    async (_name, attemptMs, maxElapsedMs, timeouts, outcome) => {
+      const clock = manualClock();
+      const { fetch, requests } = recordFetch(() => {
+        clock.advance(attemptMs);
+        return json(503, {});
+      });
+      const send = createResilientFetch({
+        fetch,
+        timeoutMs: 30_000,
+        retry: { ...fast, attempts: 4, maxElapsedMs },
+        canRetry: always,
+        clock,
+      });
+      const result = await send(new Request("https://h/x")).then(
+        (response) => `status ${response.status}`,
+        (error: unknown) => (error instanceof RequestTimeoutError ? `timeout ${error.timeoutMs}` : error),
+      );
+      expect(result).toBe(outcome);
+      expect(clock.timeouts).toEqual(timeouts);
+      expect(requests).toHaveLength(timeouts.length);
+    },
+  );
+
+  test("a late retry times out when the budget runs out and reports the shortened timeout", async () => {
+    const clock = manualClock();
+    let calls = 0;
+    const send = createResilientFetch({
+      fetch: () => {
+        // The first answer comes 45 s in; the retry would answer at 65 s, after the 60 s budget.
+        clock.advance(++calls === 1 ? 45_000 : 20_000);
+        return Promise.resolve(json(calls === 1 ? 503 : 200, {}));
+      },
+      timeoutMs: 30_000,
+      retry: { ...fast, maxElapsedMs: 60_000 },
+      canRetry: always,
+      clock,
+    });
+    const error = await send(new Request("https://h/x")).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as RequestTimeoutError).timeoutMs).toBe(15_000);
+    expect(calls).toBe(2);
   });
 
   test("an abort by the caller is not retried", async () => {

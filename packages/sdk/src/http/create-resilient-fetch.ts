@@ -8,6 +8,16 @@ export interface ResilientFetchOptions {
   retry?: RetryOptions | false | undefined;
   /** Whether the request may be sent again (reads and idempotent writes only). */
   canRetry: (request: Request) => boolean;
+  /** Time source and attempt timer; replaced in tests so the retry budget can be checked without waiting. */
+  clock?: RetryClock | undefined;
+}
+
+/** What {@link createResilientFetch} reads the time from and times attempts out with. */
+export interface RetryClock {
+  /** Current time in milliseconds. */
+  now(): number;
+  /** A signal that aborts with a `TimeoutError` `DOMException` after `ms` milliseconds. */
+  timeout(ms: number): AbortSignal;
 }
 
 type RetryPolicy = { [K in keyof RetryOptions]-?: number };
@@ -19,6 +29,7 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 5_000,
   maxElapsedMs: 60_000,
 };
+const SYSTEM_CLOCK: RetryClock = { now: () => Date.now(), timeout: (ms) => AbortSignal.timeout(ms) };
 // Gateway answers that mean "the request did not reach or was not processed by the service".
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -63,26 +74,32 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /**
  * Wraps `fetch` with a per-attempt timeout and bounded retries. Only requests accepted by `canRetry` are repeated,
- * and only after a network error, a timeout or a 502/503/504. Each attempt sends a fresh clone of the request, so
- * bodies are re-sent intact. A caller's own abort signal is honoured and never retried.
+ * and only after a network error, a timeout or a 502/503/504, while `maxElapsedMs` lasts; a retry's timeout is cut
+ * to what is left of that budget. Each attempt sends a fresh clone of the request, so bodies are re-sent intact.
+ * A caller's own abort signal is honoured and never retried.
  */
 export function createResilientFetch(options: ResilientFetchOptions): FetchLike {
   // Looked up per request so a mock installed after the client was created (e.g. msw) is still used.
   const send: FetchLike = options.fetch ?? ((request) => globalThis.fetch(request));
   const timeoutMs = checkNumber("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
   const policy = resolveRetry(options.retry);
+  const clock = options.clock ?? SYSTEM_CLOCK;
 
   return async (request) => {
     const attempts = policy.attempts > 1 && options.canRetry(request) ? policy.attempts : 1;
-    const startedAt = Date.now();
+    const startedAt = clock.now();
+    // The first attempt always gets the full timeout: the budget bounds retrying, not a single request.
+    let attemptTimeoutMs = timeoutMs;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await sendOnce(send, request, timeoutMs);
+      const outcome = await sendOnce(send, request, attemptTimeoutMs, clock);
       const { response } = outcome;
       if (response !== undefined && (attempt >= attempts || !RETRY_STATUSES.has(response.status))) {
         return response;
       }
       const delay = backoff(policy, attempt);
-      if (attempt >= attempts || Date.now() - startedAt + delay >= policy.maxElapsedMs) {
+      // Budget left when the next attempt is due; it also caps that attempt, so a late retry cannot overrun it.
+      const leftMs = policy.maxElapsedMs - (clock.now() - startedAt) - delay;
+      if (attempt >= attempts || leftMs <= 0) {
         if (response !== undefined) {
           return response;
         }
@@ -91,14 +108,15 @@ export function createResilientFetch(options: ResilientFetchOptions): FetchLike 
       // Release the discarded body without waiting: some fetch implementations never settle the cancel promise.
       response?.body?.cancel().catch(() => {});
       await sleep(delay, request.signal);
+      attemptTimeoutMs = Math.min(timeoutMs, Math.ceil(leftMs));
     }
   };
 }
 
 type Outcome = { response: Response; error?: undefined } | { response?: undefined; error: unknown };
 
-async function sendOnce(send: FetchLike, request: Request, timeoutMs: number): Promise<Outcome> {
-  const timeout = AbortSignal.timeout(timeoutMs);
+async function sendOnce(send: FetchLike, request: Request, timeoutMs: number, clock: RetryClock): Promise<Outcome> {
+  const timeout = clock.timeout(timeoutMs);
   const signal = AbortSignal.any([request.signal, timeout]);
   try {
     // A fresh clone per attempt: a body stream can be read only once.

@@ -73,6 +73,37 @@ describe("fake Vault KV v2", () => {
     expect(api.contract.violations).toEqual([]);
   });
 
+  it.each([
+    ["abc", "app"],
+    ["1.5", "app"],
+    ["1e2", "app"],
+    ["abc", "nothing"],
+  ])("answers ?version=%s on %s with 400 and Vault's field validation error", async (version, path) => {
+    const { fake, api } = start();
+    fake.seed.secret("app", { A: "1" });
+    expect(await api.call("GET", `secret/data/${path}?version=${version}`)).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          expect.stringContaining(`Field validation failed: error converting input ${version} for field "version"`),
+        ],
+      },
+    });
+    expect(api.contract.checked).toEqual(["GET /{kv_v2_mount_path}/data/{path} 400"]);
+    expect(api.contract.violations).toEqual([]);
+  });
+
+  it.each(["0", "-1", ""])("reads the latest version for ?version=%j, as Vault does", async (version) => {
+    const { fake, api } = start();
+    fake.seed.secret("app", { A: "1" });
+    fake.seed.secret("app", { A: "2" });
+    expect(await api.call("GET", `secret/data/app?version=${version}`)).toMatchObject({
+      status: 200,
+      body: { data: { data: { A: "2" }, metadata: { version: 2 } } },
+    });
+    expect(api.contract.violations).toEqual([]);
+  });
+
   it("enforces check-and-set and rejects writes without data", async () => {
     const { fake, api } = start();
     fake.seed.secret("app", { A: "1" });

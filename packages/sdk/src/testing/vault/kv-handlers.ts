@@ -48,9 +48,17 @@ async function readJson(request: Request): Promise<KvBody | undefined> {
   return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as KvBody) : undefined;
 }
 
+// Vault parses `version` as a Go int before the read runs: "" counts as 0, and 0 or a negative number means latest.
+const INTEGER = /^[+-]?\d+$/;
+
 function read(host: KvHost, kv: KvRequest): Response {
+  const raw = new URL(kv.request.url).searchParams.get("version") ?? "";
+  if (raw !== "" && !INTEGER.test(raw)) {
+    const reason = `cannot parse '' as int: strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`;
+    return vaultError(400, [`Field validation failed: error converting input ${raw} for field "version": ${reason}`]);
+  }
+  const wanted = Number(raw);
   const secret = host.state.secrets.get(kv.key);
-  const wanted = Number(new URL(kv.request.url).searchParams.get("version") ?? 0);
   const version = wanted > 0 ? secret?.versions[wanted - 1] : latest(secret);
   if (!secret || !version) {
     return vaultError(404);
