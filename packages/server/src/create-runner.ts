@@ -1,5 +1,5 @@
 import { createSyncEngine } from "./engine/create-sync-engine.js";
-import { createGitMirror } from "./git/git-mirror.js";
+import { mirrorFromSettings } from "./git/git-mirror.js";
 import { createHealthMonitor } from "./health/create-health-monitor.js";
 import { dokployCheck, vaultCheck } from "./health/dependency-checks.js";
 import { HttpError } from "./http/http-error.js";
@@ -12,6 +12,7 @@ import { handleHealth } from "./routes/handle-health.js";
 import { handleSync } from "./routes/handle-sync.js";
 import { handleWebhook } from "./routes/handle-webhook.js";
 import type { RouteHandler, RunnerContext } from "./runner-context.js";
+import { webhookSecretsOf } from "./settings.js";
 import type { GitMirror, HealthCheck, LocalGitMirror, Runner, RunnerOptions, SyncEngine } from "./types.js";
 import { version as packageVersion } from "./version.js";
 
@@ -54,14 +55,7 @@ export function createRunner(options: RunnerOptions): Runner {
   const logger = options.logger ?? noopLogger;
   const { clock } = options;
   const now = clock === undefined ? Date.now : () => clock.now();
-  const git =
-    options.git ??
-    createGitMirror({
-      url: settings.gitRepoUrl,
-      dataDir: settings.dataDir,
-      branch: settings.gitBranch,
-      logger: logger.child({ component: "git" }),
-    });
+  const git = options.git ?? mirrorFromSettings(settings, logger);
   const ownsEngine = options.engine === undefined;
   const engine: SyncEngine =
     options.engine ??
@@ -76,12 +70,7 @@ export function createRunner(options: RunnerOptions): Runner {
       clock: options.clock,
       fetch: options.fetch,
     });
-  const webhookSecrets =
-    options.webhookSecrets ??
-    (() => [
-      settings.webhookSecret,
-      ...(settings.webhookSecretPrevious === undefined ? [] : [settings.webhookSecretPrevious]),
-    ]);
+  const webhookSecrets = options.webhookSecrets ?? (() => webhookSecretsOf(settings));
   const context: RunnerContext = {
     settings,
     git,

@@ -103,6 +103,12 @@ function readVault(read: ReturnType<typeof createReader>): SyncVaultOptions | un
   return { address: read.serverRoot("VAULT_ADDR", address, "/v1"), token };
 }
 
+/** The webhook secrets in the order they are tried: the current one, then the previous one during a rotation. */
+export function webhookSecretsOf(settings: RunnerSettings): string[] {
+  const { webhookSecret, webhookSecretPrevious } = settings;
+  return webhookSecretPrevious === undefined ? [webhookSecret] : [webhookSecret, webhookSecretPrevious];
+}
+
 /**
  * Reads the runner's settings from environment variables, with the values of a dotenv secrets file (rendered by a
  * vault-agent sidecar) taking precedence. Refuses to produce settings without a webhook secret: the runner never

@@ -1,25 +1,22 @@
 import { IacConfigError } from "@iac/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../src/catalog.js";
-import { createGitMirror } from "../src/git/git-mirror.js";
 import type { GitMirror, LocalGitMirror } from "../src/types.js";
-import { cleanupTemp, createTestRepo, makeTemp, type TestRepo } from "./helpers/git-repo.js";
+import { createMirrorFixture, type TestRepo } from "./helpers/git-repo.js";
 
 const COMPOSE = "services:\n  app:\n    image: nginx\n";
 
 describe("loadCatalog", () => {
   let repo: TestRepo;
-  let dataDir: string;
   let mirror: LocalGitMirror;
+  let cleanup: () => void;
 
   beforeEach(() => {
-    repo = createTestRepo();
-    dataDir = makeTemp();
-    mirror = createGitMirror({ url: repo.url, dataDir, branch: "main" });
+    ({ repo, mirror, cleanup } = createMirrorFixture());
   });
 
   afterEach(() => {
-    cleanupTemp(repo.dir, dataDir);
+    cleanup();
   });
 
   it("uses the default configuration when the commit has no iac.config.yaml", async () => {

@@ -2,30 +2,20 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRunner } from "../src/create-runner.js";
-import type { Logger, Runner, SyncEngine } from "../src/types.js";
+import type { Runner, SyncEngine } from "../src/types.js";
 import { version } from "../src/version.js";
 import {
   ciRequest,
   createInfraFixture,
+  createLineLogger,
   createStubEngine,
   type InfraFixture,
   json,
+  type LoggedLine,
   type StubEngine,
+  stubRunnerOptions,
   testSettings,
 } from "./helpers/runner-fixture.js";
-
-function collectingLogger(lines: Record<string, unknown>[], bindings: Record<string, unknown> = {}): Logger {
-  const write = (level: string) => (obj: Record<string, unknown>, msg?: string) => {
-    lines.push({ level, ...bindings, ...obj, msg });
-  };
-  return {
-    debug: write("debug"),
-    info: write("info"),
-    warn: write("warn"),
-    error: write("error"),
-    child: (more) => collectingLogger(lines, { ...bindings, ...more }),
-  };
-}
 
 describe("createRunner", () => {
   let fixture: InfraFixture;
@@ -37,12 +27,12 @@ describe("createRunner", () => {
     fixture = createInfraFixture();
     engine = createStubEngine();
     now = 1_000_000;
-    runner = createRunner({
-      settings: testSettings(fixture.repo.url, fixture.dataDir),
-      git: fixture.mirror,
-      engine,
-      clock: { now: () => now, sleep: async () => undefined },
-    });
+    runner = createRunner(
+      stubRunnerOptions(fixture, engine, {
+        healthChecks: undefined,
+        clock: { now: () => now, sleep: async () => undefined },
+      }),
+    );
   });
 
   afterEach(async () => {
@@ -98,20 +88,14 @@ describe("createRunner", () => {
   });
 
   it("answers 500 internal_error without the message or stack of an unexpected error, and logs it", async () => {
-    const lines: Record<string, unknown>[] = [];
+    const lines: LoggedLine[] = [];
     const broken: SyncEngine = {
       ...engine,
       get: () => {
         throw new Error("secret detail: token=abc");
       },
     };
-    const local = createRunner({
-      settings: testSettings(fixture.repo.url, fixture.dataDir),
-      git: fixture.mirror,
-      engine: broken,
-      healthChecks: {},
-      logger: collectingLogger(lines),
-    });
+    const local = createRunner(stubRunnerOptions(fixture, broken, { logger: createLineLogger(lines) }));
     const response = await local.fetch(new Request("http://runner.test/deployments/x"));
     const text = await response.text();
     expect(response.status).toBe(500);
@@ -151,14 +135,8 @@ describe("createRunner", () => {
   });
 
   it("logs one line per request with its status and request id", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const local = createRunner({
-      settings: testSettings(fixture.repo.url, fixture.dataDir),
-      git: fixture.mirror,
-      engine,
-      healthChecks: {},
-      logger: collectingLogger(lines),
-    });
+    const lines: LoggedLine[] = [];
+    const local = createRunner(stubRunnerOptions(fixture, engine, { logger: createLineLogger(lines) }));
     await local.fetch(new Request("http://runner.test/nope"));
     expect(lines).toContainEqual(
       expect.objectContaining({

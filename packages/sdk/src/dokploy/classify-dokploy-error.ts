@@ -1,10 +1,7 @@
 import { bodyText } from "../http/body-text.js";
 import { classifyStatus } from "../http/classify-status.js";
+import { isRecord } from "../is-record.js";
 import type { DokployErrorInfo } from "../types.js";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * Normalises the `error` of a failed Dokploy call. Works with every body Dokploy sends: tRPC errors

@@ -1,5 +1,13 @@
 // Public types of @iac/sdk/testing.
 import type { HttpHandler } from "msw";
+import type {
+  DokployCompose,
+  DokployDeployment,
+  DokployDomain,
+  DokployEnvironment,
+  DokployMount,
+  DokployProject,
+} from "../types.js";
 
 /** A manual clock: time moves only when a test calls `advance` or `set`. */
 export interface FakeClock {
@@ -39,147 +47,32 @@ export interface FaultHandle {
 }
 
 /** Where a compose's files come from. */
-export type DokploySourceType = "git" | "github" | "gitlab" | "bitbucket" | "gitea" | "raw";
+export type DokploySourceType = DokployCompose["sourceType"];
+
+// The fake stores whole rows: every column the response schema marks optional (because some Dokploy releases omit
+// it) is present, so the rows are valid response values by construction.
 
 /** Project row (`project` table). */
-export interface DokployProjectRow {
-  projectId: string;
-  name: string;
-  description: string | null;
-  createdAt: string;
-  organizationId: string;
-  env: string;
-}
+export type DokployProjectRow = DokployProject;
 
 /** Environment row (`environment` table). */
-export interface DokployEnvironmentRow {
-  environmentId: string;
-  name: string;
-  description: string | null;
-  createdAt: string;
-  env: string;
-  projectId: string;
-  isDefault: boolean;
-}
+export type DokployEnvironmentRow = DokployEnvironment;
 
 /** Compose row (`compose` table), as `compose.create` / `compose.update` return it. */
-export interface DokployComposeRow {
-  composeId: string;
-  name: string;
-  appName: string;
-  description: string | null;
-  env: string | null;
-  composeFile: string;
-  refreshToken: string | null;
-  sourceType: DokploySourceType;
-  composeType: "docker-compose" | "stack";
-  repository: string | null;
-  owner: string | null;
-  branch: string | null;
-  autoDeploy: boolean | null;
-  gitlabProjectId: number | null;
-  gitlabRepository: string | null;
-  gitlabOwner: string | null;
-  gitlabBranch: string | null;
-  gitlabPathNamespace: string | null;
-  bitbucketRepository: string | null;
-  bitbucketRepositorySlug: string | null;
-  bitbucketOwner: string | null;
-  bitbucketBranch: string | null;
-  giteaRepository: string | null;
-  giteaOwner: string | null;
-  giteaBranch: string | null;
-  customGitUrl: string | null;
-  customGitBranch: string | null;
-  customGitSSHKeyId: string | null;
-  command: string;
-  createEnvFile: boolean;
-  enableSubmodules: boolean;
-  composePath: string;
-  suffix: string;
-  randomize: boolean;
-  isolatedDeployment: boolean;
-  isolatedDeploymentsVolume: boolean;
-  triggerType: "push" | "tag" | null;
-  composeStatus: "idle" | "running" | "done" | "error";
-  icon: string | null;
-  environmentId: string;
-  createdAt: string;
-  watchPaths: string[] | null;
-  githubId: string | null;
-  gitlabId: string | null;
-  bitbucketId: string | null;
-  giteaId: string | null;
-  serverId: string | null;
-  serviceNetworks: { serviceName: string; networkIds: string[]; detachDokployNetwork: boolean }[] | null;
-}
+export type DokployComposeRow = Required<DokployCompose>;
 
 /** Deployment row (`deployment` table). */
-export interface DokployDeploymentRow {
-  deploymentId: string;
-  title: string;
-  description: string | null;
-  status: "running" | "done" | "error" | "cancelled" | null;
-  logPath: string;
-  pid: string | null;
-  applicationId: string | null;
-  composeId: string | null;
-  serverId: string | null;
-  isPreviewDeployment: boolean | null;
-  previewDeploymentId: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  errorMessage: string | null;
-  scheduleId: string | null;
-  backupId: string | null;
-  rollbackId: string | null;
-  volumeBackupId: string | null;
-  buildServerId: string | null;
-}
+export type DokployDeploymentRow = Required<DokployDeployment>;
 
 /** Mount row (`mount` table). A compose's mount has `serviceType: "compose"` and `composeId` set. */
-export interface DokployMountRow {
-  mountId: string;
-  type: "bind" | "volume" | "file";
-  hostPath: string | null;
-  volumeName: string | null;
-  filePath: string | null;
-  content: string | null;
-  serviceType: "application" | "postgres" | "mysql" | "mariadb" | "mongo" | "redis" | "compose" | "libsql";
-  mountPath: string;
-  applicationId: string | null;
-  postgresId: string | null;
-  mariadbId: string | null;
-  mongoId: string | null;
-  mysqlId: string | null;
-  redisId: string | null;
-  composeId: string | null;
-  libsqlId: string | null;
-}
+export type DokployMountRow = Required<DokployMount>;
 
-/** Domain row (`domain` table). */
-export interface DokployDomainRow {
-  domainId: string;
-  host: string;
-  https: boolean;
-  port: number | null;
-  path: string | null;
-  serviceName: string | null;
-  domainType: "compose" | "application" | "preview" | null;
-  uniqueConfigKey: number;
+/** Domain row (`domain` table), with the columns of newer releases that the response schema leaves out. */
+export type DokployDomainRow = Required<DokployDomain> & {
   customEntrypoint: string | null;
-  createdAt: string;
-  composeId: string | null;
-  customCertResolver: string | null;
-  applicationId: string | null;
-  previewDeploymentId: string | null;
-  certificateType: "letsencrypt" | "none" | "custom";
-  internalPath: string | null;
-  stripPath: boolean;
   middlewares: string[] | null;
   forwardAuthEnabled: boolean;
-}
+};
 
 /** How a deployment ends. */
 export type DokployDeployOutcome = "done" | "error";

@@ -1,9 +1,6 @@
+import { isRecord } from "../is-record.js";
 import type { KvReadResult, KvVersionMetadata } from "../types.js";
 import { errorsOf } from "./errors-of.js";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** The inner `data` of a KV v2 envelope (`{ data, metadata }`), if the body is one. */
 function kvData(body: unknown): { data: unknown; metadata: KvVersionMetadata } | undefined {

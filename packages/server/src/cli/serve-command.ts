@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
 import { createRunner } from "../create-runner.js";
-import { createGitMirror } from "../git/git-mirror.js";
+import { mirrorFromSettings } from "../git/git-mirror.js";
 import { createLogger } from "../logging/create-logger.js";
 import { noopLogger } from "../logging/noop-logger.js";
 import { createNodeServer } from "../node-server.js";
+import { webhookSecretsOf } from "../settings.js";
 import { SettingsError } from "../settings-error.js";
 import { createSettingsSource } from "../settings-source.js";
 import type { Logger } from "../types.js";
@@ -57,22 +58,12 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const settings = await source.load();
   const logger = createLogger({ level: settings.logLevel });
   sink = logger;
-  const git = createGitMirror({
-    url: settings.gitRepoUrl,
-    dataDir: settings.dataDir,
-    branch: settings.gitBranch,
-    logger: logger.child({ component: "git" }),
-  });
+  const git = mirrorFromSettings(settings, logger);
   const runner = createRunner({
     settings,
     git,
     logger,
-    webhookSecrets: async () => {
-      const current = await source.load();
-      return current.webhookSecretPrevious === undefined
-        ? [current.webhookSecret]
-        : [current.webhookSecret, current.webhookSecretPrevious];
-    },
+    webhookSecrets: async () => webhookSecretsOf(await source.load()),
   });
   const node = createNodeServer(runner, {
     maxBodyBytes: Math.max(settings.webhookMaxBodyBytes, settings.maxBodyBytes),

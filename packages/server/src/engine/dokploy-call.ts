@@ -1,4 +1,4 @@
-import { describeNetworkError } from "./describe-network-error.js";
+import { noResponseError } from "./describe-network-error.js";
 import { SyncError } from "./sync-error.js";
 
 /** The shape of an openapi-fetch result, without its type parameters. */
@@ -20,13 +20,7 @@ export async function dokployCall<T>(operation: string, request: () => Promise<F
   try {
     result = await request();
   } catch (error) {
-    throw new SyncError(
-      "dokploy_unreachable",
-      `[@iac/server] Dokploy ${operation}: expected a response, received ${describeNetworkError(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw noResponseError("dokploy_unreachable", `Dokploy ${operation}`, error);
   }
   const { status } = result.response;
   if (result.response.ok) {

@@ -1,6 +1,6 @@
 import type { CatalogService } from "@iac/sync";
 import type { Logger, VaultSession } from "../types.js";
-import { describeNetworkError } from "./describe-network-error.js";
+import { noResponseError } from "./describe-network-error.js";
 import { SyncError } from "./sync-error.js";
 import { parseVaultPath } from "./vault-path.js";
 
@@ -32,15 +32,7 @@ export async function readServiceSecrets(
     const location = parseVaultPath(template, { env, service: service.name });
     const where = `${location.mount}/data/${location.path}`;
     const result = await vault.read(location, logger).catch((error: unknown) => {
-      throw error instanceof SyncError
-        ? error
-        : new SyncError(
-            "vault_unreachable",
-            `[@iac/server] Vault read of ${where}: expected a response, received ${describeNetworkError(error)}`,
-            {
-              cause: error,
-            },
-          );
+      throw error instanceof SyncError ? error : noResponseError("vault_unreachable", `Vault read of ${where}`, error);
     });
     switch (result.kind) {
       case "ok":

@@ -1,6 +1,6 @@
 import { createVaultClient, type FetchLike, type KvReadResult } from "@iac/sdk";
 import type { Logger, SyncClock, SyncVaultOptions, VaultLocation, VaultSession } from "../types.js";
-import { describeNetworkError } from "./describe-network-error.js";
+import { noResponseError } from "./describe-network-error.js";
 import { SyncError } from "./sync-error.js";
 
 /** Options of {@link createVaultSession}. */
@@ -45,18 +45,11 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
     renewable = canRenew;
   };
 
-  const unreachable = (what: string, cause: unknown): SyncError =>
-    new SyncError(
-      "vault_unreachable",
-      `[@iac/server] Vault ${what}: expected a response, received ${describeNetworkError(cause)}`,
-      { cause },
-    );
-
   const login = async (credentials: NonNullable<SyncVaultOptions["appRole"]>, log: Logger): Promise<void> => {
     const result = await client
       .loginAppRole({ mount: credentials.mount, roleId: credentials.roleId, secretId: credentials.secretId })
       .catch((error: unknown) => {
-        throw unreachable("AppRole login", error);
+        throw noResponseError("vault_unreachable", "Vault AppRole login", error);
       });
     if (result.data === undefined) {
       const status = result.response.status;

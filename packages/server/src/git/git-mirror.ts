@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { noopLogger } from "../logging/noop-logger.js";
-import type { GitMirrorOptions, LocalGitMirror } from "../types.js";
+import type { GitMirrorOptions, LocalGitMirror, Logger, RunnerSettings } from "../types.js";
 import { isCommitSha, refNameProblem } from "./ref-name.js";
 import { runGit } from "./run-git.js";
 
@@ -238,4 +238,14 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     isCloned: () => exists(marker),
     probeRemote,
   };
+}
+
+/** The mirror of the repository and branch that `settings` name, kept under their data directory. */
+export function mirrorFromSettings(settings: RunnerSettings, logger: Logger): LocalGitMirror {
+  return createGitMirror({
+    url: settings.gitRepoUrl,
+    dataDir: settings.dataDir,
+    branch: settings.gitBranch,
+    logger: logger.child({ component: "git" }),
+  });
 }

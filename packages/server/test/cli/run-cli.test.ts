@@ -1,25 +1,8 @@
 import { verify, verifyRequest } from "@iac/sync";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/cli-io.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { version } from "../../src/version.js";
-
-function io(env: Record<string, string | undefined> = {}, stdin = ""): CliIo & { out: string; err: string } {
-  const result = {
-    env,
-    out: "",
-    err: "",
-    stdout: (text: string) => {
-      result.out += text;
-    },
-    stderr: (text: string) => {
-      result.err += text;
-    },
-    readStdin: async () => stdin,
-    signal: AbortSignal.abort(),
-  };
-  return result;
-}
+import { captureIo } from "../helpers/capture-io.js";
 
 describe("runCli", () => {
   it.each([
@@ -28,13 +11,13 @@ describe("runCli", () => {
     [["serve", "--help"], /Usage: iac-runner serve/],
     [["sign", "--help"], /Usage: iac-runner sign/],
   ])("prints help for %j and exits 0", async (argv, pattern) => {
-    const cli = io();
+    const cli = captureIo();
     expect(await runCli(argv, cli)).toBe(0);
     expect(cli.out).toMatch(pattern);
   });
 
   it("prints the version", async () => {
-    const cli = io();
+    const cli = captureIo();
     expect(await runCli(["--version"], cli)).toBe(0);
     expect(cli.out).toBe(`${version}\n`);
   });
@@ -48,14 +31,14 @@ describe("runCli", () => {
     [["serve", "--port", "http"], /--port/, /Usage: iac-runner serve/],
     [["sign", "--body", "a", "--file", "b"], /either --body or --file/, /Usage: iac-runner sign/],
   ])("exits 2 with the usage for %j", async (argv, message, usage) => {
-    const cli = io();
+    const cli = captureIo();
     expect(await runCli(argv, cli)).toBe(2);
     expect(cli.err).toMatch(message);
     expect(cli.err).toMatch(usage);
   });
 
   it("refuses to serve without WEBHOOK_SECRET: exit 1 and one line naming the variable", async () => {
-    const cli = io({
+    const cli = captureIo({
       GIT_REPO_URL: "https://github.com/acme/infra.git",
       DOKPLOY_URL: "https://dokploy.example.com",
       DOKPLOY_API_KEY: "k",
@@ -67,7 +50,7 @@ describe("runCli", () => {
   });
 
   it("prints an X-Hub-Signature-256 header for a body that verifies", async () => {
-    const cli = io({ WEBHOOK_SECRET: "It's a Secret to Everybody" });
+    const cli = captureIo({ WEBHOOK_SECRET: "It's a Secret to Everybody" });
     expect(await runCli(["sign", "--body", "Hello, World!"], cli)).toBe(0);
     expect(cli.out).toBe(
       "x-hub-signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17\n",
@@ -76,7 +59,7 @@ describe("runCli", () => {
 
   it("signs stdin with timestamped headers that verifyRequest accepts", async () => {
     const body = '{"env":"staging","tag":"v1.2.4"}';
-    const cli = io({ CI_SECRET: "ci-secret" }, body);
+    const cli = captureIo({ CI_SECRET: "ci-secret" }, body);
     expect(await runCli(["sign", "--timestamped", "--secret-env", "CI_SECRET"], cli)).toBe(0);
     const headers = Object.fromEntries(
       cli.out
@@ -90,7 +73,7 @@ describe("runCli", () => {
   });
 
   it("refuses to sign without the secret in the environment", async () => {
-    const cli = io({});
+    const cli = captureIo({});
     expect(await runCli(["sign", "--body", "x"], cli)).toBe(1);
     expect(cli.err).toMatch(/WEBHOOK_SECRET is not set/);
   });

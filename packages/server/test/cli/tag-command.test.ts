@@ -3,29 +3,12 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/cli-io.js";
 import { runCli } from "../../src/cli/run-cli.js";
+import { captureIo } from "../helpers/capture-io.js";
 import { cleanupTemp, createTestRepo, makeTemp, type TestRepo } from "../helpers/git-repo.js";
 
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
-function io(): CliIo & { out: string; err: string } {
-  const result = {
-    env: {},
-    out: "",
-    err: "",
-    stdout: (text: string) => {
-      result.out += text;
-    },
-    stderr: (text: string) => {
-      result.err += text;
-    },
-    readStdin: async () => "",
-    signal: AbortSignal.abort(),
-  };
-  return result;
-}
 
 const temps: string[] = [];
 
@@ -41,7 +24,7 @@ function repoWithTags(...tags: string[]): TestRepo {
 }
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const cli = io();
+  const cli = captureIo();
   const code = await runCli(argv, cli);
   return { code, out: cli.out, err: cli.err };
 }

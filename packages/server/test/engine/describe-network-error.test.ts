@@ -1,6 +1,6 @@
 import { RequestTimeoutError } from "@iac/sdk";
 import { describe, expect, it } from "vitest";
-import { describeNetworkError } from "../../src/engine/describe-network-error.js";
+import { describeNetworkError, noResponseError } from "../../src/engine/describe-network-error.js";
 
 const refused = new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
 
@@ -25,5 +25,17 @@ describe("describeNetworkError", () => {
     );
     expect(describeNetworkError(timeout)).not.toContain("secret-id");
     expect(describeNetworkError(timeout)).not.toContain("dokploy.test");
+  });
+});
+
+describe("noResponseError", () => {
+  it("names the call and why no response arrived, with the classified code and the cause kept", () => {
+    const error = noResponseError("vault_unreachable", "Vault AppRole login", refused);
+    expect(error).toMatchObject({
+      name: "SyncError",
+      code: "vault_unreachable",
+      message: "[@iac/server] Vault AppRole login: expected a response, received none (ECONNREFUSED)",
+      cause: refused,
+    });
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitMirror } from "../../src/git/git-mirror.js";
 import { GitError } from "../../src/git/run-git.js";
 import type { LocalGitMirror } from "../../src/types.js";
-import { cleanupTemp, createTestRepo, makeTemp, type TestRepo } from "../helpers/git-repo.js";
+import { createMirrorFixture, type TestRepo } from "../helpers/git-repo.js";
 
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : new TextDecoder().decode(bytes));
 
@@ -12,15 +12,14 @@ describe("createGitMirror", () => {
   let repo: TestRepo;
   let dataDir: string;
   let mirror: LocalGitMirror;
+  let cleanup: () => void;
 
   beforeEach(() => {
-    repo = createTestRepo();
-    dataDir = makeTemp();
-    mirror = createGitMirror({ url: repo.url, dataDir, branch: "main" });
+    ({ repo, dataDir, mirror, cleanup } = createMirrorFixture());
   });
 
   afterEach(() => {
-    cleanupTemp(repo.dir, dataDir);
+    cleanup();
   });
 
   it("clones on the first fetch and reports the clone", async () => {

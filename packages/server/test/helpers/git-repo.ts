@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createGitMirror } from "../../src/git/git-mirror.js";
+import type { LocalGitMirror } from "../../src/types.js";
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: "Test",
@@ -69,5 +71,26 @@ export function createTestRepo(branch = "main"): TestRepo {
       }
     },
     head: () => git("rev-parse", "HEAD"),
+  };
+}
+
+/** A test repository, a data directory, and a mirror of the repository's `main` branch kept in that directory. */
+export interface MirrorFixture {
+  repo: TestRepo;
+  dataDir: string;
+  mirror: LocalGitMirror;
+  /** Removes the repository and the data directory. */
+  cleanup(): void;
+}
+
+/** Creates a {@link MirrorFixture}; nothing is committed or fetched yet. */
+export function createMirrorFixture(): MirrorFixture {
+  const repo = createTestRepo();
+  const dataDir = makeTemp();
+  return {
+    repo,
+    dataDir,
+    mirror: createGitMirror({ url: repo.url, dataDir, branch: "main" }),
+    cleanup: () => cleanupTemp(repo.dir, dataDir),
   };
 }

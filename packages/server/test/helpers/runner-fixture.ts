@@ -1,8 +1,7 @@
 import { createRequire } from "node:module";
 import { sign, signRequest } from "@iac/sync";
-import { createGitMirror } from "../../src/git/git-mirror.js";
-import type { LocalGitMirror, RunnerSettings, SyncEngine, SyncJob, SyncJobRequest } from "../../src/types.js";
-import { cleanupTemp, createTestRepo, makeTemp, type TestRepo } from "./git-repo.js";
+import type { Logger, RunnerOptions, RunnerSettings, SyncEngine, SyncJob, SyncJobRequest } from "../../src/types.js";
+import { createMirrorFixture, type MirrorFixture } from "./git-repo.js";
 
 /** GitHub's documented test secret. */
 export const SECRET: string = "It's a Secret to Everybody";
@@ -82,26 +81,54 @@ export function createStubEngine(): StubEngine {
   return engine;
 }
 
-/** A test repository with the infra layout, a mirror of it, and cleanup. */
-export interface InfraFixture {
-  repo: TestRepo;
-  dataDir: string;
-  mirror: LocalGitMirror;
+/** A {@link MirrorFixture} whose repository holds the infra layout. */
+export interface InfraFixture extends MirrorFixture {
   /** The commit holding {@link INFRA_FILES}. */
   initial: string;
-  cleanup(): void;
 }
 
 export function createInfraFixture(): InfraFixture {
-  const repo = createTestRepo();
-  const dataDir = makeTemp();
-  const initial = repo.commit(INFRA_FILES, "initial layout");
+  const fixture = createMirrorFixture();
+  return { ...fixture, initial: fixture.repo.commit(INFRA_FILES, "initial layout") };
+}
+
+/**
+ * Options of a runner over `fixture` and `engine`, with no health checks; `overrides` replace any of them
+ * (`healthChecks: undefined` restores the default checks).
+ */
+export function stubRunnerOptions(
+  fixture: InfraFixture,
+  engine: SyncEngine,
+  overrides: Partial<RunnerOptions> = {},
+): RunnerOptions {
   return {
-    repo,
-    dataDir,
-    mirror: createGitMirror({ url: repo.url, dataDir, branch: "main" }),
-    initial,
-    cleanup: () => cleanupTemp(repo.dir, dataDir),
+    settings: testSettings(fixture.repo.url, fixture.dataDir),
+    git: fixture.mirror,
+    engine,
+    healthChecks: {},
+    ...overrides,
+  };
+}
+
+/** One line written by {@link createLineLogger}: its level and message beside the bindings and fields. */
+export interface LoggedLine {
+  [key: string]: unknown;
+  level: string;
+  msg: string | undefined;
+  service?: unknown;
+}
+
+/** A logger that records every line, bindings and fields flattened into it, into `lines`. */
+export function createLineLogger(lines: LoggedLine[], bindings: Record<string, unknown> = {}): Logger {
+  const write = (level: string) => (obj: Record<string, unknown>, msg?: string) => {
+    lines.push({ ...bindings, ...obj, level, msg });
+  };
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    child: (more) => createLineLogger(lines, { ...bindings, ...more }),
   };
 }
 

@@ -4,37 +4,19 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
-import type { HealthCheckState, Logger, Runner, SyncClock, SyncJob } from "../../src/types.js";
+import type { HealthCheckState, Runner, SyncClock, SyncJob } from "../../src/types.js";
 import {
   createInfraFixture,
+  createLineLogger,
   type InfraFixture,
   json,
+  type LoggedLine,
   pushPayload,
   type ResponseBody,
   SECRET,
   testSettings,
   webhookRequest,
 } from "../helpers/runner-fixture.js";
-
-interface Line {
-  level: string;
-  service?: unknown;
-  msg: string | undefined;
-  [key: string]: unknown;
-}
-
-function captureLogger(lines: Line[], bindings: Record<string, unknown> = {}): Logger {
-  const write = (level: string) => (obj: Record<string, unknown>, msg?: string) => {
-    lines.push({ ...bindings, ...obj, level, msg });
-  };
-  return {
-    debug: write("debug"),
-    info: write("info"),
-    warn: write("warn"),
-    error: write("error"),
-    child: (more) => captureLogger(lines, { ...bindings, ...more }),
-  };
-}
 
 const server = setupServer();
 
@@ -70,7 +52,7 @@ describe("a push, end to end through the real engine and the fake Dokploy and Va
       http.get(`${vault.address}/v1/sys/health`, () => HttpResponse.json({ initialized: true, sealed: false })),
     );
     fixture = createInfraFixture();
-    const lines: Line[] = [];
+    const lines: LoggedLine[] = [];
     runner = createRunner({
       settings: testSettings(fixture.repo.url, fixture.dataDir, {
         dokploy: { baseUrl: dokploy.baseUrl, apiKey: dokploy.apiKey },
@@ -78,7 +60,7 @@ describe("a push, end to end through the real engine and the fake Dokploy and Va
       }),
       git: fixture.mirror,
       clock,
-      logger: captureLogger(lines),
+      logger: createLineLogger(lines),
       healthIntervalMs: 0,
     });
     return { dokploy, lines };

@@ -11,6 +11,7 @@ import {
   json,
   SECRET,
   type StubEngine,
+  stubRunnerOptions,
   testSettings,
 } from "../helpers/runner-fixture.js";
 
@@ -21,14 +22,9 @@ describe("POST /deploy", () => {
   let now: number;
 
   const start = (options: Partial<RunnerOptions> = {}): void => {
-    runner = createRunner({
-      settings: testSettings(fixture.repo.url, fixture.dataDir),
-      git: fixture.mirror,
-      engine,
-      healthChecks: {},
-      clock: { now: () => now, sleep: async () => undefined },
-      ...options,
-    });
+    runner = createRunner(
+      stubRunnerOptions(fixture, engine, { clock: { now: () => now, sleep: async () => undefined }, ...options }),
+    );
   };
 
   beforeEach(() => {

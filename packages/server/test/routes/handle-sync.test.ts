@@ -8,7 +8,7 @@ import {
   type InfraFixture,
   json,
   type StubEngine,
-  testSettings,
+  stubRunnerOptions,
 } from "../helpers/runner-fixture.js";
 
 describe("POST /sync", () => {
@@ -19,12 +19,7 @@ describe("POST /sync", () => {
   beforeEach(() => {
     fixture = createInfraFixture();
     engine = createStubEngine();
-    runner = createRunner({
-      settings: testSettings(fixture.repo.url, fixture.dataDir),
-      git: fixture.mirror,
-      engine,
-      healthChecks: {},
-    });
+    runner = createRunner(stubRunnerOptions(fixture, engine));
   });
 
   afterEach(async () => {

@@ -12,6 +12,7 @@ import {
   PREVIOUS_SECRET,
   pushPayload,
   type StubEngine,
+  stubRunnerOptions,
   testSettings,
   webhookRequest,
   ZERO,
@@ -23,13 +24,7 @@ describe("POST /webhook", () => {
   let runner: Runner;
 
   const start = (options: Partial<RunnerOptions> = {}): Runner => {
-    runner = createRunner({
-      settings: testSettings(fixture.repo.url, fixture.dataDir),
-      git: fixture.mirror,
-      engine,
-      healthChecks: {},
-      ...options,
-    });
+    runner = createRunner(stubRunnerOptions(fixture, engine, options));
     return runner;
   };
 
