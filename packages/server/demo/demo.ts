@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { createFakeDokploy, createFakeVault } from "@iac/sdk/testing";
 import { sign, signRequest } from "@iac/sync";
 import { setupServer } from "msw/node";
-import { createGitMirror, createRunner, createSyncEngine, loadSettings, type SyncJob } from "../src/index.js";
+import { createGitMirror, createRunner, createSqliteStore, createSyncEngine, loadSettings } from "../src/index.js";
 
 const SECRET = "demo-webhook-secret";
 const ZERO = "0".repeat(40);
@@ -77,9 +77,12 @@ const settings = loadSettings({
   IAC_DATA_DIR: join(work, "state"),
 });
 const mirror = createGitMirror({ url: settings.gitRepoUrl, dataDir: settings.dataDir, branch: settings.gitBranch });
+mkdirSync(settings.dataDir, { recursive: true });
+const store = await createSqliteStore({ path: join(settings.dataDir, "iac-runner.db") });
 // Embedding the engine lets the demo poll Dokploy every 50 ms instead of the production default of 3 s.
 const engine = createSyncEngine({
   git: mirror,
+  store,
   dokploy: settings.dokploy,
   vault: settings.vault,
   hashKey: settings.hashKey,
@@ -87,7 +90,8 @@ const engine = createSyncEngine({
   logger: createQuietLogger(),
   pollIntervalMs: 50,
 });
-const runner = createRunner({ settings, git: mirror, engine });
+// The repository is brand new, so there is nothing to catch up with: the first push is the starting point.
+const runner = await createRunner({ settings, git: mirror, engine, store, catchUp: false });
 
 function createQuietLogger(): import("../src/index.js").Logger {
   const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
@@ -108,12 +112,13 @@ async function call(path: string, body: string, headers: Record<string, string>)
 }
 
 function summarise(answer: Record<string, unknown>): Record<string, unknown> {
-  const { status, services, skipped, ignored, commit, env, tag, error, code } = answer;
+  const { status, services, skipped, ignored, commit, env, tag, error, code, reason } = answer;
   return Object.fromEntries(
     Object.entries({ status, env, tag, commit: typeof commit === "string" ? commit.slice(0, 8) : undefined, services })
       .concat([
         ["skipped", skipped],
         ["ignored", Array.isArray(ignored) ? ignored.length : undefined],
+        ["reason", reason],
         ["error", error],
         ["code", code],
       ])
@@ -122,7 +127,7 @@ function summarise(answer: Record<string, unknown>): Record<string, unknown> {
 }
 
 let delivery = 0;
-async function push(before: string, after: string, files: string[]): Promise<void> {
+async function push(before: string, after: string, files: string[], id?: string): Promise<void> {
   const body = JSON.stringify({
     ref: "refs/heads/main",
     before,
@@ -135,7 +140,7 @@ async function push(before: string, after: string, files: string[]): Promise<voi
   delivery += 1;
   const answer = await call("/webhook", body, {
     "x-github-event": "push",
-    "x-github-delivery": `demo-delivery-${delivery}`,
+    "x-github-delivery": id ?? `demo-delivery-${delivery}`,
     "x-hub-signature-256": await sign(SECRET, body),
   });
   await report(answer);
@@ -147,13 +152,18 @@ async function report(answer: Record<string, unknown>): Promise<void> {
   const { deployments } = answer;
   const ids = Array.isArray(deployments) ? (deployments as string[]) : [];
   for (const id of ids) {
-    const job = engine.get(id) as SyncJob;
-    for (const result of job.results) {
+    const job = await engine.get(id);
+    for (const { result, reason } of job?.services ?? []) {
+      if (result === null) {
+        continue;
+      }
       const detail =
         result.error === undefined
           ? `hash ${result.hashAfter?.slice(0, 15)}…`
           : `${result.error.code}: ${result.error.message}`;
-      console.log(`    ${result.env}/${result.service}: ${result.status} (${detail})`);
+      console.log(
+        `    ${result.env}/${result.service}: ${result.status} (${detail}; planned because ${reason.message})`,
+      );
     }
   }
 }
@@ -189,9 +199,11 @@ try {
   const second = commit("postgres: seed table", {
     "platform/01.postgres/init.sql": "create database app;\ncreate table t();\n",
   });
-  await push(first, second, ["platform/01.postgres/init.sql"]);
+  await push(first, second, ["platform/01.postgres/init.sql"], "demo-delivery-init-sql");
   const kept = composeNamed("postgres", "staging")?.env?.includes("BACKUP_TOKEN=written-by-another-tool");
   console.log(`    the foreign credential survived the env merge: ${kept}`);
+  console.log("   GitHub redelivers the same delivery: the runner answers with the job it already ran:");
+  await push(first, second, ["platform/01.postgres/init.sql"], "demo-delivery-init-sql");
 
   console.log("\n3. A push that touches libs/ reaches every service, but nothing they deploy changed");
   const third = commit("libs: docs", { "libs/README.md": "Shared helpers, documented.\n" });
@@ -208,7 +220,10 @@ try {
   });
   await push(third, fourth, ["bootstrap/06.iac-runner/compose.yaml"]);
 
-  console.log("\n6. CI tags v1.0.0 and deploys it to production with a timestamped, replay-proof signature");
+  console.log("\n6. Someone replays the captured first push with a fresh delivery id: pushes only move forward");
+  await push(ZERO, first, []);
+
+  console.log("\n7. CI tags v1.0.0 and deploys it to production with a timestamped, replay-proof signature");
   git("tag", "v1.0.0");
   const deployBody = JSON.stringify({ env: "production", tag: "v1.0.0", triggered_by: "demo" });
   const headers = { ...(await signRequest({ secret: SECRET, body: deployBody })) };
@@ -220,6 +235,7 @@ try {
 } finally {
   await runner.close();
   await engine.close();
+  await store.close();
   network.close();
   rmSync(work, { recursive: true, force: true });
 }

@@ -5,14 +5,18 @@ import { dokployCheck, vaultCheck } from "./health/dependency-checks.js";
 import { HttpError } from "./http/http-error.js";
 import { toErrorResponse } from "./http/to-error-response.js";
 import { noopLogger } from "./logging/noop-logger.js";
-import { createMemoryReplayStore } from "./replay-store.js";
+import { startCatchUp } from "./plan/start-catch-up.js";
+import { handleCancel } from "./routes/handle-cancel.js";
 import { handleDeploy } from "./routes/handle-deploy.js";
 import { handleDeployment } from "./routes/handle-deployment.js";
+import { handleDeployments } from "./routes/handle-deployments.js";
 import { handleHealth } from "./routes/handle-health.js";
 import { handleSync } from "./routes/handle-sync.js";
 import { handleWebhook } from "./routes/handle-webhook.js";
 import type { RouteHandler, RunnerContext } from "./runner-context.js";
 import { webhookSecretsOf } from "./settings.js";
+import { openStore } from "./store/open-store.js";
+import { startPruning } from "./store/start-pruning.js";
 import type { GitMirror, HealthCheck, LocalGitMirror, Runner, RunnerOptions, SyncEngine } from "./types.js";
 import { version as packageVersion } from "./version.js";
 
@@ -26,8 +30,10 @@ const ROUTES: readonly Route[] = [
   { matches: (path) => path === "/webhook", methods: { POST: handleWebhook } },
   { matches: (path) => path === "/deploy", methods: { POST: handleDeploy } },
   { matches: (path) => path === "/sync", methods: { POST: handleSync } },
+  { matches: (path) => path === "/deployments", methods: { GET: handleDeployments, HEAD: handleDeployments } },
+  { matches: (path) => /^\/deployments\/[^/]+\/cancel$/.test(path), methods: { POST: handleCancel } },
   {
-    matches: (path) => path.startsWith("/deployments/") && path.length > "/deployments/".length,
+    matches: (path) => /^\/deployments\/[^/]+$/.test(path),
     methods: { GET: handleDeployment, HEAD: handleDeployment },
   },
 ];
@@ -43,24 +49,31 @@ function defaultChecks(options: RunnerOptions, git: GitMirror): Record<string, H
 }
 
 /**
- * Creates the runner: `fetch(request)` serves `/health`, `/webhook`, `/deploy`, `/sync` and `/deployments/<id>` with
- * JSON in and out. Errors are `{ "error", "code" }` with the right status and never carry a stack trace.
+ * Creates the runner: opens the job store (migrating its schema), starts the sync engine, the catch-up with the branch
+ * and the history pruning, and returns `fetch(request)` serving `/health`, `/webhook`, `/deploy`, `/sync` and
+ * `/deployments` with JSON in and out. Errors are `{ "error", "code" }` with the right status and never carry a stack
+ * trace.
  *
  * @example
- * const runner = createRunner({ settings: loadSettings(process.env) });
+ * const runner = await createRunner({ settings: loadSettings(process.env) });
  * Bun.serve({ port: 8080, fetch: runner.fetch }); // or createNodeServer(runner) on Node
  */
-export function createRunner(options: RunnerOptions): Runner {
+export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const { settings } = options;
   const logger = options.logger ?? noopLogger;
   const { clock } = options;
   const now = clock === undefined ? Date.now : () => clock.now();
   const git = options.git ?? mirrorFromSettings(settings, logger);
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(settings));
+  const runnerId = globalThis.crypto.randomUUID();
   const ownsEngine = options.engine === undefined;
   const engine: SyncEngine =
     options.engine ??
     createSyncEngine({
       git,
+      store,
+      runnerId,
       dokploy: settings.dokploy,
       vault: settings.vault,
       hashKey: settings.hashKey,
@@ -69,6 +82,9 @@ export function createRunner(options: RunnerOptions): Runner {
       internalDomain: settings.internalDomain,
       clock: options.clock,
       fetch: options.fetch,
+      leaseMs: settings.leaseMs,
+      retryLimit: settings.retryLimit,
+      ...options.timing,
     });
   const webhookSecrets = options.webhookSecrets ?? (() => webhookSecretsOf(settings));
   const context: RunnerContext = {
@@ -85,8 +101,7 @@ export function createRunner(options: RunnerOptions): Runner {
       }
       return secrets;
     },
-    nonces: options.nonces ?? createMemoryReplayStore({ now }),
-    deliveries: options.deliveries ?? createMemoryReplayStore({ now }),
+    store,
     webhookDeadlineMs: options.webhookDeadlineMs ?? 8_000,
     health: createHealthMonitor({
       checks: options.healthChecks ?? defaultChecks(options, git),
@@ -96,6 +111,17 @@ export function createRunner(options: RunnerOptions): Runner {
     version: options.version ?? packageVersion,
     startedAt: now(),
   };
+  const stopPruning = startPruning(store, settings.historyDays, now, logger.child({ component: "store" }));
+  const catchUp =
+    options.catchUp === false
+      ? undefined
+      : startCatchUp({
+          deps: { git, store, engine, branch: settings.gitBranch, now },
+          env: settings.deployEnv,
+          holder: runnerId,
+          intervalMs: settings.pollIntervalMs,
+          logger: logger.child({ component: "catch-up" }),
+        });
   let closing = false;
 
   const fetch = async (request: Request): Promise<Response> => {
@@ -129,10 +155,16 @@ export function createRunner(options: RunnerOptions): Runner {
 
   return {
     fetch,
+    engine,
     async close() {
       closing = true;
+      stopPruning();
+      await catchUp?.stop();
       if (ownsEngine) {
         await engine.close();
+      }
+      if (ownsStore) {
+        await store.close();
       }
     },
   };

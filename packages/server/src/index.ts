@@ -17,21 +17,38 @@ export type { CreateLoggerOptions } from "./logging/create-logger.js";
 export { createLogger } from "./logging/create-logger.js";
 export type { NodeServer, NodeServerOptions } from "./node-server.js";
 export { createNodeServer } from "./node-server.js";
-export type { MemoryReplayStoreOptions } from "./replay-store.js";
-export { createMemoryReplayStore } from "./replay-store.js";
 export { DEFAULT_SECRETS_FILE, loadSettings } from "./settings.js";
 export { SettingsError } from "./settings-error.js";
 export type { SettingsSource, SettingsSourceOptions } from "./settings-source.js";
 export { createSettingsSource } from "./settings-source.js";
+export type { PostgresStoreOptions } from "./store/create-postgres-store.js";
+export { createPostgresStore } from "./store/create-postgres-store.js";
+export type { SqliteStoreOptions } from "./store/create-sqlite-store.js";
+export { createSqliteStore } from "./store/create-sqlite-store.js";
+export { openStore } from "./store/open-store.js";
 export type {
+  CancelAction,
+  CancelOutcome,
+  ClaimedTask,
+  CreateJobResult,
+  DeployMarker,
+  EnvironmentCursor,
   GitMirror,
   GitMirrorOptions,
   HealthCheck,
   HealthCheckState,
+  JobPage,
+  JobQuery,
+  JobService,
+  JobState,
+  JobStore,
+  JobTrigger,
+  LeaseState,
   LocalGitMirror,
   Logger,
   LogLevel,
-  ReplayStore,
+  NewJob,
+  NewJobService,
   Runner,
   RunnerOptions,
   RunnerSettings,
@@ -40,9 +57,9 @@ export type {
   SyncDokployOptions,
   SyncEngine,
   SyncEngineOptions,
+  SyncEngineTiming,
   SyncErrorCode,
   SyncJob,
-  SyncJobRequest,
   SyncResult,
   SyncStatus,
   SyncTarget,

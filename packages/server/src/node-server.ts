@@ -91,11 +91,11 @@ async function send(res: ServerResponse, response: Response, closeConnection: bo
  * and each `Response` is written back. Errors never escape as HTML: anything unexpected answers a JSON 500.
  *
  * @example
- * const node = createNodeServer(createRunner({ settings }));
+ * const node = createNodeServer(await createRunner({ settings }));
  * const address = await node.listen(8080, "0.0.0.0");
  * process.on("SIGTERM", () => void node.close());
  */
-export function createNodeServer(runner: Runner, options: NodeServerOptions = {}): NodeServer {
+export function createNodeServer(runner: Pick<Runner, "fetch" | "close">, options: NodeServerOptions = {}): NodeServer {
   const limit = options.maxBodyBytes ?? 25 * 1024 * 1024;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const logger = options.logger ?? noopLogger;

@@ -1,18 +1,18 @@
 import type { HealthMonitor } from "./health/create-health-monitor.js";
-import type { GitMirror, Logger, ReplayStore, RunnerSettings, SyncEngine } from "./types.js";
+import type { GitMirror, JobStore, Logger, RunnerSettings, SyncEngine } from "./types.js";
 
 /** What every route handler needs; built once by `createRunner`. */
 export interface RunnerContext {
   settings: RunnerSettings;
   git: GitMirror;
   engine: SyncEngine;
+  /** Jobs, delivery and request dedupe, nonces and branch positions; shared with other runners. */
+  store: JobStore;
   logger: Logger;
   /** Milliseconds since the epoch. */
   now: () => number;
   /** Accepted webhook secrets, current first; re-read on every request so a rotation applies without a restart. */
   secrets: () => Promise<readonly string[]>;
-  nonces: ReplayStore;
-  deliveries: ReplayStore;
   /** How long `/webhook` may work before answering 202 and finishing in the background. */
   webhookDeadlineMs: number;
   health: HealthMonitor;

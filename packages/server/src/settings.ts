@@ -103,6 +103,41 @@ function readVault(read: ReturnType<typeof createReader>): SyncVaultOptions | un
   return { address: read.serverRoot("VAULT_ADDR", address, "/v1"), token };
 }
 
+function readDatabaseUrl(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^postgres(ql)?:\/\/\S+$/i.test(value)) {
+    throw new SettingsError(
+      "IAC_DATABASE_URL",
+      `must be a postgres:// or postgresql:// URL, received ${JSON.stringify(redactUrl(value))}`,
+    );
+  }
+  return value;
+}
+
+const INTERVAL_UNITS: Readonly<Record<string, number>> = { "": 1_000, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `90` (seconds), `30s`, `5m` or `1h`; at least 10 seconds, at most a day. */
+function readInterval(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || FALSE.has(value.toLowerCase())) {
+    return undefined;
+  }
+  const match = /^(\d{1,6})(s|m|h)?$/i.exec(value);
+  const ms = match === null ? Number.NaN : Number(match[1]) * (INTERVAL_UNITS[(match[2] ?? "").toLowerCase()] ?? 0);
+  if (!(ms >= 10_000 && ms <= 86_400_000)) {
+    throw new SettingsError(
+      name,
+      `must be an interval from 10s to 24h such as 90, 30s, 5m or 1h (or off), received ${JSON.stringify(value)}`,
+    );
+  }
+  return ms;
+}
+
+function readApiToken(value: string | undefined): string | undefined {
+  if (value !== undefined && value.length < 16) {
+    throw new SettingsError("IAC_API_TOKEN", `must be at least 16 characters, received ${value.length}`);
+  }
+  return value;
+}
+
 /** The webhook secrets in the order they are tried: the current one, then the previous one during a rotation. */
 export function webhookSecretsOf(settings: RunnerSettings): string[] {
   const { webhookSecret, webhookSecretPrevious } = settings;
@@ -176,5 +211,12 @@ export function loadSettings(env: Env, secretsFileText?: string | undefined): Ru
     hashKey: read.raw("IAC_HASH_KEY") ?? webhookSecret,
     webhookMaxBodyBytes: read.integer("IAC_WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024, 1, 1024 ** 3),
     maxBodyBytes: read.integer("IAC_MAX_BODY_BYTES", 64 * 1024, 1, 1024 ** 3),
+    databaseUrl: readDatabaseUrl(read.raw("IAC_DATABASE_URL")),
+    pollIntervalMs: readInterval("IAC_POLL_INTERVAL", read.raw("IAC_POLL_INTERVAL")),
+    retryLimit: read.integer("IAC_RETRY_LIMIT", 3, 0, 20),
+    historyDays: read.integer("IAC_HISTORY_DAYS", 90, 1, 36_500),
+    apiToken: readApiToken(read.raw("IAC_API_TOKEN")),
+    waitMs: read.integer("IAC_WAIT_SECONDS", 300, 1, 3_600) * 1000,
+    leaseMs: read.integer("IAC_LEASE_SECONDS", 30, 2, 60) * 1000,
   };
 }

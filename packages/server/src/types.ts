@@ -2,7 +2,7 @@
 // and the sync engine. The contracts between those areas are defined here first.
 
 import type { DokployClient, FetchLike, KvReadResult, RetryOptions } from "@iac/sdk";
-import type { CatalogService, EnvironmentConfig } from "@iac/sync";
+import type { CatalogService, EnvironmentConfig, PlanReason } from "@iac/sync";
 
 // --- logging ---
 
@@ -35,6 +35,8 @@ export interface GitMirror {
   readFile(commit: string, path: string): Promise<Uint8Array | null>;
   /** Paths changed between two commits, renames reported on both sides. `before` may be absent (root commit). */
   diffPaths(before: string | null, after: string): Promise<string[]>;
+  /** Whether `ancestor` is `descendant` or one of its ancestors; false when either commit is unknown. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
 }
 
 /** Options of `createGitMirror`. */
@@ -68,26 +70,36 @@ export interface LocalGitMirror extends GitMirror {
 
 /**
  * Outcome of one service sync. `superseded`: the service was still queued when a newer job for the same
- * (env, service) arrived, so only the newer one runs ("latest wins").
+ * (env, service) arrived, so only the newer one runs ("latest wins"). `cancelled`: stopped by a cancel request; nothing
+ * was recorded for it.
  */
-export type SyncStatus = "created" | "updated" | "skipped" | "failed" | "superseded";
+export type SyncStatus = "created" | "updated" | "skipped" | "failed" | "superseded" | "cancelled";
 
-/** Classified failure reasons; never a raw stack trace. */
+/** Classified failure reasons; never a raw stack trace. See `isTransient` for which ones are retried. */
 export type SyncErrorCode =
   | "dokploy_auth_failed"
   | "dokploy_unreachable"
   | "dokploy_error"
+  /** `compose.deploy` got no answer and no deployment row appeared afterwards: retried after settling with Dokploy. */
+  | "deploy_unconfirmed"
   | "vault_permission_denied"
   | "vault_secret_missing"
   | "vault_unreachable"
   | "git_fetch_failed"
   | "config_invalid"
-  | "service_not_found"
-  /** The service belongs to a `manual` layer (e.g. bootstrap, the runner itself): never synced by the runner. */
-  | "service_manual"
   | "deploy_failed"
   | "deploy_timeout"
-  | "cancelled";
+  | "cancelled"
+  /** The job store could not be written (e.g. the deploy marker before `compose.deploy`). */
+  | "store_unavailable";
+
+/** What Dokploy was asked when a running sync was cancelled, and how it answered. */
+export interface CancelAction {
+  action: "compose.cleanQueues" | "compose.killBuild";
+  ok: boolean;
+  /** Safe to show; present when `ok` is false. */
+  error?: string | undefined;
+}
 
 /** What one service sync did. */
 export interface SyncResult {
@@ -95,7 +107,7 @@ export interface SyncResult {
   env: string;
   commit: string;
   status: SyncStatus;
-  /** Present when status is "failed". `message` is safe to show: it never contains secrets. */
+  /** Present when status is "failed" or "cancelled". `message` is safe to show: it never contains secrets. */
   error?: { code: SyncErrorCode; message: string } | undefined;
   /** IAC_CONFIG_HASH stored in Dokploy before the sync (null when none). */
   hashBefore: string | null;
@@ -106,41 +118,250 @@ export interface SyncResult {
   dokployDeploymentId?: string | undefined;
   /** Present when status is "superseded": the id of the newer job that syncs the service instead. */
   supersededBy?: string | undefined;
+  /** Present when status is "cancelled" and Dokploy was asked to drop or kill work. */
+  cancelActions?: CancelAction[] | undefined;
   durationMs: number;
 }
 
-/** A request to sync some services of one environment at one commit. */
-export interface SyncJobRequest {
-  env: string;
-  commit: string;
-  /** Service names from the catalog at `commit`; the engine refuses manual-layer services. */
-  services: string[];
-  trigger: "webhook" | "deploy" | "sync";
-  /** GitHub delivery id or another correlation id; appears on every log line. */
-  delivery?: string | undefined;
-  triggeredBy?: string | undefined;
+/**
+ * Written to the store just before `compose.deploy` is called, so that the next attempt (after a lost answer, a crash
+ * or on another runner) can tell whether Dokploy ran that deploy: a deployment row of `composeId` that is not in
+ * `knownDeployments` is the one this marker asked for.
+ */
+export interface DeployMarker {
+  composeId: string;
+  /** The config hash of the content handed to Dokploy before the deploy call. */
+  hash: string;
+  /** Deployment ids of the compose that existed before the deploy call. */
+  knownDeployments: string[];
+  /** Whether Dokploy held no compose for the service before this sync (the result is then `created`). */
+  created: boolean;
 }
 
-/** A job's public state, as reported by the engine. */
+/** How the job came to be. */
+export type JobTrigger = "webhook" | "deploy" | "sync" | "catchup";
+
+/** States of a job and of each of its services; the last four are terminal. */
+export type JobState = "queued" | "running" | "succeeded" | "failed" | "superseded" | "cancelled";
+
+/** One service of a job: what the plan said and what happened. */
+export interface JobService {
+  service: string;
+  state: JobState;
+  /** Why the plan included the service (changed paths, requested by name, ...). */
+  reason: PlanReason;
+  /** Attempts started so far (retries of transient failures included). */
+  attempts: number;
+  /** The last attempt's result; null while nothing finished. */
+  result: SyncResult | null;
+}
+
+/** A job: one resolved plan (environment, commit, services with reasons) and the state of each service. */
 export interface SyncJob {
   /** Runner-side deployment id returned to callers (not a Dokploy id). */
   id: string;
-  request: SyncJobRequest;
-  state: "queued" | "running" | "succeeded" | "failed" | "superseded";
-  results: SyncResult[];
+  env: string;
+  commit: string;
+  trigger: JobTrigger;
+  state: JobState;
+  /** GitHub delivery id, or the request id of a CI request. */
+  delivery: string | null;
+  triggeredBy: string | null;
+  /** Tag or ref as the `/deploy` request named it. */
+  tag: string | null;
+  ref: string | null;
+  services: JobService[];
   createdAt: string;
-  finishedAt?: string | undefined;
+  finishedAt: string | null;
 }
 
-/** The sync engine: runs jobs in the background, one service at a time per (env, service). */
+/** Filters of {@link JobStore.listJobs}; newest first. */
+export interface JobQuery {
+  env?: string | undefined;
+  /** Jobs that include this service. */
+  service?: string | undefined;
+  state?: JobState | undefined;
+  /** 1 to 100. */
+  limit: number;
+  /** Opaque cursor of the previous page. */
+  cursor?: string | undefined;
+}
+
+/** One page of jobs; `nextCursor` is null on the last page. */
+export interface JobPage {
+  jobs: SyncJob[];
+  nextCursor: string | null;
+}
+
+/** One service of a job to create, with everything a runner needs to sync it without re-reading the catalog. */
+export interface NewJobService {
+  service: CatalogService;
+  reason: PlanReason;
+}
+
+/** A job to store, resolved from a request by `resolvePlan`. */
+export interface NewJob {
+  id: string;
+  env: string;
+  commit: string;
+  trigger: JobTrigger;
+  environment: EnvironmentConfig;
+  services: NewJobService[];
+  delivery: string | null;
+  triggeredBy: string | null;
+  tag: string | null;
+  ref: string | null;
+  /** ISO time. */
+  createdAt: string;
+  /**
+   * Set for jobs that follow the branch (push, catch-up, `/sync` of every service): the job is created only while
+   * the environment's planned commit still equals `expected` (compare-and-set), which then becomes `commit`. When the
+   * job ends with every service succeeded, the environment's synced commit becomes `commit` (never moving back).
+   */
+  cursor?: { expected: string | null } | undefined;
+  /**
+   * Dedupe of GitHub deliveries: a second job with the same key is refused (the earlier job is answered) unless the
+   * earlier job failed or was cancelled, in which case the key moves to the new job.
+   */
+  deliveryKey?: string | undefined;
+  /** Dedupe of plain-signed CI requests: any earlier job with the same key is answered; kept `requestKeyTtlMs`. */
+  requestKey?: { key: string; ttlMs: number } | undefined;
+}
+
+/** What {@link JobStore.createJob} did. */
+export type CreateJobResult =
+  | { status: "created"; job: SyncJob }
+  /** An equal job is in flight (same env, commit and services), or the delivery or request key is known. */
+  | { status: "duplicate"; job: SyncJob }
+  /** `cursor.expected` no longer matches: another job moved the planned commit; re-plan from `planned`. */
+  | { status: "cursor_moved"; planned: string | null };
+
+/** The branch position of one environment. */
+export interface EnvironmentCursor {
+  /** Commit of the newest branch-following job (planned, maybe still running or failed). */
+  planned: string | null;
+  /** Commit of the newest branch-following job that succeeded for every service. */
+  synced: string | null;
+}
+
+/** One service of one job, claimed by a runner for one attempt. */
+export interface ClaimedTask {
+  jobId: string;
+  env: string;
+  commit: string;
+  environment: EnvironmentConfig;
+  service: CatalogService;
+  delivery: string | null;
+  trigger: JobTrigger;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Left by an earlier attempt that called `compose.deploy`; settle it before deploying again. */
+  marker: DeployMarker | null;
+  /** Set when a cancel was requested while the task was running (e.g. before a crash). */
+  cancel: "cancel" | "force" | null;
+}
+
+/** What {@link JobStore.renewLease} found. */
+export type LeaseState = "held" | "lost" | "cancel" | "force";
+
+/** What {@link JobStore.cancelJob} did. */
+export interface CancelOutcome {
+  job: SyncJob;
+  /** Services that were queued and are now `cancelled`. */
+  dequeued: string[];
+  /** Services that are running: their runner stops them (`compose.cleanQueues`, and `compose.killBuild` with force). */
+  stopping: string[];
+}
+
+/**
+ * Durable state of the runner: jobs and their services, delivery and request dedupe, nonces, environment cursors and
+ * leases. Every method is atomic. Two implementations pass the same conformance suite: SQLite (one runner process)
+ * and PostgreSQL (any number of runner processes). Times are epoch milliseconds passed in by the caller.
+ */
+export interface JobStore {
+  /** Stores a job and its services in one transaction; supersedes queued services of other jobs in the same lanes. */
+  createJob(job: NewJob): Promise<CreateJobResult>;
+  getJob(id: string): Promise<SyncJob | undefined>;
+  listJobs(query: JobQuery): Promise<JobPage>;
+  /**
+   * Claims the oldest runnable service: queued with its retry time passed, or running with an expired lease (its
+   * runner died), and with no other running service in its (env, service) lane. Marks it running for `runnerId`
+   * until `now + leaseMs` and counts an attempt.
+   */
+  claimTask(runnerId: string, now: number, leaseMs: number): Promise<ClaimedTask | undefined>;
+  /** Extends the lease of a running service held by `runnerId`; tells when it was lost or a cancel was requested. */
+  renewLease(jobId: string, service: string, runnerId: string, now: number, leaseMs: number): Promise<LeaseState>;
+  /** Records (or clears, with null) the deploy marker of a running service held by `runnerId`. */
+  saveMarker(jobId: string, service: string, runnerId: string, marker: DeployMarker | null): Promise<boolean>;
+  /**
+   * Ends a running service held by `runnerId` (`succeeded`, `failed` or `cancelled`) with its result, clears its
+   * marker, and ends the job when it was the last one. False when the runner no longer holds it.
+   */
+  completeTask(
+    jobId: string,
+    service: string,
+    runnerId: string,
+    state: "succeeded" | "failed" | "cancelled",
+    result: SyncResult,
+    now: number,
+  ): Promise<boolean>;
+  /** Puts a running service held by `runnerId` back in the queue until `notBefore`, keeping its marker. */
+  retryTask(
+    jobId: string,
+    service: string,
+    runnerId: string,
+    notBefore: number,
+    result: SyncResult,
+    now: number,
+  ): Promise<boolean>;
+  /** Cancels queued services at once and flags running ones; undefined for an unknown job. */
+  cancelJob(id: string, force: boolean, now: number): Promise<CancelOutcome | undefined>;
+  /** The job a delivery key or request key points to, if it is known (and, for a request key, not expired). */
+  jobByKey(key: string, now: number): Promise<SyncJob | undefined>;
+  /** Whether any service is queued or running, for `idle()` and shutdown. */
+  hasPendingWork(): Promise<boolean>;
+  cursor(env: string): Promise<EnvironmentCursor>;
+  /** Sets both commits of an environment that has none yet (a first catch-up); false when it already has one. */
+  initCursor(env: string, commit: string): Promise<boolean>;
+  /** Records a nonce or other one-time key for `ttlMs`; false when it is already recorded and not expired. */
+  claimKey(key: string, ttlMs: number, now: number): Promise<boolean>;
+  /** Takes or renews the named lease for `holder`; false while another holder's lease runs. */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Deletes finished jobs (and their keys) that finished before `before`, and expired keys; returns jobs deleted. */
+  prune(before: number, now: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Options of the built-in engine besides {@link SyncEngineOptions}: how it shares work through the store. */
+export interface SyncEngineTiming {
+  /** How long a claimed service is held without a heartbeat before another runner may take it over. */
+  leaseMs?: number | undefined;
+  /** How often the store is asked for runnable work (another runner's jobs, due retries). */
+  claimIntervalMs?: number | undefined;
+  /** Retries of a transient failure (`IAC_RETRY_LIMIT`). */
+  retryLimit?: number | undefined;
+  /** First retry delay; doubles with each attempt. */
+  retryBaseMs?: number | undefined;
+}
+
+/**
+ * The sync engine: stores jobs and runs their services in the background through the store, at most one sync per
+ * (env, service) across every runner sharing the store. Every method may reject when the store is unreachable.
+ */
 export interface SyncEngine {
-  /** Queues a job and returns at once; the job runs in the background. */
-  start(request: SyncJobRequest): SyncJob;
+  /** Stores a resolved job (see {@link JobStore.createJob}) and wakes the workers; the job runs in the background. */
+  submit(job: NewJob): Promise<CreateJobResult>;
   /** A job by id, or undefined. */
-  get(id: string): SyncJob | undefined;
-  /** Resolves when nothing is queued or running (used by tests and graceful shutdown). */
+  get(id: string): Promise<SyncJob | undefined>;
+  list(query: JobQuery): Promise<JobPage>;
+  /** Cancels a job: queued services end at once, running ones are stopped by their runner. */
+  cancel(id: string, force: boolean): Promise<CancelOutcome | undefined>;
+  /** Resolves with the job once it is terminal, or as it is after `timeoutMs`; undefined for an unknown job. */
+  wait(id: string, timeoutMs: number): Promise<SyncJob | undefined>;
+  /** Resolves when nothing is queued or running in the store (used by tests and the demo). */
   idle(): Promise<void>;
-  /** Stops accepting jobs and waits for running ones to settle. */
+  /** Stops claiming work and waits for the services this process runs to settle (they stay resumable). */
   close(): Promise<void>;
 }
 
@@ -177,7 +398,7 @@ export interface SyncVaultOptions {
 }
 
 /** Everything the sync engine needs; the HTTP layer builds it from its settings. */
-export interface SyncEngineOptions {
+export interface SyncEngineOptions extends SyncEngineTiming {
   /** The bare mirror every file is read from, always at an exact commit. */
   git: GitMirror;
   dokploy: SyncDokployOptions;
@@ -186,14 +407,16 @@ export interface SyncEngineOptions {
   /** Key of the keyed hash over secret values (e.g. `WEBHOOK_SECRET`), so stored hashes reveal nothing about secrets. */
   hashKey: string;
   logger: Logger;
-  /** Services synced at the same time across all jobs. Default 2. */
+  /** Where jobs live; shared by every runner process of a deployment. */
+  store: JobStore;
+  /** Identifies this process in leases; defaults to a random id. */
+  runnerId?: string | undefined;
+  /** Services this process syncs at the same time. Default 2. */
   concurrency?: number | undefined;
   /** How long one deploy may take before the service fails with `deploy_timeout`. Default 15 minutes. */
   deployTimeoutMs?: number | undefined;
   /** Interval between `deployment.allByCompose` polls. Default 3 seconds. */
   pollIntervalMs?: number | undefined;
-  /** Finished jobs kept in memory for `get(id)`. Default 200. */
-  historyLimit?: number | undefined;
   clock?: SyncClock | undefined;
   /** Fetch used for Dokploy and Vault; defaults to `globalThis.fetch` at call time. */
   fetch?: FetchLike | undefined;
@@ -240,6 +463,12 @@ export interface SyncTarget {
   service: CatalogService;
   /** Logger already bound to delivery, env, service and commit. */
   logger: Logger;
+  /** The deploy marker an earlier attempt left; its deploy is settled before anything is deployed again. */
+  marker?: DeployMarker | null | undefined;
+  /** Persists the marker before `compose.deploy` is called (the call is not made when this rejects). */
+  onDeploy?: ((marker: DeployMarker) => Promise<void>) | undefined;
+  /** Aborted with `{ force: boolean }` as its reason when the job is cancelled. */
+  signal?: AbortSignal | undefined;
 }
 
 // --- runner and settings ---
@@ -285,18 +514,20 @@ export interface RunnerSettings {
   webhookMaxBodyBytes: number;
   /** `IAC_MAX_BODY_BYTES` (default 64 KiB): limit of every other endpoint. */
   maxBodyBytes: number;
-}
-
-/**
- * Remembers keys for a while: request nonces (replay protection) and GitHub delivery ids (redelivery dedupe). The
- * in-memory store is the default; a shared one (e.g. Redis `SET NX PX`) can be injected when several runners share
- * a queue.
- */
-export interface ReplayStore {
-  /** Records `key` for `ttlMs`; resolves to false when it is already recorded and not yet expired. */
-  claim(key: string, ttlMs: number): boolean | Promise<boolean>;
-  /** Forgets `key`, so a request that failed can be retried with the same id. */
-  release(key: string): void | Promise<void>;
+  /** `IAC_DATABASE_URL` (`postgres://…`): PostgreSQL store shared by several runners; SQLite in `IAC_DATA_DIR` when unset. */
+  databaseUrl: string | undefined;
+  /** `IAC_POLL_INTERVAL` (`90`, `30s`, `5m`, `1h`; off by default), in milliseconds: catch-up fetches of the branch. */
+  pollIntervalMs: number | undefined;
+  /** `IAC_RETRY_LIMIT` (default 3): retries of a transient failure of one service. */
+  retryLimit: number;
+  /** `IAC_HISTORY_DAYS` (default 90): finished jobs are kept this long. */
+  historyDays: number;
+  /** `IAC_API_TOKEN`: bearer token of `GET /deployments` and cancel; those endpoints do not exist without it. */
+  apiToken: string | undefined;
+  /** `IAC_WAIT_SECONDS` (default 300), in milliseconds: how long a `"wait": true` request waits for its job. */
+  waitMs: number;
+  /** `IAC_LEASE_SECONDS` (default 30), in milliseconds: how long a dead runner's sync stays claimed. */
+  leaseMs: number;
 }
 
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */
@@ -325,10 +556,15 @@ export interface RunnerOptions {
   clock?: SyncClock | undefined;
   /** Used for Dokploy, Vault and the health checks; defaults to `globalThis.fetch` at call time. */
   fetch?: typeof fetch | undefined;
-  /** Nonces of timestamped CI requests (default: in memory). */
-  nonces?: ReplayStore | undefined;
-  /** GitHub delivery ids (default: in memory). */
-  deliveries?: ReplayStore | undefined;
+  /**
+   * Where jobs, dedupe keys and branch positions live. Defaults to PostgreSQL at `IAC_DATABASE_URL`, else SQLite at
+   * `<IAC_DATA_DIR>/iac-runner.db`; an injected store is not closed by `close()`.
+   */
+  store?: JobStore | undefined;
+  /** Engine timing (leases, claim polling, retries); defaults from `settings`. */
+  timing?: SyncEngineTiming | undefined;
+  /** Catch up with the branch once at start (default true), then every `IAC_POLL_INTERVAL` when set. */
+  catchUp?: boolean | undefined;
   /** Accepted secrets, current first, read on every request (default: from `settings`); lets a rotation apply live. */
   webhookSecrets?: (() => readonly string[] | Promise<readonly string[]>) | undefined;
   /** Replaces the default checks (git remote, Dokploy, Vault). */
@@ -345,6 +581,11 @@ export interface RunnerOptions {
 export interface Runner {
   /** Answers one request; a bound property, so `Bun.serve({ fetch: runner.fetch })` works. */
   readonly fetch: (request: Request) => Promise<Response>;
-  /** Refuses new requests with 503, then closes what the runner created (the engine waits for running syncs). */
+  /** The engine behind the endpoints: read jobs, wait for them, or submit plans from code. */
+  readonly engine: SyncEngine;
+  /**
+   * Refuses new requests with 503, then closes what the runner created: the catch-up, the engine (which waits a
+   * little for running syncs; the rest resume from the store) and the store.
+   */
   close(): Promise<void>;
 }

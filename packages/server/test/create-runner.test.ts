@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRunner } from "../src/create-runner.js";
-import type { Runner, SyncEngine } from "../src/types.js";
+import { createSqliteStore } from "../src/store/create-sqlite-store.js";
+import { SQLITE_FILE } from "../src/store/open-store.js";
+import type { JobStore, Runner } from "../src/types.js";
 import { version } from "../src/version.js";
 import {
   ciRequest,
@@ -12,6 +14,7 @@ import {
   type InfraFixture,
   json,
   type LoggedLine,
+  memoryStore,
   type StubEngine,
   stubRunnerOptions,
   testSettings,
@@ -19,15 +22,21 @@ import {
 
 describe("createRunner", () => {
   let fixture: InfraFixture;
+  let store: JobStore;
   let engine: StubEngine;
   let runner: Runner;
   let now: number;
 
-  beforeEach(() => {
+  beforeAll(() => {
     fixture = createInfraFixture();
-    engine = createStubEngine();
+  });
+  afterAll(() => fixture.cleanup());
+
+  beforeEach(async () => {
+    store = await memoryStore();
+    engine = createStubEngine(store);
     now = 1_000_000;
-    runner = createRunner(
+    runner = await createRunner(
       stubRunnerOptions(fixture, engine, {
         healthChecks: undefined,
         clock: { now: () => now, sleep: async () => undefined },
@@ -37,7 +46,6 @@ describe("createRunner", () => {
 
   afterEach(async () => {
     await runner.close();
-    fixture.cleanup();
   });
 
   it("exposes fetch as a bound property that works detached from the runner", async () => {
@@ -47,15 +55,27 @@ describe("createRunner", () => {
   });
 
   it("is healthy before the first clone, with the checks still pending", async () => {
-    expect(await fixture.mirror.isCloned()).toBe(false);
-    now += 5_000;
-    const response = await runner.fetch(new Request("http://runner.test/health"));
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    const body = await json(response);
-    expect(body).toMatchObject({ status: "healthy", version, uptime: 5 });
-    expect(Object.keys(body.checks as object).sort()).toEqual(["dokploy", "git"]);
-    expect(await fixture.mirror.isCloned()).toBe(false);
+    const fresh = createInfraFixture();
+    try {
+      const local = await createRunner(
+        stubRunnerOptions(fresh, engine, {
+          healthChecks: undefined,
+          clock: { now: () => now, sleep: async () => undefined },
+        }),
+      );
+      expect(await fresh.mirror.isCloned()).toBe(false);
+      now += 5_000;
+      const response = await local.fetch(new Request("http://runner.test/health"));
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      const body = await json(response);
+      expect(body).toMatchObject({ status: "healthy", version, uptime: 5 });
+      expect(Object.keys(body.checks as object).sort()).toEqual(["dokploy", "git"]);
+      expect(await fresh.mirror.isCloned()).toBe(false);
+      await local.close();
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it("answers HEAD /health with the status and no body", async () => {
@@ -68,6 +88,7 @@ describe("createRunner", () => {
     ["/", "GET"],
     ["/nope", "POST"],
     ["/deployments/", "GET"],
+    ["/deployments/a/b", "GET"],
     ["/webhook/extra", "POST"],
   ])("answers 404 not_found as JSON for %s", async (path, method) => {
     const response = await runner.fetch(new Request(`http://runner.test${path}`, { method }));
@@ -80,6 +101,9 @@ describe("createRunner", () => {
     ["/deploy", "PUT", "POST"],
     ["/sync", "GET", "POST"],
     ["/health", "POST", "GET, HEAD"],
+    ["/deployments", "POST", "GET, HEAD"],
+    ["/deployments/some-id", "DELETE", "GET, HEAD"],
+    ["/deployments/some-id/cancel", "GET", "POST"],
   ])("answers 405 with Allow for %s %s", async (path, method, allow) => {
     const response = await runner.fetch(new Request(`http://runner.test${path}`, { method }));
     expect(response.status).toBe(405);
@@ -89,13 +113,13 @@ describe("createRunner", () => {
 
   it("answers 500 internal_error without the message or stack of an unexpected error, and logs it", async () => {
     const lines: LoggedLine[] = [];
-    const broken: SyncEngine = {
+    const broken: StubEngine = {
       ...engine,
       get: () => {
         throw new Error("secret detail: token=abc");
       },
     };
-    const local = createRunner(stubRunnerOptions(fixture, broken, { logger: createLineLogger(lines) }));
+    const local = await createRunner(stubRunnerOptions(fixture, broken, { logger: createLineLogger(lines) }));
     const response = await local.fetch(new Request("http://runner.test/deployments/x"));
     const text = await response.text();
     expect(response.status).toBe(500);
@@ -108,35 +132,34 @@ describe("createRunner", () => {
   });
 
   it("serves a job at /deployments/<id> and 404 for an unknown one", async () => {
-    const job = engine.start({ env: "staging", commit: "a".repeat(40), services: ["postgres"], trigger: "sync" });
-    const found = await runner.fetch(new Request(`http://runner.test/deployments/${job.id}`));
+    const submitted = await runner.fetch(await ciRequest("/sync", { services: ["postgres"] }));
+    const [id] = (await json(submitted)).deployments as string[];
+    const found = await runner.fetch(new Request(`http://runner.test/deployments/${id}`));
     const missing = await runner.fetch(new Request("http://runner.test/deployments/nope%ZZ"));
     expect(found.status).toBe(200);
-    expect(await json(found)).toMatchObject({ id: job.id, state: "queued", request: { services: ["postgres"] } });
+    expect(await json(found)).toMatchObject({
+      id,
+      state: "queued",
+      trigger: "sync",
+      services: [{ service: "postgres", state: "queued" }],
+    });
     expect(missing.status).toBe(404);
     expect(await json(missing)).toMatchObject({ code: "deployment_not_found" });
   });
 
-  it("refuses requests with 503 once closed, and leaves an injected engine open", async () => {
+  it("refuses requests with 503 once closed, and leaves an injected engine and store open", async () => {
     await runner.close();
     const response = await runner.fetch(new Request("http://runner.test/health"));
     expect(response.status).toBe(503);
     expect(await json(response)).toMatchObject({ code: "shutting_down" });
     expect(engine.closed).toBe(false);
-  });
-
-  it("builds its own git mirror under IAC_DATA_DIR and its own engine when none is injected", async () => {
-    const own = createRunner({ settings: testSettings(fixture.repo.url, fixture.dataDir), healthChecks: {} });
-    fixture.repo.tag("v1.0.0");
-    const response = await own.fetch(await ciRequest("/deploy", { env: "staging", tag: "v0.0.0-missing" }));
-    expect(response.status).toBe(404);
-    expect(existsSync(join(fixture.dataDir, "mirror.git", "HEAD"))).toBe(true);
-    await own.close();
+    expect(await store.cursor("staging")).toEqual({ planned: null, synced: null });
+    expect(await store.claimKey("still-open", 1_000, Date.now())).toBe(true);
   });
 
   it("logs one line per request with its status and request id", async () => {
     const lines: LoggedLine[] = [];
-    const local = createRunner(stubRunnerOptions(fixture, engine, { logger: createLineLogger(lines) }));
+    const local = await createRunner(stubRunnerOptions(fixture, engine, { logger: createLineLogger(lines) }));
     await local.fetch(new Request("http://runner.test/nope"));
     expect(lines).toContainEqual(
       expect.objectContaining({
@@ -148,5 +171,97 @@ describe("createRunner", () => {
       }),
     );
     await local.close();
+  });
+});
+
+describe("createRunner without injected store or engine", () => {
+  let fixture: InfraFixture;
+
+  beforeEach(() => {
+    fixture = createInfraFixture();
+  });
+  afterEach(() => fixture.cleanup());
+
+  it("builds its own git mirror, SQLite store and engine under IAC_DATA_DIR, and closes what it created", async () => {
+    const own = await createRunner({
+      settings: testSettings(fixture.repo.url, fixture.dataDir),
+      healthChecks: {},
+      catchUp: false,
+    });
+    const path = join(fixture.dataDir, SQLITE_FILE);
+    expect(SQLITE_FILE).toBe("iac-runner.db");
+    expect(existsSync(path)).toBe(true);
+    const response = await own.fetch(await ciRequest("/deploy", { env: "staging", tag: "v0.0.0-missing" }));
+    expect(response.status).toBe(404);
+    expect(existsSync(join(fixture.dataDir, "mirror.git", "HEAD"))).toBe(true);
+    // One process holds the file while the runner runs.
+    await expect(createSqliteStore({ path })).rejects.toThrow(/already open/);
+
+    await own.close();
+    await expect(own.engine.submit({} as never)).rejects.toThrow(/shutting down/);
+    const reopened = await createSqliteStore({ path });
+    await reopened.close();
+  });
+
+  it("keeps its jobs in that file, so a restarted runner still knows them", async () => {
+    const settings = testSettings(fixture.repo.url, fixture.dataDir, {
+      dokploy: { baseUrl: "http://dokploy.test", apiKey: "test-dokploy-key", retry: false },
+    });
+    // Dokploy is offline: the engine's attempt fails at once and goes back to the queue.
+    const offline = (() => Promise.reject(new TypeError("fetch failed"))) as typeof fetch;
+    const options = { settings, git: fixture.mirror, healthChecks: {}, catchUp: false, fetch: offline };
+    const first = await createRunner(options);
+    const accepted = await first.fetch(await ciRequest("/deploy", { env: "staging", ref: fixture.initial }));
+    expect(accepted.status).toBe(202);
+    const [id] = (await json(accepted)).deployments as string[];
+    await first.close();
+
+    const second = await createRunner(options);
+    try {
+      const found = await second.fetch(new Request(`http://runner.test/deployments/${id}`));
+      expect(found.status).toBe(200);
+      expect(await json(found)).toMatchObject({ id, commit: fixture.initial });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("closes its own engine but not an injected store", async () => {
+    const store = await memoryStore();
+    const own = await createRunner({
+      settings: testSettings(fixture.repo.url, fixture.dataDir),
+      git: fixture.mirror,
+      store,
+      healthChecks: {},
+      catchUp: false,
+    });
+    await own.close();
+    await expect(own.engine.submit({} as never)).rejects.toThrow(/shutting down/);
+    expect(await store.cursor("staging")).toEqual({ planned: null, synced: null });
+    expect(existsSync(join(fixture.dataDir, SQLITE_FILE))).toBe(false);
+  });
+
+  it("catches up at start on an empty store: the tip becomes the starting point and nothing is deployed", async () => {
+    const store = await memoryStore();
+    const calls: string[] = [];
+    const recordingFetch = async (input: RequestInfo | URL): Promise<Response> => {
+      calls.push(String(input instanceof Request ? input.url : input));
+      return new Response("no", { status: 500 });
+    };
+    const own = await createRunner({
+      settings: testSettings(fixture.repo.url, fixture.dataDir),
+      git: fixture.mirror,
+      store,
+      fetch: recordingFetch as typeof fetch,
+      healthChecks: {},
+    });
+    try {
+      await expect.poll(() => store.cursor("staging")).toEqual({ planned: fixture.initial, synced: fixture.initial });
+      await own.engine.idle();
+      expect((await store.listJobs({ limit: 10 })).jobs).toEqual([]);
+      expect(calls).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { createNodeServer, type NodeServer } from "../src/node-server.js";
 import type { Runner } from "../src/types.js";
 
 /** A runner that echoes method, path, a header and the byte count of the body. */
-function echoRunner(onRequest?: () => Promise<void>): Runner & { closed: boolean } {
+function echoRunner(onRequest?: () => Promise<void>): Pick<Runner, "fetch" | "close"> & { closed: boolean } {
   const runner = {
     closed: false,
     fetch: async (request: Request) => {

@@ -30,7 +30,72 @@ describe("loadSettings", () => {
       hashKey: "s3cret",
       webhookMaxBodyBytes: 25 * 1024 * 1024,
       maxBodyBytes: 64 * 1024,
+      databaseUrl: undefined,
+      pollIntervalMs: undefined,
+      retryLimit: 3,
+      historyDays: 90,
+      apiToken: undefined,
+      waitMs: 300_000,
+      leaseMs: 30_000,
     });
+  });
+
+  it("reads the job store, catch-up, retry, history, API and wait variables", () => {
+    const settings = loadSettings({
+      ...BASE,
+      IAC_DATABASE_URL: "postgresql://runner:pw@db.internal:5432/iac",
+      IAC_POLL_INTERVAL: "5m",
+      IAC_RETRY_LIMIT: "0",
+      IAC_HISTORY_DAYS: "7",
+      IAC_API_TOKEN: "a-token-of-sixteen+",
+      IAC_WAIT_SECONDS: "30",
+      IAC_LEASE_SECONDS: "60",
+    });
+    expect(settings).toMatchObject({
+      databaseUrl: "postgresql://runner:pw@db.internal:5432/iac",
+      pollIntervalMs: 300_000,
+      retryLimit: 0,
+      historyDays: 7,
+      apiToken: "a-token-of-sixteen+",
+      waitMs: 30_000,
+      leaseMs: 60_000,
+    });
+  });
+
+  it.each([
+    ["90", 90_000],
+    ["30s", 30_000],
+    ["30S", 30_000],
+    ["10s", 10_000],
+    ["2m", 120_000],
+    ["1h", 3_600_000],
+    ["24h", 86_400_000],
+    ["off", undefined],
+    ["0", undefined],
+  ])("reads IAC_POLL_INTERVAL=%s", (value, expected) => {
+    expect(loadSettings({ ...BASE, IAC_POLL_INTERVAL: value }).pollIntervalMs).toBe(expected);
+  });
+
+  it.each([
+    ["IAC_POLL_INTERVAL", "9s", /from 10s to 24h/],
+    ["IAC_POLL_INTERVAL", "25h", /from 10s to 24h/],
+    ["IAC_POLL_INTERVAL", "5 minutes", /received "5 minutes"/],
+    ["IAC_POLL_INTERVAL", "1.5m", /such as 90, 30s, 5m or 1h/],
+    ["IAC_DATABASE_URL", "mysql://db/iac", /postgres:\/\/ or postgresql:\/\//],
+    ["IAC_API_TOKEN", "short", /at least 16 characters, received 5/],
+    ["IAC_RETRY_LIMIT", "21", /from 0 to 20/],
+    ["IAC_HISTORY_DAYS", "0", /from 1 to 36500/],
+    ["IAC_WAIT_SECONDS", "3601", /from 1 to 3600/],
+    ["IAC_LEASE_SECONDS", "1", /from 2 to 60/],
+  ])("refuses %s=%s", (name, value, message) => {
+    expect(() => loadSettings({ ...BASE, [name]: value })).toThrow(SettingsError);
+    expect(() => loadSettings({ ...BASE, [name]: value })).toThrow(message);
+  });
+
+  it("never shows the password of a refused IAC_DATABASE_URL", () => {
+    expect(() => loadSettings({ ...BASE, IAC_DATABASE_URL: "mysql://user:hunter2@db/iac" })).toThrow(
+      /mysql:\/\/\*\*\*@db\/iac/,
+    );
   });
 
   it.each([

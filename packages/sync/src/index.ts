@@ -4,6 +4,7 @@ export { configHash, isConfigHash } from "./config-hash.js";
 export { discoverServices } from "./discover-services.js";
 export { globToRegExp } from "./glob-to-regexp.js";
 export { IacConfigError } from "./iac-config-error.js";
+export { BOOTSTRAP_LAYER, isSyncable } from "./is-syncable.js";
 export { isLegacyHash, legacyConfigHash } from "./legacy-config-hash.js";
 export { mapChanges } from "./map-changes.js";
 export { mergeEnv } from "./merge-env.js";
@@ -11,9 +12,13 @@ export { nextStagingTag } from "./next-staging-tag.js";
 export { parseConfig } from "./parse-config.js";
 export { parseDotenv } from "./parse-dotenv.js";
 export { parsePushEvent } from "./parse-push-event.js";
+export { PlanError } from "./plan-error.js";
+export { PLAN_ERRORS } from "./plan-errors.js";
 export { planSync } from "./plan-sync.js";
 export { promoteTag } from "./promote-tag.js";
+export { PushEventError } from "./push-event-error.js";
 export { CONFIG_HASH_KEY, readStoredHash } from "./read-stored-hash.js";
+export { resolvePlan } from "./resolve-plan.js";
 export { parseVersionTag } from "./semver.js";
 export { serializeDotenv } from "./serialize-dotenv.js";
 export { sign } from "./sign.js";
@@ -31,8 +36,17 @@ export type {
   IacConfig,
   IgnoredPath,
   IgnoreReason,
+  JobPlan,
   LayerMode,
   MergeEnvOptions,
+  PlanErrorCode,
+  PlanInput,
+  PlannedService,
+  PlanReason,
+  PlanReasonCode,
+  PlanRequest,
+  PlanSkip,
+  PlanTrigger,
   PushEvent,
   PushEventFiles,
   RequestHeaders,

@@ -1,5 +1,6 @@
 import { describeValue } from "./describe-value.js";
 import { type CommitFiles, mergeCommitFiles } from "./merge-commit-files.js";
+import { PushEventError } from "./push-event-error.js";
 import type { PushEvent } from "./types.js";
 
 // GitHub lists at most this many commits in a push payload; a push of more is truncated.
@@ -12,7 +13,7 @@ const FILE_LISTS = ["added", "modified", "removed"] as const;
 type Json = Readonly<Record<string, unknown>>;
 
 function fail(field: string, expected: string, value: unknown): never {
-  throw new TypeError(`[@iac/sync] invalid push event: ${field} must be ${expected}, received ${describeValue(value)}`);
+  throw new PushEventError(field, `must be ${expected}, received ${describeValue(value)}`);
 }
 
 function isObject(value: unknown): value is Json {
@@ -71,7 +72,8 @@ function refName(ref: string, prefix: string): string | null {
  * all zeros), a forced push, 2048 or more commits (GitHub truncates the list), a commit without its file lists, or
  * no commits although `before` and `after` differ. The caller should then diff `before..after` in git.
  *
- * @throws {TypeError} when the payload does not have the shape of a push event; the message names the field, e.g.
+ * @throws {PushEventError} when the payload does not have the shape of a push event; `field` names the field and the
+ * message says what was expected, e.g.
  * `[@iac/sync] invalid push event: commits[3].added must be an array of strings, received number`.
  * @example
  * ```ts

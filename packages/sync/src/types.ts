@@ -291,3 +291,86 @@ export interface VersionTag {
   minor: number;
   patch: number;
 }
+
+// --- job plans ---
+
+/** What asked for a job: a GitHub push, a CI `/deploy`, a `/sync`, or the runner's own catch-up of the branch. */
+export type PlanTrigger = "webhook" | "deploy" | "sync" | "catchup";
+
+/** Why a service is in a plan: its files changed, it was named in the request, or every service was asked for. */
+export type PlanReasonCode = "changed" | "requested" | "all";
+
+/** The reason of one planned service, for people (`message`) and programs (`code`, `paths`). */
+export interface PlanReason {
+  code: PlanReasonCode;
+  message: string;
+  /** With `changed`: the changed paths that selected the service, sorted. */
+  paths?: string[] | undefined;
+}
+
+/**
+ * A request to resolve. Branch-following triggers give the paths changed since the last synced commit; explicit
+ * ones name services (`postgres`, `platform/postgres` or `platform/01.postgres`; a non-empty list) or leave
+ * `services` out, meaning every service the runner may sync.
+ */
+export type PlanRequest =
+  | { trigger: "webhook" | "catchup"; env: string; changedPaths: readonly string[] }
+  | { trigger: "deploy" | "sync"; env: string; services?: readonly string[] | undefined };
+
+/** Input of `resolvePlan`: the request and the repository at the commit it resolved to. */
+export interface PlanInput {
+  request: PlanRequest;
+  /** The commit every service is synced at: 40 hex digits of either case (the plan has it in lower case). */
+  commit: string;
+  /** The catalog discovered at `commit`; its `config` holds the environments. */
+  catalog: ServiceCatalog;
+}
+
+/** One service of a plan, with everything needed to sync it. */
+export interface PlannedService {
+  service: CatalogService;
+  reason: PlanReason;
+}
+
+/** Something a change touched that the plan leaves out, and why: either a path or a service, never both. */
+export interface PlanSkip {
+  /** The changed path, for path-level skips (`mapChanges(...).ignored`, same reason and detail). */
+  path?: string | undefined;
+  /** The service, for service-level skips: an `auto` service of the bootstrap layer a change selected. */
+  service?: string | undefined;
+  reason: IgnoreReason | "bootstrap_layer";
+  detail: string;
+}
+
+/** A request resolved once: environment, commit and each service with its reason. */
+export interface JobPlan {
+  trigger: PlanTrigger;
+  env: string;
+  /** Lower-case. */
+  commit: string;
+  /** The config of `env`. */
+  environment: EnvironmentConfig;
+  /**
+   * In catalog order (sorted by name), except services named in the request, which keep the request's order;
+   * empty when the request changes nothing.
+   */
+  services: PlannedService[];
+  /** Only for `webhook` and `catchup`: ignored paths (sorted by path), then skipped services (sorted by name). */
+  skipped: PlanSkip[];
+}
+
+/**
+ * Every error code a request can be refused with while it is resolved into a plan. `PLAN_ERRORS` gives each its
+ * HTTP status.
+ */
+export type PlanErrorCode =
+  | "unknown_env"
+  | "unknown_service"
+  | "service_manual"
+  | "config_invalid"
+  | "invalid_tag"
+  | "invalid_ref"
+  | "tag_not_found"
+  | "commit_not_found"
+  | "branch_not_found"
+  | "git_fetch_failed";

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { parsePushEvent } from "../src/index.js";
+import { PushEventError, parsePushEvent } from "../src/index.js";
 
 interface PushExample {
   ref: string;
@@ -175,56 +175,105 @@ describe("parsePushEvent() file merging", () => {
 
 describe("parsePushEvent() invalid shapes", () => {
   const commits = [commit(["a"]), commit(["b"]), commit(["c"]), commit(["d"])];
-  it.each<[string, unknown, string]>([
-    ["a string payload", "{}", 'payload must be an object, received "{}"'],
-    ["a null payload", null, "payload must be an object, received null"],
-    ["an array payload", [], "payload must be an object, received array"],
-    ["a missing ref", branchUpdate(commits, { ref: undefined }), "ref must be a full ref"],
+  it.each<[string, unknown, string, string]>([
+    ["a string payload", "{}", "payload", 'must be an object, received "{}"'],
+    ["a null payload", null, "payload", "must be an object, received null"],
+    ["an array payload", [], "payload", "must be an object, received array"],
+    [
+      "a missing ref",
+      branchUpdate(commits, { ref: undefined }),
+      "ref",
+      'must be a full ref such as "refs/heads/main", received undefined',
+    ],
     [
       "a short ref",
       branchUpdate(commits, { ref: "main" }),
-      'ref must be a full ref such as "refs/heads/main", received "main"',
+      "ref",
+      'must be a full ref such as "refs/heads/main", received "main"',
     ],
     [
       "a short before",
       branchUpdate(commits, { before: "abc" }),
-      'before must be a commit SHA of 40 (or 64) lower-case hex digits, received "abc"',
+      "before",
+      'must be a commit SHA of 40 (or 64) lower-case hex digits, received "abc"',
     ],
     [
       "an upper-case after",
       branchUpdate(commits, { after: SHA_B.toUpperCase() }),
-      "after must be a commit SHA of 40 (or 64) lower-case hex digits",
+      "after",
+      `must be a commit SHA of 40 (or 64) lower-case hex digits, received "${SHA_B.toUpperCase()}"`,
     ],
     [
       "a string created flag",
       branchUpdate(commits, { created: "false" }),
-      'created must be a boolean, received "false"',
+      "created",
+      'must be a boolean, received "false"',
     ],
     [
       "a missing deleted flag",
       branchUpdate(commits, { deleted: undefined }),
-      "deleted must be a boolean, received undefined",
+      "deleted",
+      "must be a boolean, received undefined",
     ],
-    ["a null forced flag", branchUpdate(commits, { forced: null }), "forced must be a boolean, received null"],
-    ["missing commits", branchUpdate(commits, { commits: undefined }), "commits must be an array, received undefined"],
-    ["a commit that is not an object", branchUpdate([commit(), "abc"]), 'commits[1] must be an object, received "abc"'],
+    ["a null forced flag", branchUpdate(commits, { forced: null }), "forced", "must be a boolean, received null"],
+    [
+      "missing commits",
+      branchUpdate(commits, { commits: undefined }),
+      "commits",
+      "must be an array, received undefined",
+    ],
+    [
+      "a commit that is not an object",
+      branchUpdate([commit(), "abc"]),
+      "commits[1]",
+      'must be an object, received "abc"',
+    ],
     [
       "a file list that is a number",
       branchUpdate([...commits.slice(0, 3), { ...commit(), added: 3 }]),
-      "commits[3].added must be an array of strings, received number",
+      "commits[3].added",
+      "must be an array of strings, received number",
     ],
     [
       "a path that is not a string",
       branchUpdate([commit(), { ...commit(), removed: ["ok", 7] }]),
-      "commits[1].removed[1] must be a non-empty string, received number",
+      "commits[1].removed[1]",
+      "must be a non-empty string, received number",
     ],
     [
       "an empty path",
       branchUpdate([{ ...commit(), modified: [""] }]),
-      'commits[0].modified[0] must be a non-empty string, received ""',
+      "commits[0].modified[0]",
+      'must be a non-empty string, received ""',
     ],
-  ])("throws a TypeError naming the field for %s", (_case, payload, message) => {
-    expect(() => parsePushEvent(payload)).toThrow(TypeError);
-    expect(() => parsePushEvent(payload)).toThrow(`[@iac/sync] invalid push event: ${message}`);
+  ])("throws a PushEventError naming the field for %s", (_case, payload, field, problem) => {
+    let thrown: unknown;
+    try {
+      parsePushEvent(payload);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PushEventError);
+    expect(thrown).not.toBeInstanceOf(TypeError);
+    expect(thrown).toMatchObject({
+      name: "PushEventError",
+      field,
+      message: `[@iac/sync] invalid push event: ${field} ${problem}`,
+    });
+  });
+});
+
+describe("PushEventError", () => {
+  it("is an Error named PushEventError with the field and the message", () => {
+    const error = new PushEventError("commits[3].added", "must be an array of strings, received number");
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("PushEventError");
+    expect(error.field).toBe("commits[3].added");
+    expect(error.message).toBe(
+      "[@iac/sync] invalid push event: commits[3].added must be an array of strings, received number",
+    );
+    expect(String(error)).toBe(
+      "PushEventError: [@iac/sync] invalid push event: commits[3].added must be an array of strings, received number",
+    );
   });
 });

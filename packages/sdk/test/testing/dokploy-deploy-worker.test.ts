@@ -171,6 +171,26 @@ describe("fake Dokploy recovery from stuck deployments", () => {
     expect(fake.state.deployCalls.map((call) => call.status)).toEqual(["running", "cancelled"]);
   });
 
+  it("kills every running build on the host on compose.killBuild, keeping queued jobs", async () => {
+    const { fake, api, web, environment } = start({ deploy: { mode: "stuck" } });
+    const otherId = fake.seed.compose({ name: "worker", environmentId: environment.environmentId, ...RAW }).composeId;
+    await api.post("compose.deploy", { composeId: web.composeId });
+    await api.post("compose.deploy", { composeId: web.composeId });
+    await api.post("compose.deploy", { composeId: otherId });
+    fake.advance();
+    const killed = await api.post("compose.killBuild", { composeId: web.composeId });
+    expect(killed.status).toBe(200);
+    expect(fake.state.deployCalls.map((call) => call.status)).toEqual(["error", "queued", "error"]);
+    const rows = [...fake.state.deployments.values()];
+    expect(rows.map((row) => [row.status, row.errorMessage])).toEqual([
+      ["error", "Build killed"],
+      ["error", "Build killed"],
+    ]);
+    expect(fake.state.composes.get(web.composeId)?.composeStatus).toBe("error");
+    const missing = await api.post("compose.killBuild", { composeId: "nope" });
+    expect(missing.status).toBe(404);
+  });
+
   it("cancels running deployments and loses the queue on restart", async () => {
     const { fake, api, web, statuses } = start({ deploy: { mode: "stuck" } });
     await api.post("compose.deploy", { composeId: web.composeId });

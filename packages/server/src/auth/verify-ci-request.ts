@@ -1,6 +1,6 @@
 import { verifyRequest, verifyWithFallback } from "@iac/sync";
 import { HttpError } from "../http/http-error.js";
-import type { ReplayStore } from "../types.js";
+import type { JobStore } from "../types.js";
 
 /** Options of {@link verifyCiRequest}. */
 export interface VerifyCiRequestOptions {
@@ -10,14 +10,21 @@ export interface VerifyCiRequestOptions {
   secrets: readonly string[];
   /** Refuse the plain body signature; only the timestamped form is accepted. */
   requireTimestamp: boolean;
-  nonces: ReplayStore;
-  /** Seconds since the epoch. */
+  /** Where used nonces are remembered (across restarts and runners). */
+  nonces: Pick<JobStore, "claimKey">;
+  /** Milliseconds since the epoch. */
   now: number;
   /** Accepted clock skew in seconds; a nonce is remembered for twice as long. */
   maxSkewSeconds?: number | undefined;
 }
 
 const MAX_SKEW_SECONDS = 300;
+
+/**
+ * Which signature a request carried. A timestamped one is single-use by its nonce; a plain one can be replayed
+ * byte for byte, so the routes remember it instead.
+ */
+export type CiSignature = "timestamped" | "plain";
 
 /**
  * Verifies a CI request (`/deploy`, `/sync`): the timestamped signature from `signRequest` when `x-iac-timestamp` or
@@ -27,24 +34,30 @@ const MAX_SKEW_SECONDS = 300;
  * @throws {HttpError} 401 with code `missing_signature`, `invalid_signature`, `timestamp_required`, `stale_request` or
  * `replayed_request`.
  */
-export async function verifyCiRequest(options: VerifyCiRequestOptions): Promise<void> {
+export async function verifyCiRequest(options: VerifyCiRequestOptions): Promise<CiSignature> {
   const { headers, body, secrets } = options;
   const maxSkewSeconds = options.maxSkewSeconds ?? MAX_SKEW_SECONDS;
   if (!headers.has("x-hub-signature-256")) {
     throw new HttpError(401, "missing_signature", "missing X-Hub-Signature-256 header");
   }
   if (headers.has("x-iac-timestamp") || headers.has("x-iac-nonce")) {
-    const result = await verifyRequest({ secrets, body, headers, now: options.now, maxSkewSeconds });
+    const result = await verifyRequest({
+      secrets,
+      body,
+      headers,
+      now: Math.floor(options.now / 1000),
+      maxSkewSeconds,
+    });
     if (!result.ok) {
       if (result.reason === "stale") {
         throw new HttpError(401, "stale_request", `request timestamp is more than ${maxSkewSeconds} s away from now`);
       }
       throw new HttpError(401, "invalid_signature", "signature does not match");
     }
-    if (!(await options.nonces.claim(`nonce:${result.nonce}`, maxSkewSeconds * 2 * 1000))) {
+    if (!(await options.nonces.claimKey(`nonce:${result.nonce}`, maxSkewSeconds * 2 * 1000, options.now))) {
       throw new HttpError(401, "replayed_request", "this nonce was already used");
     }
-    return;
+    return "timestamped";
   }
   if (options.requireTimestamp) {
     throw new HttpError(401, "timestamp_required", "signed X-IAC-Timestamp and X-IAC-Nonce headers are required");
@@ -53,4 +66,5 @@ export async function verifyCiRequest(options: VerifyCiRequestOptions): Promise<
   if (!(await verifyWithFallback(current, body, headers.get("x-hub-signature-256"), previous))) {
     throw new HttpError(401, "invalid_signature", "signature does not match");
   }
+  return "plain";
 }

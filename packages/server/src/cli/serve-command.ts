@@ -59,12 +59,20 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const logger = createLogger({ level: settings.logLevel });
   sink = logger;
   const git = mirrorFromSettings(settings, logger);
-  const runner = createRunner({
-    settings,
-    git,
-    logger,
-    webhookSecrets: async () => webhookSecretsOf(await source.load()),
-  });
+  let runner: Awaited<ReturnType<typeof createRunner>>;
+  try {
+    runner = await createRunner({
+      settings,
+      git,
+      logger,
+      webhookSecrets: async () => webhookSecretsOf(await source.load()),
+    });
+  } catch (error) {
+    // The store could not be opened (a database that does not answer, a data folder another runner holds).
+    logger.error({ err: error }, "could not start");
+    io.stderr(`iac-runner: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   const node = createNodeServer(runner, {
     maxBodyBytes: Math.max(settings.webhookMaxBodyBytes, settings.maxBodyBytes),
     logger,

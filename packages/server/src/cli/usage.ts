@@ -21,6 +21,10 @@ DOKPLOY_URL and DOKPLOY_API_KEY are required) and from the secrets file (IAC_SEC
 /secrets/.env when it exists), which is re-read when it changes. Logs are JSON lines on stdout; the first
 "listening" line carries the bound URL.
 
+Jobs live in a SQLite file in IAC_DATA_DIR (one runner process), or in PostgreSQL at IAC_DATABASE_URL
+(any number of runner processes). At start the runner resumes unfinished jobs and catches up with the
+branch (IAC_POLL_INTERVAL repeats that, e.g. 5m). See the README for every variable.
+
 Options:
   --host <host>    Interface to bind (overrides HOST, default 0.0.0.0)
   --port <port>    Port to bind, 0 for any free port (overrides PORT, default 8080)

@@ -1,222 +1,269 @@
 import { randomUUID } from "node:crypto";
-import { IacConfigError } from "@iac/sync";
-import { type LoadedCatalog, loadCatalog } from "../catalog.js";
-import { isSyncable } from "../select-services.js";
-import type { Logger, SyncEngine, SyncEngineOptions, SyncJob, SyncJobRequest, SyncResult } from "../types.js";
-import { createJobScheduler } from "./job-scheduler.js";
+import { isTerminalState } from "../store/is-terminal-state.js";
+import type { ClaimedTask, Logger, SyncEngine, SyncEngineOptions, SyncResult } from "../types.js";
+import { createSignal } from "./create-signal.js";
 import { createSyncContext } from "./sync-context.js";
-import { isSyncError, SyncError, toSyncError } from "./sync-error.js";
+import { isTransient, SyncError } from "./sync-error.js";
 import { failedResult, syncService } from "./sync-service.js";
 
-interface JobRecord {
-  job: SyncJob;
-  /** Identity of the request for de-duplication: env, commit and the sorted service set. */
-  key: string;
-  remaining: number;
-  logger: Logger;
-  catalog?: Promise<LoadedCatalog>;
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_RETRY_BASE_MS = 5_000;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** How long `close()` waits for running syncs before leaving them to the next runner (they resume from the store). */
+const CLOSE_GRACE_MS = 10_000;
+
+interface Running {
+  controller: AbortController;
+  task: ClaimedTask;
+  done: Promise<void>;
 }
 
-const IN_FLIGHT: ReadonlySet<SyncJob["state"]> = new Set(["queued", "running"]);
-
 /**
- * Creates the sync engine: `start` queues a job and returns at once; services run in the background with a global
- * concurrency bound and at most one sync per (env, service). A service still waiting when a newer job for the same
- * (env, service) arrives is `superseded` (latest wins); a request equal to one in flight (same env, commit and
- * services) returns that job instead of a new one. Services of a `manual` layer and of the `bootstrap` layer (the
- * runner itself, whatever the configuration says) are always refused.
+ * Creates the sync engine over a {@link JobStore}. Jobs are stored first and then claimed service by service from the
+ * store, so a job outlives the process that accepted it: another runner (or this one after a restart) finishes it.
  *
- * @example
- * const engine = createSyncEngine({ git, dokploy: { baseUrl, apiKey }, hashKey, logger });
- * const job = engine.start({ env: "staging", commit, services: ["postgres"], trigger: "webhook", delivery });
- * await engine.idle();
- * engine.get(job.id)?.results;
+ * - At most `concurrency` services run in this process; the store guarantees one running sync per (env, service)
+ *   across every runner, and a newer job supersedes queued services of older ones ("latest wins").
+ * - Each claimed service holds a lease renewed by a heartbeat; a runner that dies loses it and another takes over,
+ *   settling the deploy the dead one may have started (the deploy marker) before deploying anything.
+ * - Transient failures (Dokploy or Vault unreachable, a lost deploy answer) go back to the queue with exponential
+ *   backoff, `retryLimit` times; permanent ones end the service as `failed`.
+ *
+ * Leases and retry times use the wall clock, never the injected `clock` (which tests move by hand): a lease is about
+ * whether a process is alive.
  */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const context = createSyncContext(options);
-  const scheduler = createJobScheduler(options.concurrency ?? 2);
-  const historyLimit = options.historyLimit ?? 200;
-  const jobs = new Map<string, JobRecord>();
+  const { store } = options;
+  const runnerId = options.runnerId ?? randomUUID();
+  const concurrency = positiveInteger("concurrency", options.concurrency ?? 2);
+  const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? DEFAULT_LEASE_MS);
+  const claimIntervalMs = positiveInteger("claimIntervalMs", options.claimIntervalMs ?? 1_000);
+  const retryLimit = options.retryLimit ?? 3;
+  const retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+  const logger = options.logger.child({ runner: runnerId });
+  const running = new Map<string, Running>();
+  const changed = createSignal();
   let closed = false;
+  let pumping = false;
+  let pumpAgain = false;
 
-  const iso = (): string => new Date(context.clock.now()).toISOString();
-
-  const trimHistory = (): void => {
-    let finished = [...jobs.values()].filter((record) => !IN_FLIGHT.has(record.job.state)).length;
-    for (const [id, record] of jobs) {
-      if (finished <= historyLimit) {
-        break;
-      }
-      if (!IN_FLIGHT.has(record.job.state)) {
-        jobs.delete(id);
-        finished -= 1;
-      }
+  const pump = (): void => {
+    if (pumping) {
+      pumpAgain = true;
+      return;
     }
-  };
-
-  const finish = (record: JobRecord): void => {
-    const { job } = record;
-    const order = job.request.services;
-    job.results.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
-    const statuses = job.results.map((result) => result.status);
-    job.state =
-      statuses.length > 0 && statuses.every((status) => status === "superseded")
-        ? "superseded"
-        : statuses.includes("failed")
-          ? "failed"
-          : "succeeded";
-    job.finishedAt = iso();
-    record.logger[job.state === "failed" ? "error" : "info"](
-      { state: job.state, results: job.results.map(({ service, status, error }) => ({ service, status, error })) },
-      "sync job finished",
-    );
-    trimHistory();
-  };
-
-  const record = (entry: JobRecord, result: SyncResult): void => {
-    entry.job.results.push(result);
-    entry.remaining -= 1;
-    if (entry.remaining === 0) {
-      finish(entry);
-    }
-  };
-
-  const catalogOf = (entry: JobRecord): Promise<LoadedCatalog> => {
-    entry.catalog ??= loadCatalog(options.git, entry.job.request.commit);
-    return entry.catalog;
-  };
-
-  const runService = async (entry: JobRecord, service: string): Promise<SyncResult> => {
-    const { env, commit } = entry.job.request;
-    const startedAt = context.clock.now();
-    const logger = entry.logger.child({ service });
-    try {
-      const { config, catalog } = await catalogOf(entry).catch((error: unknown) => {
-        throw classifyCatalogError(error);
-      });
-      const environment = Object.hasOwn(config.environments, env) ? config.environments[env] : undefined;
-      if (environment === undefined) {
-        throw new SyncError(
-          "config_invalid",
-          `[@iac/server] unknown environment "${env}": expected one of ${Object.keys(config.environments).join(", ")}`,
-        );
-      }
-      const target = catalog.services.find((candidate) => candidate.name === service);
-      if (target === undefined) {
-        throw new SyncError("service_not_found", `[@iac/server] service "${service}" does not exist at ${commit}`);
-      }
-      if (!isSyncable(target)) {
-        throw new SyncError(
-          "service_manual",
-          `[@iac/server] service "${service}" is in the ${target.mode === "manual" ? "manual " : ""}layer "${target.layer}": it is deployed by hand, never by the runner`,
-        );
-      }
-      return await syncService(context, { commit, env, environment, service: target, logger });
-    } catch (error) {
-      const failure = toSyncError(error);
-      logger.error({ code: failure.code, error: failure.message }, "service sync failed");
-      return failedResult({ service, env, commit, startedAt, now: context.clock.now(), error: failure });
-    }
-  };
-
-  const start = (request: SyncJobRequest): SyncJob => {
-    const services = [...new Set(request.services)];
-    const key = [request.env, request.commit.toLowerCase(), [...services].sort().join(",")].join("\u0000");
-    if (!closed) {
-      for (const existing of jobs.values()) {
-        if (existing.key === key && IN_FLIGHT.has(existing.job.state)) {
-          existing.logger.info(
-            { trigger: request.trigger, triggeredBy: request.triggeredBy },
-            "duplicate request joined",
-          );
-          return structuredClone(existing.job);
+    pumping = true;
+    void (async () => {
+      do {
+        pumpAgain = false;
+        while (!closed && running.size < concurrency) {
+          const task = await store.claimTask(runnerId, Date.now(), leaseMs);
+          if (task === undefined) {
+            break;
+          }
+          start(task);
         }
+      } while (pumpAgain && !closed);
+    })()
+      .catch((error: unknown) => logger.error({ err: error }, "claiming work from the store failed"))
+      .finally(() => {
+        pumping = false;
+      });
+  };
+
+  const heartbeat = async (): Promise<void> => {
+    for (const entry of running.values()) {
+      const { jobId, service } = entry.task;
+      const state = await store
+        .renewLease(jobId, service.name, runnerId, Date.now(), leaseMs)
+        .catch((error: unknown) => {
+          logger.warn({ err: error, job: jobId, service: service.name }, "lease renewal failed");
+          return "held" as const;
+        });
+      if ((state === "cancel" || state === "force") && !entry.controller.signal.aborted) {
+        entry.controller.abort({ force: state === "force" });
+      } else if (state === "lost") {
+        // Another runner took the service over (this one stalled past its lease); whatever this attempt still
+        // writes to the store is refused, and it must not cancel the new owner's work in Dokploy.
+        logger.error({ job: jobId, service: service.name }, "lease lost: another runner owns this sync now");
       }
     }
-    const id = randomUUID();
-    const entry: JobRecord = {
-      job: { id, request: { ...request, services }, state: "queued", results: [], createdAt: iso() },
-      key,
-      remaining: services.length,
-      logger: options.logger.child({
-        job: id,
-        delivery: request.delivery,
-        env: request.env,
-        commit: request.commit,
-        trigger: request.trigger,
-      }),
-    };
-    jobs.set(id, entry);
-    entry.logger.info({ services, triggeredBy: request.triggeredBy }, "sync job queued");
-    if (services.length === 0) {
-      finish(entry);
-      return structuredClone(entry.job);
-    }
-    const { env, commit } = entry.job.request;
-    const settle = (service: string, status: "superseded" | "failed", error?: SyncError, by?: string): void => {
-      const now = context.clock.now();
-      if (status === "failed" && error !== undefined) {
-        record(entry, failedResult({ service, env, commit, startedAt: now, now, error }));
-        return;
+  };
+
+  const settle = async (task: ClaimedTask, result: SyncResult, taskLogger: Logger): Promise<void> => {
+    const { jobId, service } = task;
+    const now = Date.now();
+    let stored: boolean;
+    if (result.status === "failed" && result.error !== undefined && isTransient(result.error.code)) {
+      if (task.attempt <= retryLimit) {
+        const delay = Math.min(MAX_RETRY_DELAY_MS, retryBaseMs * 2 ** (task.attempt - 1));
+        taskLogger.warn(
+          { code: result.error.code, attempt: task.attempt, retryInMs: delay },
+          "transient failure, retrying later",
+        );
+        stored = await store.retryTask(jobId, service.name, runnerId, now + delay, result, now);
+        if (stored) {
+          setTimeout(pump, delay).unref();
+        }
+        return logLost(stored, taskLogger);
       }
-      entry.logger.info({ service, supersededBy: by }, "service superseded by a newer job");
-      record(entry, {
+    }
+    const state = result.status === "cancelled" ? "cancelled" : result.status === "failed" ? "failed" : "succeeded";
+    stored = await store.completeTask(jobId, service.name, runnerId, state, result, now);
+    logLost(stored, taskLogger);
+  };
+
+  const execute = async (task: ClaimedTask, controller: AbortController): Promise<void> => {
+    const { jobId, service, env, commit } = task;
+    const taskLogger = logger.child({
+      job: jobId,
+      delivery: task.delivery,
+      env,
+      commit,
+      trigger: task.trigger,
+      service: service.name,
+      attempt: task.attempt,
+    });
+    const startedAt = context.clock.now();
+    let result: SyncResult;
+    try {
+      result = await syncService(context, {
+        commit,
+        env,
+        environment: task.environment,
         service,
+        logger: taskLogger,
+        marker: task.marker,
+        signal: controller.signal,
+        onDeploy: async (marker) => {
+          if (!(await store.saveMarker(jobId, service.name, runnerId, marker))) {
+            throw new SyncError("store_unavailable", "[@iac/server] this runner no longer holds the sync");
+          }
+        },
+      });
+    } catch (error) {
+      // syncService classifies its own failures; anything that escapes it is a bug, reported without its text.
+      taskLogger.error({ err: error }, "sync crashed");
+      result = failedResult({
+        service: service.name,
         env,
         commit,
-        status,
-        hashBefore: null,
-        hashAfter: null,
-        supersededBy: by,
-        durationMs: 0,
-      });
-    };
-    for (const service of services) {
-      if (closed) {
-        settle(service, "failed", new SyncError("cancelled", "[@iac/server] the sync engine is shutting down"));
-        continue;
-      }
-      scheduler.submit({
-        lane: `${env}\u0000${service}`,
-        owner: id,
-        run: async () => {
-          entry.job.state = "running";
-          record(entry, await runService(entry, service));
-        },
-        supersede: (byOwner) => settle(service, "superseded", undefined, byOwner),
-        cancel: () =>
-          settle(
-            service,
-            "failed",
-            new SyncError("cancelled", "[@iac/server] the sync engine shut down before the sync started"),
-          ),
+        startedAt,
+        now: context.clock.now(),
+        error: { code: "dokploy_error", message: "[@iac/server] unexpected error during sync" },
       });
     }
-    return structuredClone(entry.job);
+    await settle(task, result, taskLogger).catch((error: unknown) =>
+      taskLogger.error({ err: error, status: result.status }, "could not record the sync result; it will be retried"),
+    );
   };
+
+  const start = (task: ClaimedTask): void => {
+    const key = `${task.jobId}\u0000${task.service.name}`;
+    const controller = new AbortController();
+    if (task.cancel !== null) {
+      controller.abort({ force: task.cancel === "force" });
+    }
+    const done = execute(task, controller).finally(() => {
+      running.delete(key);
+      changed.notify();
+      pump();
+    });
+    running.set(key, { controller, task, done });
+  };
+
+  const claimTimer = setInterval(pump, claimIntervalMs);
+  claimTimer.unref();
+  const heartbeatTimer = setInterval(() => void heartbeat(), Math.max(1, Math.floor(leaseMs / 3)));
+  heartbeatTimer.unref();
+  pump();
+
+  const get = (id: string) => store.getJob(id);
 
   return {
-    start,
-    get: (id) => {
-      const entry = jobs.get(id);
-      return entry === undefined ? undefined : structuredClone(entry.job);
+    async submit(job) {
+      if (closed) {
+        throw new SyncError("cancelled", "[@iac/server] the sync engine is shutting down");
+      }
+      const outcome = await store.createJob(job);
+      if (outcome.status === "created") {
+        logger.info(
+          {
+            job: job.id,
+            delivery: job.delivery,
+            env: job.env,
+            commit: job.commit,
+            trigger: job.trigger,
+            services: job.services.map(({ service }) => service.name),
+          },
+          "job queued",
+        );
+        pump();
+      }
+      return outcome;
     },
-    idle: () => scheduler.idle(),
-    close: async () => {
+    get,
+    list: (query) => store.listJobs(query),
+    async cancel(id, force) {
+      const outcome = await store.cancelJob(id, force, Date.now());
+      if (outcome !== undefined) {
+        logger.info({ job: id, force, dequeued: outcome.dequeued, stopping: outcome.stopping }, "job cancelled");
+        // Syncs of this process stop at once; other runners notice at their next heartbeat.
+        for (const entry of running.values()) {
+          if (entry.task.jobId === id && !entry.controller.signal.aborted) {
+            entry.controller.abort({ force });
+          }
+        }
+        changed.notify();
+      }
+      return outcome;
+    },
+    async wait(id, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const job = await get(id);
+        const remaining = deadline - Date.now();
+        if (job === undefined || isTerminalState(job.state) || remaining <= 0) {
+          return job;
+        }
+        // Woken early by this process's own syncs; another runner's progress is seen by polling.
+        await changed.wait(Math.min(remaining, claimIntervalMs));
+      }
+    },
+    async idle() {
+      for (;;) {
+        if (running.size === 0 && !(await store.hasPendingWork())) {
+          return;
+        }
+        pump();
+        await changed.wait(running.size === 0 ? 20 : claimIntervalMs);
+      }
+    },
+    async close() {
       closed = true;
-      await scheduler.drain();
+      clearInterval(claimTimer);
+      clearInterval(heartbeatTimer);
+      const pending = [...running.values()].map((entry) => entry.done);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_GRACE_MS);
+        timer.unref();
+      });
+      await Promise.race([Promise.all(pending), grace]).finally(() => clearTimeout(timer));
     },
   };
+
+  function logLost(stored: boolean, taskLogger: Logger): void {
+    if (!stored) {
+      taskLogger.warn({}, "result not recorded: the sync was taken over by another runner");
+    }
+  }
 }
 
-function classifyCatalogError(error: unknown): SyncError {
-  if (isSyncError(error)) {
-    return error;
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`[@iac/server] invalid ${name}: expected an integer >= 1, received ${String(value)}`);
   }
-  if (error instanceof IacConfigError) {
-    return new SyncError("config_invalid", error.message, { cause: error });
-  }
-  return new SyncError("git_fetch_failed", "[@iac/server] could not read the repository at the requested commit", {
-    cause: error,
-  });
+  return value;
 }

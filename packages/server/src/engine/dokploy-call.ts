@@ -1,5 +1,7 @@
+import { classifyDokployError } from "@iac/sdk";
+import type { SyncErrorCode } from "../types.js";
 import { noResponseError } from "./describe-network-error.js";
-import { SyncError } from "./sync-error.js";
+import { isSyncError, SyncError } from "./sync-error.js";
 
 /** The shape of an openapi-fetch result, without its type parameters. */
 interface FetchResult<T> {
@@ -8,39 +10,64 @@ interface FetchResult<T> {
   response: Response;
 }
 
-const MAX_MESSAGE = 200;
-
 /**
- * Runs one Dokploy request and returns its data, or throws a classified {@link SyncError}: 401/403 (including the
- * route guard's 401 without a `code`) → `dokploy_auth_failed`; no response, a timeout, 408, 429 or 5xx (after the
- * client's own retries) → `dokploy_unreachable`; any other status → `dokploy_error`.
+ * Runs one Dokploy request and returns its data, or throws a classified {@link SyncError}, the one policy for every
+ * Dokploy call of a sync (through `classifyDokployError`):
+ *
+ * - `unauthorized`/`forbidden` (401/403, including the route guard's 401 without a `code`) → `dokploy_auth_failed`;
+ * - no response, a timeout (none within the client's `timeoutMs`, or 408), a `retryable` answer (429, 502–504) or
+ *   any other 5xx (`server_error`), once the client's own retries are spent → `dokploy_unreachable`;
+ * - any other status → `dokploy_error`.
+ *
+ * Dokploy's own words (message, validation issues, or a proxy's text page) go whole into the error's `detail`, never
+ * into `message`: they may echo secret values, which are masked before anything is shortened for display.
  */
 export async function dokployCall<T>(operation: string, request: () => Promise<FetchResult<T>>): Promise<T> {
   let result: FetchResult<T>;
   try {
     result = await request();
   } catch (error) {
+    // A cancel refused to send the request (see `guardWrites`): nothing reached Dokploy, and it is no network error.
+    if (isSyncError(error)) {
+      throw error;
+    }
     throw noResponseError("dokploy_unreachable", `Dokploy ${operation}`, error);
   }
-  const { status } = result.response;
-  if (result.response.ok) {
+  const { response } = result;
+  if (response.ok) {
     return result.data as T;
   }
-  const detail = describeError(result.error);
-  if (status === 401 || status === 403) {
-    throw new SyncError(
-      "dokploy_auth_failed",
-      `[@iac/server] Dokploy ${operation}: expected an API key with access, received ${status}${detail}`,
-    );
-  }
-  const code = status >= 500 || status === 408 || status === 429 ? "dokploy_unreachable" : "dokploy_error";
-  throw new SyncError(code, `[@iac/server] Dokploy ${operation}: expected success, received ${status}${detail}`);
+  const info = classifyDokployError(result.error, response);
+  const detail = upstreamText(result.error, info.issues);
+  const code = classify(info.code, info.retryable, response.status);
+  const expected = code === "dokploy_auth_failed" ? "an API key with access" : "success";
+  throw new SyncError(code, `[@iac/server] Dokploy ${operation}: expected ${expected}, received ${response.status}`, {
+    detail,
+  });
 }
 
-function describeError(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error && typeof error.message === "string") {
-    const message = error.message.length > MAX_MESSAGE ? `${error.message.slice(0, MAX_MESSAGE)}…` : error.message;
-    return ` "${message}"`;
+function classify(code: string, retryable: boolean, status: number): SyncErrorCode {
+  if (code === "unauthorized" || code === "forbidden") {
+    return "dokploy_auth_failed";
   }
-  return "";
+  if (retryable || code === "server_error" || status === 408) {
+    return "dokploy_unreachable";
+  }
+  return "dokploy_error";
+}
+
+/**
+ * Dokploy's explanation, uncut: `classifyDokployError` shortens a text body to 200 characters, which would cut a
+ * secret it echoes before it can be masked, so text bodies are read here instead.
+ */
+function upstreamText(error: unknown, issues: readonly string[]): string | undefined {
+  if (typeof error === "string") {
+    return error;
+  }
+  const message =
+    typeof error === "object" && error !== null && "message" in error && typeof error.message === "string"
+      ? error.message
+      : "";
+  const text = issues.length > 0 ? `${message} (${issues.join("; ")})` : message;
+  return text === "" ? undefined : text;
 }

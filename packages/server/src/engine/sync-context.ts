@@ -12,7 +12,7 @@ const DEFAULT_POLL_INTERVAL_MS = 3_000;
  *
  * @throws {TypeError} for an empty `hashKey` (secrets would enter the hash unkeyed) or bad timings.
  */
-export function createSyncContext(options: SyncEngineOptions): SyncContext {
+export function createSyncContext(options: Omit<SyncEngineOptions, "store">): SyncContext {
   if (typeof options.hashKey !== "string" || options.hashKey === "") {
     throw new TypeError("[@iac/server] invalid hashKey: expected a non-empty string, received an empty value");
   }

@@ -1,16 +1,24 @@
 import { CONFIG_HASH_KEY, configHash, legacyConfigHash, mergeEnv, planSync, readStoredHash } from "@iac/sync";
-import type { SyncContext, SyncErrorCode, SyncResult, SyncTarget } from "../types.js";
+import type { DeployMarker, SyncContext, SyncErrorCode, SyncResult, SyncTarget } from "../types.js";
+import { cancelledResult } from "./cancelled-result.js";
 import { planComposeMounts } from "./compose-mounts.js";
+import { composeNames } from "./compose-names.js";
+import { decodeMountText } from "./decode-mount-text.js";
 import { dokployCall } from "./dokploy-call.js";
-import { type ComposeNames, ensureCompose } from "./ensure-compose.js";
+import { ensureCompose } from "./ensure-compose.js";
+import { guardWrites } from "./guard-writes.js";
 import { mergeManagedEnv } from "./managed-env.js";
 import { readServiceFiles } from "./read-service-files.js";
 import { readServiceSecrets } from "./read-service-secrets.js";
-import { redact } from "./redact.js";
+import { recordHash } from "./record-hash.js";
+import { requestDeploy } from "./request-deploy.js";
+import { safeErrorMessage } from "./safe-error-message.js";
 import { serviceEnv } from "./service-env.js";
+import { settleDeploy } from "./settle-deploy.js";
 import { SyncError, toSyncError } from "./sync-error.js";
 import { syncMounts } from "./sync-mounts.js";
-import { deploymentIds, waitForDeployment } from "./wait-for-deployment.js";
+import { throwIfCancelled } from "./throw-if-cancelled.js";
+import { type DeploymentOutcome, deploymentIds, waitForDeployment } from "./wait-for-deployment.js";
 
 /** Inputs of {@link failedResult}. */
 export interface FailedResultInput {
@@ -45,27 +53,55 @@ export function failedResult(input: FailedResultInput): SyncResult {
 /**
  * Syncs one service of one environment to exactly the content of one commit:
  *
- * 1. reads the compose file and every file of the service from the git object store at `commit`;
- * 2. builds its env (per-environment values, static env from `iac.config.yaml`) and reads its Vault secrets;
- * 3. computes the config hash over all of it;
- * 4. finds (or creates) the Dokploy compose, reads the stored hash with `compose.one` and skips when it matches
- *    (also the original runner's 12-hex hash);
- * 5. otherwise stores the compose as a raw compose with its referenced files as file mounts, merges the env (keys the
- *    runner does not manage survive, the stored hash is cleared), deploys, waits for the new deployment row to end,
- *    and records the new hash only after `done`.
+ * 1. reads the compose file and every file of the service from the git object store at `commit`, builds its env and
+ *    reads its Vault secrets, and computes the config hash over all of it;
+ * 2. finds (or creates) the Dokploy compose and reads the stored hash with `compose.one`;
+ * 3. settles what an earlier attempt left (`target.marker`): its deploy finished, is still running, or never ran;
+ * 4. skips when the stored hash matches (also the original runner's 12-hex hash);
+ * 5. otherwise, never leaving new content under the old hash: removes the stored hash (nothing else), stores the
+ *    compose as a raw compose, syncs its file mounts, saves the env values, hands the deploy marker to
+ *    `target.onDeploy`, calls `compose.deploy` (settling a lost answer by reading Dokploy), waits for the new
+ *    deployment row and records the hash only after `done`, when the env still holds the values deployed.
+ *
+ * When `target.signal` aborts, no further write starts, waits end at once, Dokploy's queued work of a requested deploy
+ * is dropped (and with `force` the running build killed), and the result is `cancelled`; no hash is recorded after.
  *
  * Never throws: every failure becomes a `failed` result with a classified code and a message without secrets.
  */
 export async function syncService(context: SyncContext, target: SyncTarget): Promise<SyncResult> {
-  const { dokploy, clock } = context;
-  const { commit, env, environment, service, logger } = target;
+  const { clock, pollIntervalMs: intervalMs } = context;
+  const { commit, env, environment, service, logger, signal } = target;
+  const marker = target.marker ?? null;
+  const dokploy = guardWrites(context.dokploy, signal);
   const startedAt = clock.now();
   let hashBefore: string | null = null;
   let hashAfter: string | null = null;
   let composeId: string | undefined;
   let dokployDeploymentId: string | undefined;
-  let secrets: Record<string, string> = {};
+  let deployRequested = false;
+  let secrets: string[] = [];
+
+  const onDeployment = (deploymentId: string): void => {
+    if (dokployDeploymentId !== deploymentId) {
+      dokployDeploymentId = deploymentId;
+      logger.info({ deploymentId }, "deployment started");
+    }
+  };
+  const wait = (id: string, known: ReadonlySet<string>): Promise<DeploymentOutcome> =>
+    waitForDeployment({
+      dokploy,
+      composeId: id,
+      known,
+      clock,
+      timeoutMs: context.deployTimeoutMs,
+      intervalMs,
+      logger,
+      onDeployment,
+      signal,
+    });
+
   try {
+    throwIfCancelled(signal, "before it started");
     const content = await readServiceFiles(context.git, commit, service);
     const plainEnv = serviceEnv({
       env,
@@ -74,28 +110,74 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
       internalDomain: context.internalDomain,
       vaultAddress: context.vaultAddress,
     });
-    secrets = await readServiceSecrets(context.vault, service, env, logger);
-    hashAfter = configHash({
+    const secretValues = await readServiceSecrets(context.vault, service, env, logger);
+    secrets = Object.values(secretValues);
+    const hash = configHash({
       compose: content.compose,
       files: Object.fromEntries(content.files),
       env: plainEnv,
-      secrets,
+      secrets: secretValues,
       secretKey: context.hashKey,
     });
+    hashAfter = hash;
     const legacyHash = legacyConfigHash(content.compose, plainEnv);
     const mountPlan = planComposeMounts(content.compose, service.compose, [...content.files.keys()]);
     if (mountPlan.unresolved.length > 0) {
       logger.warn({ references: mountPlan.unresolved }, "compose references relative paths that are not service files");
     }
-    const mountFiles = new Map(mountPlan.mounts.map((path) => [path, decodeText(path, content.files.get(path))]));
+    const mountFiles = new Map(mountPlan.mounts.map((path) => [path, decodeMountText(path, content.files.get(path))]));
+    const values = { ...plainEnv, ...secretValues };
 
     const ensured = await ensureCompose(dokploy, composeNames(target));
-    composeId = ensured.composeId;
-    const id = composeId;
+    const id = ensured.composeId;
+    composeId = id;
     const detail = await readCompose(context, id);
     hashBefore = readStoredHash(detail.env);
+    throwIfCancelled(signal, "before it changed anything in Dokploy");
+    // An earlier attempt of this sync that created the compose reports `created`, whichever attempt finishes.
+    const created = ensured.created || (marker?.composeId === id && marker.created);
+    const finish = async (outcome: DeploymentOutcome): Promise<SyncResult> => {
+      if (outcome.status !== "done") {
+        throw new SyncError(
+          "deploy_failed",
+          `[@iac/server] Dokploy deployment ${outcome.deploymentId}: expected status "done", received "${outcome.status}"`,
+          { detail: outcome.errorMessage ?? undefined },
+        );
+      }
+      const recorded = await recordHash({ dokploy, composeId: id, values, hash, logger });
+      logger.info({ hash, recorded, deploymentId: outcome.deploymentId }, "service deployed");
+      return result(created ? "created" : "updated");
+    };
+
+    if (marker !== null && marker.hash === hash) {
+      if (hashBefore === hash) {
+        logger.info({ hash }, "an earlier attempt deployed this content and recorded its hash");
+        return result(marker.created ? "created" : "updated");
+      }
+      // The earlier attempt removed the stored hash before writing; a hash stored since means another sync ran, and a
+      // new deployment row may be that sync's: the marker is stale then.
+      if (marker.composeId === id && hashBefore === null) {
+        const known = new Set(marker.knownDeployments);
+        const row = await settleDeploy({
+          dokploy,
+          composeId: id,
+          known,
+          clock,
+          windowMs: 0,
+          intervalMs,
+          logger,
+          signal,
+        });
+        if (row !== undefined) {
+          logger.info({ deploymentId: row.deploymentId }, "settling the deploy an earlier attempt requested");
+          return await finish(await wait(id, known));
+        }
+        logger.info({ hash }, "the deploy an earlier attempt requested never ran; deploying");
+      }
+    }
+
     const [plan] = planSync(
-      [{ service: service.name, hash: hashAfter, legacyHash }],
+      [{ service: service.name, hash, legacyHash }],
       [{ service: service.name, hash: hashBefore, exists: !ensured.created }],
     );
     if (plan?.action === "skip") {
@@ -107,18 +189,19 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
       if (plan.reason.code === "legacy_match") {
         // The original runner's hash covered only the compose and the plain env. Replacing it with the full hash
         // (and nothing else) keeps this skip, and lets a later change to a file or a secret redeploy the service.
-        const upgraded = mergeEnv(
-          detail.env ?? "",
-          { [CONFIG_HASH_KEY]: hashAfter },
-          { managedKeys: [CONFIG_HASH_KEY] },
-        );
-        await saveEnvironment(context, id, upgraded);
+        const upgraded = mergeEnv(detail.env ?? "", { [CONFIG_HASH_KEY]: hash }, { managedKeys: [CONFIG_HASH_KEY] });
+        await saveEnvironment(dokploy, id, upgraded);
       }
-      logger.info({ reason: plan.reason.code, hash: hashAfter }, "service up to date, skipped");
+      logger.info({ reason: plan.reason.code, hash }, "service up to date, skipped");
       return result("skipped");
     }
 
-    logger.info({ reason: plan?.reason.code, hashBefore, hashAfter, composeId }, "deploying service");
+    logger.info({ reason: plan?.reason.code, hashBefore, hashAfter: hash, composeId }, "deploying service");
+    if (hashBefore !== null) {
+      // First the stored hash goes, and nothing else: from here until the new hash is recorded Dokploy may hold a mix
+      // of old and new content, which must never pass for the old content (a retry of the old commit would skip).
+      await saveEnvironment(dokploy, id, mergeEnv(detail.env ?? "", {}, { managedKeys: [CONFIG_HASH_KEY] }));
+    }
     // Raw source: Dokploy deploys exactly this text and never pulls a branch at deploy time.
     await dokployCall("compose.update", () =>
       dokploy.POST("/compose.update", {
@@ -127,49 +210,46 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
     );
     const mountChanges = await syncMounts(dokploy, id, detail.mounts, mountFiles);
     logger.debug({ ...mountChanges }, "file mounts synced");
-    const values = { ...plainEnv, ...secrets };
-    await saveEnvironment(context, id, mergeManagedEnv(detail.env, values, null));
+    await saveEnvironment(dokploy, id, mergeManagedEnv(detail.env, values, null));
 
     const known = await deploymentIds(dokploy, id);
-    // Not retried: a second call would queue a second deploy.
-    await dokployCall("compose.deploy", () =>
-      dokploy.POST("/compose.deploy", {
-        body: {
-          composeId: id,
-          title: `iac-runner ${commit.slice(0, 12)}`,
-          description: `${service.name} (${env}) ${hashAfter ?? ""}`,
-        },
-      }),
-    );
-    const outcome = await waitForDeployment({
+    throwIfCancelled(signal, "before the deploy was requested");
+    const next: DeployMarker = { composeId: id, hash, knownDeployments: [...known], created };
+    deployRequested = true;
+    await target.onDeploy?.(next).catch((error: unknown) => {
+      throw new SyncError(
+        "store_unavailable",
+        "[@iac/server] deploy marker: expected the job store to save it, received an error; compose.deploy was not called",
+        { cause: error },
+      );
+    });
+    await requestDeploy({
       dokploy,
       composeId: id,
+      title: `iac-runner ${commit.slice(0, 12)}`,
+      description: `${service.name} (${env}) ${hash}`,
       known,
       clock,
+      intervalMs,
       timeoutMs: context.deployTimeoutMs,
-      intervalMs: context.pollIntervalMs,
       logger,
-      onDeployment: (deploymentId) => {
-        dokployDeploymentId = deploymentId;
-        logger.info({ deploymentId }, "deployment started");
-      },
+      signal,
     });
-    if (outcome.status !== "done") {
-      throw new SyncError(
-        "deploy_failed",
-        `[@iac/server] deployment ${outcome.deploymentId} ended "${outcome.status}"${
-          outcome.errorMessage ? `: ${outcome.errorMessage.slice(0, 200)}` : ""
-        }`,
-      );
-    }
-    // Re-read: the env may have been edited by someone else while the deploy ran.
-    const after = await readCompose(context, id);
-    await saveEnvironment(context, id, mergeManagedEnv(after.env, values, hashAfter));
-    logger.info({ hash: hashAfter, deploymentId: outcome.deploymentId }, "service deployed");
-    return result(ensured.created ? "created" : "updated");
+    return await finish(await wait(id, known));
   } catch (error) {
     const failure = toSyncError(error);
-    const message = redact(failure.message, Object.values(secrets));
+    if (failure.code === "cancelled") {
+      return await cancelledResult({
+        dokploy: context.dokploy,
+        failure,
+        signal,
+        requestedOn: deployRequested ? composeId : marker?.composeId,
+        secrets,
+        logger,
+        result: fields(),
+      });
+    }
+    const message = safeErrorMessage(failure, secrets);
     logger.error(
       { code: failure.code, error: message, composeId, deploymentId: dokployDeploymentId },
       "service sync failed",
@@ -188,12 +268,11 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
     });
   }
 
-  function result(status: "created" | "updated" | "skipped"): SyncResult {
+  function fields(): Omit<SyncResult, "status" | "error" | "cancelActions"> {
     return {
       service: service.name,
       env,
       commit,
-      status,
       hashBefore,
       hashAfter,
       composeId,
@@ -201,36 +280,18 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
       durationMs: Math.max(0, clock.now() - startedAt),
     };
   }
-}
 
-function composeNames({ env, environment, service }: SyncTarget): ComposeNames {
-  const fill = (template: string): string => template.replaceAll("{env}", env).replaceAll("{service}", service.name);
-  return {
-    project: service.dokploy.project,
-    environment: fill(service.dokploy.environment ?? environment.dokployEnvironment),
-    compose: service.dokploy.compose,
-  };
+  function result(status: "created" | "updated" | "skipped"): SyncResult {
+    return { ...fields(), status };
+  }
 }
 
 function readCompose(context: SyncContext, composeId: string) {
   return dokployCall("compose.one", () => context.dokploy.GET("/compose.one", { params: { query: { composeId } } }));
 }
 
-async function saveEnvironment(context: SyncContext, composeId: string, env: string): Promise<void> {
+async function saveEnvironment(dokploy: SyncContext["dokploy"], composeId: string, env: string): Promise<void> {
   await dokployCall("compose.saveEnvironment", () =>
-    context.dokploy.POST("/compose.saveEnvironment", { body: { composeId, env } }),
+    dokploy.POST("/compose.saveEnvironment", { body: { composeId, env } }),
   );
-}
-
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-function decodeText(path: string, bytes: Uint8Array | undefined): string {
-  try {
-    return UTF8.decode(bytes ?? new Uint8Array());
-  } catch {
-    throw new SyncError(
-      "config_invalid",
-      `[@iac/server] cannot mount ${path}: expected UTF-8 text (Dokploy file mounts hold text), received binary content`,
-    );
-  }
 }

@@ -218,6 +218,15 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     return splitNul(stdout);
   }
 
+  async function isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    // Exit 1 means "not an ancestor"; 128 means an object is missing, which here also means "not reachable".
+    const { code } = await read(
+      ["merge-base", "--is-ancestor", "--end-of-options", assertCommit(ancestor), assertCommit(descendant)],
+      [1, 128],
+    );
+    return code === 0;
+  }
+
   async function probeRemote(timeoutMs = 5_000): Promise<void> {
     await ensureRemote();
     await runGit(git, ["ls-remote", "--heads", "--exit-code", "origin", `refs/heads/${assertRef(options.branch)}`], {
@@ -235,6 +244,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     listFiles,
     readFile,
     diffPaths,
+    isAncestor,
     isCloned: () => exists(marker),
     probeRemote,
   };

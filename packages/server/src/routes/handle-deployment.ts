@@ -1,19 +1,29 @@
+import { hasApiToken } from "../auth/api-token.js";
 import { HttpError } from "../http/http-error.js";
 import { jsonResponse } from "../http/json-response.js";
 import type { RouteHandler } from "../runner-context.js";
+import { jobView } from "./job-view.js";
 
-/** `GET /deployments/<id>`: the sync job, so CI can poll until it finished. Ids are random and unguessable. */
-export const handleDeployment: RouteHandler = async (request, context) => {
-  const raw = new URL(request.url).pathname.slice("/deployments/".length);
-  let id = raw;
+/** The job id of `/deployments/<id>` or `/deployments/<id>/cancel`. */
+export function deploymentId(request: Request): string {
+  const raw = new URL(request.url).pathname.slice("/deployments/".length).replace(/\/cancel$/, "");
   try {
-    id = decodeURIComponent(raw);
+    return decodeURIComponent(raw);
   } catch {
     // A malformed escape cannot name a job; look it up as written so the answer is a plain 404.
+    return raw;
   }
-  const job = context.engine.get(id);
+}
+
+/**
+ * `GET /deployments/<id>`: one job, so CI can poll until it ended. Ids are random and unguessable, so this needs no
+ * token; without `IAC_API_TOKEN` as bearer token, errors show their codes but not their upstream text.
+ */
+export const handleDeployment: RouteHandler = async (request, context) => {
+  const id = deploymentId(request);
+  const job = await context.engine.get(id);
   if (job === undefined) {
     throw new HttpError(404, "deployment_not_found", `no deployment ${JSON.stringify(id)} (unknown or expired)`);
   }
-  return jsonResponse(200, job);
+  return jsonResponse(200, jobView(job, hasApiToken(request, context.settings.apiToken)));
 };

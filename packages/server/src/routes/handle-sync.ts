@@ -1,40 +1,41 @@
-import { fetchRepository } from "../fetch-repository.js";
 import { HttpError } from "../http/http-error.js";
 import { jsonResponse } from "../http/json-response.js";
-import { loadCatalogOrFail } from "../load-catalog-or-fail.js";
+import { submitBranchJob } from "../plan/submit-branch-job.js";
 import type { RouteHandler } from "../runner-context.js";
-import { requireEnvironment, selectServices, syncableServiceNames } from "../select-services.js";
-import { optionalServiceList, optionalString, readCiBody } from "./read-ci-body.js";
+import { answerJob } from "./answer-job.js";
+import { optionalBoolean, optionalServiceList, optionalString, readCiBody } from "./read-ci-body.js";
 
 /**
- * `POST /sync` (legacy): `{ services: [...] }` or `{ all: true }`, optional `env` (default `DEPLOY_ENV`), synced at
- * the current head of the followed branch.
+ * `POST /sync`: `{ services: [...] }` or `{ all: true }`, optional `env` (default `DEPLOY_ENV`) and `wait`, synced at
+ * the current tip of the followed branch. It never goes back in time, so an identical request may be sent again
+ * (e.g. from a cron job); `all` also moves the environment's branch position once every service succeeded.
  */
 export const handleSync: RouteHandler = async (request, context, baseLogger, requestId) => {
-  const body = await readCiBody(request, context, ["services", "all", "env"]);
-  const requested = optionalServiceList(body, "services");
-  const { all } = body;
+  const { fields } = await readCiBody(request, context, ["services", "all", "env", "wait"]);
+  const requested = optionalServiceList(fields, "services");
+  const { all } = fields;
   if (all !== undefined && all !== true) {
     throw new HttpError(400, "invalid_request", "all must be true when present");
   }
   if ((requested === undefined) === (all === undefined)) {
     throw new HttpError(400, "invalid_request", 'exactly one of services (an array) or "all": true is required');
   }
-  const env = optionalString(body, "env") ?? context.settings.deployEnv;
+  const env = optionalString(fields, "env") ?? context.settings.deployEnv;
+  const wait = optionalBoolean(fields, "wait");
   const logger = baseLogger.child({ delivery: requestId, env });
-  await fetchRepository(context.git, logger);
-  const branch = context.settings.gitBranch;
-  const commit = await context.git.resolveCommit(`refs/heads/${branch}`);
-  if (commit === null) {
-    throw new HttpError(502, "branch_not_found", `branch ${branch} does not exist in the repository`);
+  const result = await submitBranchJob(
+    { ...context, branch: context.settings.gitBranch },
+    { trigger: "sync", env, services: requested, extras: { delivery: requestId } },
+    logger,
+  );
+  if (result.status === "ignored" || result.status === "initialized") {
+    throw new Error(`[@iac/server] /sync cannot be ${result.status}`);
   }
-  const { config, catalog } = await loadCatalogOrFail(context.git, commit);
-  requireEnvironment(config, env);
-  const services = requested === undefined ? syncableServiceNames(catalog) : selectServices(catalog, requested);
-  if (services.length === 0) {
-    return jsonResponse(200, { status: "no_changes", env, commit, services, deployments: [] });
+  const { plan } = result;
+  if (result.status === "no_changes") {
+    return jsonResponse(200, { status: "no_changes", env, commit: plan.commit, services: [], deployments: [] });
   }
-  const job = context.engine.start({ env, commit, services, trigger: "sync", delivery: requestId });
-  logger.info({ commit, services, deployment: job.id }, "sync accepted");
-  return jsonResponse(202, { status: "accepted", env, commit, services, deployments: [job.id] });
+  const services = plan.services.map(({ service }) => service.name);
+  logger.info({ commit: plan.commit, services, deployment: result.outcome.job.id }, "sync planned");
+  return answerJob(context, result.outcome, wait, { env, commit: plan.commit, services });
 };

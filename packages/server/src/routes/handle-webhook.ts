@@ -1,18 +1,13 @@
-import { mapChanges, type PushEvent, parsePushEvent, verifyWithFallback } from "@iac/sync";
-import { fetchRepository } from "../fetch-repository.js";
-import { GitError } from "../git/run-git.js";
+import { type PushEvent, PushEventError, parsePushEvent, verifyWithFallback } from "@iac/sync";
 import { HttpError } from "../http/http-error.js";
 import { jsonResponse } from "../http/json-response.js";
 import { mediaType } from "../http/media-type.js";
 import { parseJsonBody } from "../http/parse-json-body.js";
 import { readBody } from "../http/read-body.js";
-import { loadCatalogOrFail } from "../load-catalog-or-fail.js";
+import { submitBranchJob } from "../plan/submit-branch-job.js";
 import type { RouteHandler, RunnerContext } from "../runner-context.js";
-import { BOOTSTRAP_LAYER, isSyncable, requireEnvironment } from "../select-services.js";
 import type { Logger } from "../types.js";
 
-/** GitHub allows redelivery of a delivery for three days; a redelivery keeps its `X-GitHub-Delivery` id. */
-const DELIVERY_TTL_MS = 3 * 24 * 60 * 60 * 1000;
 const ZERO_SHA = /^0{40}$/;
 
 function readPayload(body: Uint8Array, type: string): unknown {
@@ -40,73 +35,46 @@ function ignoreReason(push: PushEvent, branch: string): string | undefined {
   return undefined;
 }
 
-async function changedPaths(push: PushEvent, context: RunnerContext, logger: Logger): Promise<string[]> {
-  if (push.complete) {
-    return [...push.files.added, ...push.files.modified, ...push.files.removed];
+async function processPush(push: PushEvent, delivery: string, keyed: boolean, context: RunnerContext, logger: Logger) {
+  const env = context.settings.deployEnv;
+  const result = await submitBranchJob(
+    { ...context, branch: context.settings.gitBranch },
+    {
+      trigger: "webhook",
+      env,
+      push: { before: push.before.toLowerCase(), after: push.after.toLowerCase() },
+      extras: { delivery, deliveryKey: keyed ? deliveryKey(delivery) : undefined },
+    },
+    logger,
+  );
+  if (result.status === "ignored" || result.status === "initialized") {
+    const reason = result.status === "ignored" ? result.detail : `starting point recorded at ${result.tip}`;
+    logger.info({ reason }, "push changes nothing");
+    return jsonResponse(202, { status: "ignored", event: "push", delivery, commit: push.after.toLowerCase(), reason });
   }
-  if (ZERO_SHA.test(push.before)) {
-    return context.git.diffPaths(null, push.after);
+  const { plan } = result;
+  const skipped = plan.skipped;
+  if (result.status === "no_changes") {
+    logger.info({ commit: plan.commit, ignored: skipped.length }, "push changes no service");
+    return jsonResponse(200, { status: "no_changes", delivery, commit: plan.commit, ignored: skipped });
   }
-  try {
-    return await context.git.diffPaths(push.before, push.after);
-  } catch (error) {
-    if (!(error instanceof GitError)) {
-      throw error;
-    }
-    // The old head is unknown to the mirror (e.g. force-pushed away before the first fetch): every file counts as
-    // changed, and the config hashes keep unchanged services from redeploying.
-    logger.warn({ before: push.before }, "before commit unknown; treating every file as changed");
-    return context.git.diffPaths(null, push.after);
-  }
-}
-
-async function processPush(push: PushEvent, delivery: string, context: RunnerContext, logger: Logger) {
-  const { git, engine, settings } = context;
-  await fetchRepository(git, logger);
-  const commit = push.after.toLowerCase();
-  if ((await git.resolveCommit(commit)) === null) {
-    return jsonResponse(202, {
-      status: "ignored",
-      event: "push",
-      delivery,
-      commit,
-      reason: "the pushed commit is no longer in the repository (force-pushed away?)",
-    });
-  }
-  const paths = await changedPaths(push, context, logger);
-  const { config, catalog } = await loadCatalogOrFail(git, commit);
-  requireEnvironment(config, settings.deployEnv);
-  const mapping = mapChanges(catalog, paths);
-  const byName = new Map(catalog.services.map((service) => [service.name, service]));
-  const services: string[] = [];
-  const skipped: Array<Record<string, string>> = mapping.ignored.map(({ path, reason, detail }) => ({
-    path,
-    reason,
-    detail,
-  }));
-  for (const { name } of mapping.services) {
-    const service = byName.get(name);
-    if (service !== undefined && isSyncable(service)) {
-      services.push(name);
-    } else {
-      skipped.push({ service: name, reason: "manual_layer", detail: `the ${BOOTSTRAP_LAYER} layer is never synced` });
-    }
-  }
-  if (services.length === 0) {
-    logger.info({ commit, ignored: skipped.length }, "push changes no service");
-    return jsonResponse(200, { status: "no_changes", delivery, commit, ignored: skipped });
-  }
-  const job = engine.start({ env: settings.deployEnv, commit, services, trigger: "webhook", delivery });
-  logger.info({ commit, env: settings.deployEnv, services, deployment: job.id }, "sync job accepted");
-  return jsonResponse(202, {
-    status: "accepted",
+  const { job } = result.outcome;
+  const services = job.services.map(({ service }) => service);
+  logger.info({ commit: job.commit, env, services, deployment: job.id, status: result.outcome.status }, "push planned");
+  return jsonResponse(result.outcome.status === "created" ? 202 : 200, {
+    status: result.outcome.status === "created" ? "accepted" : "duplicate",
     delivery,
-    env: settings.deployEnv,
-    commit,
+    env,
+    commit: job.commit,
     services,
+    reasons: Object.fromEntries(job.services.map(({ service, reason }) => [service, reason])),
     skipped,
     deployments: [job.id],
   });
+}
+
+function deliveryKey(delivery: string): string {
+  return `delivery:${delivery}`;
 }
 
 /**
@@ -152,7 +120,8 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
   try {
     push = parsePushEvent(readPayload(body, type));
   } catch (error) {
-    if (error instanceof TypeError) {
+    // Only a payload the parser refused is the sender's fault; anything else is a bug and answers 500.
+    if (error instanceof PushEventError) {
       throw new HttpError(400, "invalid_payload", error.message);
     }
     throw error;
@@ -162,21 +131,17 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
     logger.info({ ref: push.ref }, "push ignored");
     return jsonResponse(202, { status: "ignored", event, delivery, reason });
   }
-  const key = `delivery:${delivery}`;
-  if (deliveryHeader !== null && !(await context.deliveries.claim(key, DELIVERY_TTL_MS))) {
-    logger.info({}, "duplicate delivery");
-    return jsonResponse(200, { status: "duplicate", delivery });
+  const keyed = deliveryHeader !== null;
+  if (keyed) {
+    // Redeliver is how users retry: a delivery whose job failed or was cancelled runs again; any other is answered
+    // with its job. The store decides again atomically when the job is created (two runners, one delivery).
+    const earlier = await context.store.jobByKey(deliveryKey(delivery), context.now());
+    if (earlier !== undefined && earlier.state !== "failed" && earlier.state !== "cancelled") {
+      logger.info({ deployment: earlier.id }, "duplicate delivery");
+      return jsonResponse(200, { status: "duplicate", delivery, deployments: [earlier.id] });
+    }
   }
-
-  const work = processPush(push, delivery, context, logger.child({ commit: push.after })).catch(
-    async (error: unknown) => {
-      // A redelivery must be able to retry what failed on the runner's side.
-      if (!(error instanceof HttpError) || error.status >= 500) {
-        await context.deliveries.release(key);
-      }
-      throw error;
-    },
-  );
+  const work = processPush(push, delivery, keyed, context, logger.child({ commit: push.after }));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"deadline">((resolve) => {
     timer = setTimeout(() => resolve("deadline"), context.webhookDeadlineMs);

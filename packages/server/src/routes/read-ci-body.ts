@@ -1,9 +1,18 @@
-import { verifyCiRequest } from "../auth/verify-ci-request.js";
+import { createHash } from "node:crypto";
+import { type CiSignature, verifyCiRequest } from "../auth/verify-ci-request.js";
 import { HttpError } from "../http/http-error.js";
 import { mediaType } from "../http/media-type.js";
 import { parseJsonBody } from "../http/parse-json-body.js";
 import { readBody } from "../http/read-body.js";
 import type { RunnerContext } from "../runner-context.js";
+
+/** A verified CI request body. */
+export interface CiBody {
+  fields: Record<string, unknown>;
+  signature: CiSignature;
+  /** SHA-256 of the raw body: identical plain-signed requests have the same digest (and the same signature). */
+  digest: string;
+}
 
 /**
  * Reads, verifies and parses the JSON object body of a CI request (`/deploy`, `/sync`). Only the listed keys are
@@ -15,7 +24,7 @@ export async function readCiBody(
   request: Request,
   context: RunnerContext,
   allowedKeys: readonly string[],
-): Promise<Record<string, unknown>> {
+): Promise<CiBody> {
   const type = mediaType(request);
   if (type !== "application/json") {
     throw new HttpError(
@@ -25,13 +34,13 @@ export async function readCiBody(
     );
   }
   const body = await readBody(request, context.settings.maxBodyBytes);
-  await verifyCiRequest({
+  const signature = await verifyCiRequest({
     headers: request.headers,
     body,
     secrets: await context.secrets(),
     requireTimestamp: context.settings.requireTimestamp,
-    nonces: context.nonces,
-    now: Math.floor(context.now() / 1000),
+    nonces: context.store,
+    now: context.now(),
   });
   const value = parseJsonBody(body);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -45,7 +54,24 @@ export async function readCiBody(
       `unknown field ${JSON.stringify(unknown[0])}: expected only ${allowedKeys.join(", ")}`,
     );
   }
-  return value as Record<string, unknown>;
+  return {
+    fields: value as Record<string, unknown>,
+    signature,
+    digest: createHash("sha256").update(body).digest("hex"),
+  };
+}
+
+/**
+ * An optional boolean field.
+ *
+ * @throws {HttpError} 400 `invalid_request` when present but not a boolean.
+ */
+export function optionalBoolean(body: Record<string, unknown>, key: string): boolean {
+  const value = body[key];
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new HttpError(400, "invalid_request", `${key} must be true or false`);
+  }
+  return value === true;
 }
 
 /**

@@ -1,13 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { utimesSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { createFakeDokploy, type FakeDokploy } from "@iac/sdk/testing";
 import { sign } from "@iac/sync";
-import { getResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanupTemp, makeTemp } from "../helpers/git-repo.js";
 import {
@@ -18,36 +14,10 @@ import {
   SECRET,
   webhookRequest,
 } from "../helpers/runner-fixture.js";
+import { type ServedFake, serveFakeDokploy } from "../helpers/serve-fake.js";
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const CLI = join(ROOT, "packages/server/src/cli.ts");
-
-/** Serves the fake Dokploy's msw handlers over real loopback HTTP, so a separate process can reach it. */
-async function serveFake(): Promise<{ server: Server; dokploy: FakeDokploy }> {
-  let dokploy: FakeDokploy | undefined;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
-      const method = req.method ?? "GET";
-      const request = new Request(new URL(req.url ?? "/", dokploy?.baseUrl), {
-        method,
-        headers: Object.entries(req.headers).flatMap(([name, value]) =>
-          typeof value === "string" ? [[name, value] as [string, string]] : [],
-        ),
-        ...(method === "GET" || method === "HEAD" ? {} : { body: Buffer.concat(chunks) }),
-      });
-      const response =
-        (await getResponse(dokploy?.handlers ?? [], request)) ?? new Response("not found", { status: 404 });
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  dokploy = createFakeDokploy({ baseUrl: `http://127.0.0.1:${port}`, deploy: { mode: "auto" } });
-  return { server, dokploy };
-}
 
 /** Starts `iac-runner serve` from its TypeScript entry and resolves with its URL from the "listening" log line. */
 function startCli(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
@@ -76,14 +46,14 @@ function startCli(env: Record<string, string>): Promise<{ child: ChildProcess; u
 
 describe("iac-runner serve (child process, real HTTP)", () => {
   let fixture: InfraFixture;
-  let fake: { server: Server; dokploy: FakeDokploy };
+  let fake: ServedFake;
   let tsconfigDir: string;
   let secretsFile: string;
   let cli: { child: ChildProcess; url: string; lines: string[] };
 
   beforeAll(async () => {
     fixture = createInfraFixture();
-    fake = await serveFake();
+    fake = await serveFakeDokploy({ deploy: { mode: "auto" } });
     // Resolve the workspace packages to their sources, as the vitest aliases do, so no build is needed.
     tsconfigDir = makeTemp();
     const tsconfig = join(tsconfigDir, "tsconfig.json");
@@ -119,7 +89,7 @@ describe("iac-runner serve (child process, real HTTP)", () => {
       cli.child.kill("SIGTERM");
       expect(await exited).toBe(0);
     }
-    await new Promise((resolve) => fake?.server.close(resolve));
+    await fake?.close();
     fixture?.cleanup();
     cleanupTemp(tsconfigDir);
   }, 30_000);

@@ -1,213 +1,196 @@
 import { readStoredHash } from "@iac/sync";
 import { describe, expect, it, vi } from "vitest";
-import { CONFIG, composeNamed, createHarness, useMsw } from "./harness.js";
+import { composeNamed, createHarness, useMsw } from "./harness.js";
 
 const server = useMsw();
 
+function statuses(job: { services: Array<{ result: { status: string } | null }> } | undefined): string[] {
+  return job?.services.map((entry) => entry.result?.status ?? "none") ?? [];
+}
+
 describe("createSyncEngine", () => {
-  it("returns a queued job at once and runs it in the background", async () => {
+  it("stores a queued job at once and runs it in the background", async () => {
     const h = await createHarness(server);
-    const job = h.engine.start({ env: "staging", commit: h.base, services: ["redis"], trigger: "webhook" });
-    expect(job.state).toBe("queued");
-    expect(job.results).toEqual([]);
+    h.clock.gate();
+    const submitted = await h.engine.submit(await h.newJob({ services: ["redis"], trigger: "webhook" }));
+    expect(submitted.status).toBe("created");
+    if (submitted.status !== "created") {
+      return;
+    }
+    expect(submitted.job.state).toBe("queued");
+    expect(submitted.job.services).toEqual([
+      expect.objectContaining({ service: "redis", state: "queued", attempts: 0, result: null }),
+    ]);
+    h.clock.release();
     await h.engine.idle();
-    const done = h.engine.get(job.id);
-    expect(done?.state).toBe("succeeded");
-    expect(done?.finishedAt).toBeDefined();
+    const done = await h.engine.get(submitted.job.id);
+    expect(done).toMatchObject({ state: "succeeded", services: [{ state: "succeeded", attempts: 1 }] });
+    expect(done?.finishedAt).not.toBeNull();
   });
 
-  const refusals: Array<[string, { services: string[]; env?: string; want: string }]> = [
-    ["a service of the manual bootstrap layer", { services: ["iac-runner"], want: "service_manual" }],
-    ["a service that does not exist at the commit", { services: ["nope"], want: "service_not_found" }],
-    ["an environment the config does not define", { services: ["redis"], env: "qa", want: "config_invalid" }],
-    [
-      "an environment named like an object property",
-      { services: ["redis"], env: "constructor", want: "config_invalid" },
-    ],
-  ];
-
-  it.each(refusals)("refuses %s without touching Dokploy", async (_name, { services, env, want }) => {
+  it("classifies a rejected Dokploy key as dokploy_auth_failed and never retries it", async () => {
     const h = await createHarness(server);
-    const job = await h.sync({ services, ...(env === undefined ? {} : { env }) });
-    expect(job.state).toBe("failed");
-    expect(job.results[0]).toMatchObject({ status: "failed", error: { code: want } });
-    expect(h.dokploy.state.projects.size).toBe(0);
-  });
-
-  it("fails with git_fetch_failed for a commit the mirror does not have", async () => {
-    const h = await createHarness(server);
-    const job = await h.sync({ services: ["redis"], commit: `${"0".repeat(39)}1` });
-    expect(job.results[0]?.error?.code).toBe("git_fetch_failed");
-  });
-
-  it("classifies a rejected Dokploy key (guard 401 without code) as dokploy_auth_failed", async () => {
-    const h = await createHarness(server);
-    const engine = h.makeEngine({ dokploy: { baseUrl: h.dokploy.baseUrl, apiKey: "wrong-key", retry: false } });
-    const job = engine.start({ env: "staging", commit: h.base, services: ["redis"], trigger: "sync" });
+    const engine = await h.makeEngine({ dokploy: { baseUrl: h.dokploy.baseUrl, apiKey: "wrong-key", retry: false } });
+    const submitted = await engine.submit(await h.newJob({ services: ["redis"] }));
     await engine.idle();
-    expect(engine.get(job.id)).toMatchObject({
+    const job = submitted.status === "cursor_moved" ? undefined : await engine.get(submitted.job.id);
+    expect(job).toMatchObject({
       state: "failed",
-      results: [{ status: "failed", error: { code: "dokploy_auth_failed" } }],
+      services: [
+        { state: "failed", attempts: 1, result: { status: "failed", error: { code: "dokploy_auth_failed" } } },
+      ],
     });
   });
 
-  it.each([
-    ["a 503", { status: 503 }],
-    ["no answer", { drop: true }],
-  ])("classifies %s from Dokploy as dokploy_unreachable", async (_name, fault) => {
+  it("retries a transient failure with backoff and succeeds when Dokploy answers again", async () => {
     const h = await createHarness(server);
-    h.dokploy.inject({ route: "/project.all", ...fault });
+    const fault = h.dokploy.inject({ route: "/project.all", status: 503, times: 2 });
     const job = await h.sync({ services: ["redis"] });
-    expect(job.results[0]?.error?.code).toBe("dokploy_unreachable");
+    expect(fault.hits()).toBe(2);
+    expect(job).toMatchObject({ state: "succeeded", services: [{ state: "succeeded", attempts: 3 }] });
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
+    expect(h.lines.filter((line) => line.msg === "transient failure, retrying later")).toHaveLength(2);
+  });
+
+  it("gives up after the retry limit and reports the last failure", async () => {
+    const h = await createHarness(server, { engine: { retryLimit: 2 } });
+    h.dokploy.inject({ route: "/project.all", status: 503 });
+    const job = await h.sync({ services: ["redis"] });
+    expect(job).toMatchObject({
+      state: "failed",
+      services: [{ state: "failed", attempts: 3, result: { error: { code: "dokploy_unreachable" } } }],
+    });
   });
 
   it("reports a job with one failed service as failed, never as succeeded", async () => {
-    const h = await createHarness(server);
-    h.vault.state.secrets.clear();
+    const h = await createHarness(server, { seedSecret: false });
     const job = await h.sync({ services: ["redis", "postgres"] });
     expect(job.state).toBe("failed");
-    expect(job.results.map((r) => [r.service, r.status])).toEqual([
-      ["redis", "created"],
-      ["postgres", "failed"],
-    ]);
-    const finished = h.lines.filter((line) => line.msg === "sync job finished");
-    expect(finished).toEqual([
-      expect.objectContaining({ level: "error", fields: expect.objectContaining({ state: "failed" }) }),
-    ]);
-  });
-
-  it("refuses the bootstrap layer even when the repository's config makes it automatic", async () => {
-    const h = await createHarness(server);
-    const next = await h.commit({ "iac.config.yaml": `layers:\n  platform: auto\n  bootstrap: auto\n${CONFIG}` });
-    const job = await h.sync({ services: ["iac-runner"], commit: next });
-    expect(job.results[0]).toMatchObject({ status: "failed", error: { code: "service_manual" } });
-    expect(h.dokploy.state.projects.size).toBe(0);
+    expect(statuses(job)).toEqual(["created", "failed"]);
+    expect(job.services[1]?.result?.error?.code).toBe("vault_secret_missing");
   });
 
   it("runs at most `concurrency` services at the same time", async () => {
     const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
-    const engine = h.makeEngine({ concurrency: 2 });
-    await h.commit({ "platform/03.minio/compose.yaml": "services:\n  minio:\n    image: minio\n" });
-    const head = await h.git.resolveCommit("main");
+    const engine = await h.makeEngine({ concurrency: 2 });
+    const head = await h.commit({ "platform/03.minio/compose.yaml": "services:\n  minio:\n    image: minio\n" });
     h.clock.gate();
-    const job = engine.start({
-      env: "staging",
-      commit: head ?? "",
-      services: ["redis", "minio", "postgres"],
-      trigger: "sync",
-    });
+    const submitted = await engine.submit(await h.newJob({ services: ["redis", "minio", "postgres"], commit: head }));
     await vi.waitFor(() => expect(h.clock.pending()).toBe(2));
     expect(h.dokploy.state.deployCalls).toHaveLength(2);
     h.dokploy.configureDeploys({ mode: "auto" });
     h.clock.release();
     await engine.idle();
-    expect(engine.get(job.id)?.results.map((r) => r.status)).toEqual(["created", "created", "created"]);
+    const job = submitted.status === "cursor_moved" ? undefined : await engine.get(submitted.job.id);
+    expect(statuses(job)).toEqual(["created", "created", "created"]);
     expect(h.dokploy.state.deployCalls).toHaveLength(3);
   });
 
-  it("returns the job already in flight for an identical request instead of running it twice", async () => {
+  it("answers an identical request in flight with the same job instead of running it twice", async () => {
     const h = await createHarness(server);
     h.clock.gate();
-    const first = h.engine.start({
-      env: "staging",
-      commit: h.base,
-      services: ["redis", "postgres"],
-      trigger: "webhook",
-    });
-    const second = h.engine.start({
-      env: "staging",
-      commit: h.base,
-      services: ["postgres", "redis"],
-      trigger: "deploy",
-    });
-    expect(second.id).toBe(first.id);
+    const first = await h.engine.submit(await h.newJob({ services: ["redis", "postgres"], trigger: "webhook" }));
+    const second = await h.engine.submit(await h.newJob({ services: ["postgres", "redis"], trigger: "deploy" }));
+    expect(first.status).toBe("created");
+    expect(second.status).toBe("duplicate");
+    expect(second.status !== "cursor_moved" && first.status !== "cursor_moved" && second.job.id === first.job.id).toBe(
+      true,
+    );
     h.clock.release();
     await h.engine.idle();
     expect(h.dokploy.state.deployCalls).toHaveLength(2);
-    const later = h.engine.start({
-      env: "staging",
-      commit: h.base,
-      services: ["redis", "postgres"],
-      trigger: "deploy",
-    });
-    expect(later.id).not.toBe(first.id);
+    const later = await h.engine.submit(await h.newJob({ services: ["redis", "postgres"], trigger: "deploy" }));
+    expect(later.status).toBe("created");
     await h.engine.idle();
-  });
-
-  it("deploys each service once when a push's webhook and its CI /deploy ask for different sets at one commit", async () => {
-    const h = await createHarness(server);
-    h.clock.gate();
-    const webhook = h.engine.start({ env: "staging", commit: h.base, services: ["postgres"], trigger: "webhook" });
-    const deploy = h.engine.start({
-      env: "staging",
-      commit: h.base,
-      services: ["postgres", "redis"],
-      trigger: "deploy",
-    });
-    expect(deploy.id).not.toBe(webhook.id);
-    h.clock.release();
-    await h.engine.idle();
-    const deployed = h.dokploy.state.deployCalls.map((call) => h.dokploy.state.composes.get(call.composeId)?.name);
-    expect(deployed.sort()).toEqual(["postgres", "redis"]);
-    // The webhook's sync had not started when the newer request arrived, so the newer one did its work.
-    expect(h.engine.get(webhook.id)?.results.map((r) => [r.service, r.status])).toEqual([["postgres", "superseded"]]);
-    expect(h.engine.get(deploy.id)?.results.map((r) => [r.service, r.status])).toEqual([
-      ["postgres", "created"],
-      ["redis", "created"],
-    ]);
+    expect(h.dokploy.state.deployCalls).toHaveLength(2);
   });
 
   it("lets the latest job win: a waiting sync of the same service is superseded by a newer one", async () => {
     const h = await createHarness(server);
     const c2 = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.2\n" });
     const c3 = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.4\n" });
-    const engine = h.makeEngine({ concurrency: 1 });
     h.clock.gate();
-    const a = engine.start({ env: "staging", commit: h.base, services: ["redis"], trigger: "webhook" });
+    const first = await h.engine.submit(await h.newJob({ services: ["redis"] }));
     await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
-    const b = engine.start({ env: "staging", commit: c2, services: ["redis"], trigger: "webhook" });
-    const c = engine.start({ env: "staging", commit: c3, services: ["redis"], trigger: "webhook" });
+    const second = await h.engine.submit(await h.newJob({ services: ["redis"], commit: c2 }));
+    const third = await h.engine.submit(await h.newJob({ services: ["redis"], commit: c3 }));
+    h.clock.release();
+    await h.engine.idle();
+    const [one, two, three] = await Promise.all(
+      [first, second, third].map((item) => (item.status === "cursor_moved" ? undefined : h.engine.get(item.job.id))),
+    );
+    expect(one?.state).toBe("succeeded");
+    expect(two?.state).toBe("superseded");
+    expect(two?.services[0]?.result?.supersededBy).toBe(three?.id);
+    expect(three?.state).toBe("succeeded");
+    expect(h.dokploy.state.deployCalls).toHaveLength(2);
+    expect(composeNamed(h.dokploy, "redis")?.composeFile).toContain("redis:7.4");
+  });
+
+  it("cancels a queued job at once and a running one without recording a hash", async () => {
+    const h = await createHarness(server);
+    const engine = await h.makeEngine({ concurrency: 1 });
+    h.clock.gate();
+    const running = await engine.submit(await h.newJob({ services: ["redis"] }));
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    const queued = await engine.submit(await h.newJob({ services: ["postgres"] }));
+    if (running.status === "cursor_moved" || queued.status === "cursor_moved") {
+      throw new Error("unexpected cursor");
+    }
+    const dequeued = await engine.cancel(queued.job.id, false);
+    expect(dequeued).toMatchObject({ dequeued: ["postgres"], stopping: [], job: { state: "cancelled" } });
+    const stopping = await engine.cancel(running.job.id, false);
+    expect(stopping).toMatchObject({ dequeued: [], stopping: ["redis"] });
     h.clock.release();
     await engine.idle();
-
-    expect(engine.get(a.id)?.state).toBe("succeeded");
-    expect(engine.get(b.id)).toMatchObject({
-      state: "superseded",
-      results: [{ service: "redis", status: "superseded", supersededBy: c.id }],
-    });
-    expect(engine.get(c.id)?.state).toBe("succeeded");
-    expect(h.dokploy.state.deployCalls.map((call) => call.title)).toEqual([
-      `iac-runner ${h.base.slice(0, 12)}`,
-      `iac-runner ${c3.slice(0, 12)}`,
-    ]);
-    expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env)).toBe(engine.get(c.id)?.results[0]?.hashAfter);
+    const job = await engine.get(running.job.id);
+    expect(job).toMatchObject({ state: "cancelled", services: [{ state: "cancelled" }] });
+    expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).toBeNull();
+    expect(composeNamed(h.dokploy, "postgres")).toBeUndefined();
   });
 
-  it("keeps a bounded history of finished jobs", async () => {
+  it("takes over a service whose runner died, once its lease expired", async () => {
     const h = await createHarness(server);
-    const engine = h.makeEngine({ historyLimit: 2 });
-    const ids: string[] = [];
-    for (const trigger of ["sync", "deploy", "webhook"] as const) {
-      ids.push(engine.start({ env: "staging", commit: h.base, services: ["redis"], trigger }).id);
-      await engine.idle();
-    }
-    expect(ids.map((id) => engine.get(id)?.state)).toEqual([undefined, "succeeded", "succeeded"]);
+    await h.engine.close();
+    const submitted = await h.store.createJob(await h.newJob({ services: ["redis"] }));
+    const claimed = await h.store.claimTask("dead-runner", Date.now(), 1);
+    expect(claimed?.attempt).toBe(1);
+    const engine = await h.makeEngine({ store: h.store });
+    await engine.idle();
+    const job = submitted.status === "cursor_moved" ? undefined : await engine.get(submitted.job.id);
+    expect(job).toMatchObject({ state: "succeeded", services: [{ state: "succeeded", attempts: 2 }] });
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
   });
 
-  it("cancels waiting services on close, lets running ones finish, and refuses later jobs", async () => {
+  it("shares one store between two engines: every service runs once", async () => {
     const h = await createHarness(server);
-    const engine = h.makeEngine({ concurrency: 1 });
+    const other = await h.makeEngine({ store: h.store });
+    const head = await h.commit({ "platform/03.minio/compose.yaml": "services:\n  minio:\n    image: minio\n" });
+    const submitted = await other.submit(await h.newJob({ services: ["redis", "minio", "postgres"], commit: head }));
+    await Promise.all([h.engine.idle(), other.idle()]);
+    const job = submitted.status === "cursor_moved" ? undefined : await h.engine.get(submitted.job.id);
+    expect(statuses(job)).toEqual(["created", "created", "created"]);
+    expect(h.dokploy.state.deployCalls).toHaveLength(3);
+  });
+
+  it("waits for a job to end, or answers with it as it is after the timeout", async () => {
+    const h = await createHarness(server);
     h.clock.gate();
-    const job = engine.start({ env: "staging", commit: h.base, services: ["redis", "postgres"], trigger: "sync" });
-    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
-    const closing = engine.close();
+    const submitted = await h.engine.submit(await h.newJob({ services: ["redis"] }));
+    if (submitted.status === "cursor_moved") {
+      throw new Error("unexpected cursor");
+    }
+    const early = await h.engine.wait(submitted.job.id, 50);
+    expect(early?.state).toBe("running");
+    const waiting = h.engine.wait(submitted.job.id, 60_000);
     h.clock.release();
-    await closing;
-    expect(engine.get(job.id)?.results.map((r) => [r.service, r.status, r.error?.code])).toEqual([
-      ["redis", "created", undefined],
-      ["postgres", "failed", "cancelled"],
-    ]);
-    const late = engine.start({ env: "staging", commit: h.base, services: ["redis"], trigger: "sync" });
-    expect(late).toMatchObject({ state: "failed", results: [{ error: { code: "cancelled" } }] });
+    expect((await waiting)?.state).toBe("succeeded");
+    expect(await h.engine.wait("no-such-job", 10)).toBeUndefined();
+  });
+
+  it("refuses new jobs once closed", async () => {
+    const h = await createHarness(server);
+    await h.engine.close();
+    await expect(h.engine.submit(await h.newJob({ services: ["redis"] }))).rejects.toThrow(/shutting down/);
   });
 });

@@ -1,5 +1,6 @@
 // Shared setup of the engine tests: a real git repository behind a real mirror, the fake Dokploy and Vault behind
 // msw, a capturing logger and a clock whose sleeps advance fake time.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,16 +17,25 @@ import {
 } from "@iac/sdk/testing";
 import { type SetupServer, setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, onTestFinished } from "vitest";
+import { loadCatalog } from "../../src/catalog.js";
 import { createSyncEngine } from "../../src/engine/create-sync-engine.js";
+import { createSyncContext } from "../../src/engine/sync-context.js";
+import { syncService } from "../../src/engine/sync-service.js";
 import { createGitMirror } from "../../src/git/git-mirror.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import type {
+  DeployMarker,
   GitMirror,
+  JobStore,
+  JobTrigger,
   Logger,
+  NewJob,
   SyncClock,
+  SyncContext,
   SyncEngine,
   SyncEngineOptions,
   SyncJob,
-  SyncJobRequest,
+  SyncResult,
 } from "../../src/types.js";
 import { cleanupTemp, createTestRepo, type TestRepo } from "../helpers/git-repo.js";
 
@@ -160,10 +170,38 @@ export interface Harness {
   base: string;
   /** Commits to the repository and fetches the mirror. */
   commit(files: Record<string, string | null>): Promise<string>;
-  /** Starts a job (env staging by default), waits until the engine is idle and returns the finished job. */
-  sync(request: Partial<SyncJobRequest> & { services: string[] }): Promise<SyncJob>;
-  /** Builds another engine over the same fakes and mirror (e.g. with other credentials). */
-  makeEngine(overrides?: Partial<SyncEngineOptions>): SyncEngine;
+  /** The store of `engine` (SQLite in memory). */
+  store: JobStore;
+  /** Submits a job (env staging and commit `base` by default), waits until the engine is idle and returns it. */
+  sync(request: JobRequest): Promise<SyncJob>;
+  /** Like `sync`, through another engine (from `makeEngine`). */
+  syncWith(engine: SyncEngine, request: JobRequest): Promise<SyncJob>;
+  /** Builds the job `sync` would submit, without submitting it. */
+  newJob(request: JobRequest): Promise<NewJob>;
+  /** Builds another engine over the same fakes and mirror, with a store of its own unless one is given. */
+  makeEngine(overrides?: Partial<SyncEngineOptions>): Promise<SyncEngine>;
+  /** What `syncService` runs with, built from the same options as the engine. */
+  context: SyncContext;
+  /** Runs `syncService` once for one service (env staging, commit `base` by default), without the engine. */
+  syncOne(service: string, options?: SyncOneOptions): Promise<SyncResult>;
+}
+
+/** What {@link Harness.sync} runs: services by name at one commit. */
+export interface JobRequest {
+  services: string[];
+  env?: string | undefined;
+  commit?: string | undefined;
+  trigger?: JobTrigger | undefined;
+  delivery?: string | undefined;
+}
+
+/** Options of {@link Harness.syncOne}. */
+export interface SyncOneOptions {
+  env?: string | undefined;
+  commit?: string | undefined;
+  marker?: DeployMarker | null | undefined;
+  onDeploy?: ((marker: DeployMarker) => Promise<void>) | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export async function createHarness(server: SetupServer, options: HarnessOptions = {}): Promise<Harness> {
@@ -181,22 +219,79 @@ export async function createHarness(server: SetupServer, options: HarnessOptions
   const git = createGitMirror({ url: repo.url, dataDir: join(root, "data"), branch: "main" });
   const lines: LogLine[] = [];
   const clock = createTestClock(fakeClock);
-  const makeEngine = (overrides: Partial<SyncEngineOptions> = {}): SyncEngine =>
-    createSyncEngine({
-      git,
-      dokploy: { baseUrl: dokploy.baseUrl, apiKey: dokploy.apiKey, retry: false },
-      // The SDK retries hang on msw responses with a 503 (body.cancel() never settles); the engine does not need them here.
-      vault: { address: vault.address, token: vault.token, retry: false },
-      hashKey: HASH_KEY,
-      logger: createCaptureLogger(lines),
-      clock,
-      pollIntervalMs: 1_000,
-      deployTimeoutMs: 60_000,
-      ...options.engine,
+  const engineOptions = {
+    git,
+    dokploy: { baseUrl: dokploy.baseUrl, apiKey: dokploy.apiKey, retry: false as const },
+    // The SDK retries hang on msw responses with a 503 (body.cancel() never settles); the engine does not need them here.
+    vault: { address: vault.address, token: vault.token, retry: false as const },
+    hashKey: HASH_KEY,
+    logger: createCaptureLogger(lines),
+    clock,
+    pollIntervalMs: 1_000,
+    deployTimeoutMs: 60_000,
+    ...options.engine,
+  };
+  const context = createSyncContext(engineOptions);
+  const openMemoryStore = async (): Promise<JobStore> => {
+    const opened = await createSqliteStore({ path: ":memory:" });
+    onTestFinished(() => opened.close());
+    return opened;
+  };
+  const store = await openMemoryStore();
+  const engineWith = (engineStore: JobStore, overrides: Partial<SyncEngineOptions>): SyncEngine => {
+    const made = createSyncEngine({
+      store: engineStore,
+      claimIntervalMs: 20,
+      retryBaseMs: 1,
+      ...engineOptions,
       ...overrides,
     });
-  const engine = makeEngine();
-  onTestFinished(() => engine.close());
+    onTestFinished(() => made.close());
+    return made;
+  };
+  const engine = engineWith(store, {});
+  const syncWith = async (through: SyncEngine, request: JobRequest): Promise<SyncJob> => {
+    const submitted = await through.submit(await newJob(request));
+    if (submitted.status === "cursor_moved") {
+      throw new Error("a job without a cursor cannot move it");
+    }
+    await through.idle();
+    const done = await through.get(submitted.job.id);
+    if (done === undefined) {
+      throw new Error(`job ${submitted.job.id} vanished`);
+    }
+    return done;
+  };
+  const makeEngine = async (overrides: Partial<SyncEngineOptions> = {}): Promise<SyncEngine> =>
+    engineWith(overrides.store ?? (await openMemoryStore()), overrides);
+  const newJob = async (request: JobRequest): Promise<NewJob> => {
+    const env = request.env ?? "staging";
+    const at = request.commit ?? base;
+    const { config, catalog } = await loadCatalog(git, at);
+    const environment = config.environments[env];
+    if (environment === undefined) {
+      throw new Error(`no environment ${env} at ${at}`);
+    }
+    return {
+      id: randomUUID(),
+      env,
+      commit: at,
+      trigger: request.trigger ?? "sync",
+      environment,
+      services: request.services.map((name) => {
+        const service = catalog.services.find((candidate) => candidate.name === name);
+        if (service === undefined) {
+          throw new Error(`no service ${name} at ${at}`);
+        }
+        return { service, reason: { code: "requested", message: `${name} was requested` } };
+      }),
+      delivery: request.delivery ?? null,
+      triggeredBy: null,
+      tag: null,
+      ref: null,
+      createdAt: new Date(fakeClock.now()).toISOString(),
+    };
+  };
   const commit = async (files: Record<string, string | null>): Promise<string> => {
     const sha = repo.commit(files);
     await git.fetch();
@@ -214,15 +309,31 @@ export async function createHarness(server: SetupServer, options: HarnessOptions
     base,
     commit,
     makeEngine,
-    async sync(request) {
-      const job = engine.start({ env: "staging", commit: base, trigger: "sync", ...request });
-      await engine.idle();
-      const done = engine.get(job.id);
-      if (done === undefined) {
-        throw new Error(`job ${job.id} vanished`);
+    context,
+    async syncOne(name, one = {}) {
+      const env = one.env ?? "staging";
+      const at = one.commit ?? base;
+      const { config, catalog } = await loadCatalog(git, at);
+      const service = catalog.services.find((candidate) => candidate.name === name);
+      const environment = config.environments[env];
+      if (service === undefined || environment === undefined) {
+        throw new Error(`no service ${name} or environment ${env} at ${at}`);
       }
-      return done;
+      return syncService(context, {
+        commit: at,
+        env,
+        environment,
+        service,
+        logger: createCaptureLogger(lines, { service: name }),
+        marker: one.marker,
+        onDeploy: one.onDeploy,
+        signal: one.signal,
+      });
     },
+    store,
+    newJob,
+    sync: (request) => syncWith(engine, request),
+    syncWith,
   };
 }
 

@@ -40,18 +40,17 @@ describe("Vault failures fail the service with a classified reason, never as 'no
     given(h);
     const job = await h.sync({ services: ["postgres"] });
     expect(job.state).toBe("failed");
-    expect(job.results[0]).toMatchObject({ status: "failed", error: { code: want } });
+    expect(job.services[0]?.result).toMatchObject({ status: "failed", error: { code: want } });
     expect(h.dokploy.state.deployCalls).toHaveLength(0);
     expect(composeNamed(h.dokploy, "postgres")).toBeUndefined();
   });
 
   it("fails with vault_unreachable when a service declares Vault paths and no Vault is configured", async () => {
     const h = await createHarness(server);
-    const engine = h.makeEngine({ vault: undefined });
-    const job = engine.start({ env: "staging", commit: h.base, services: ["postgres", "redis"], trigger: "sync" });
-    await engine.idle();
-    const results = engine.get(job.id)?.results ?? [];
-    expect(results.map((r) => [r.service, r.status, r.error?.code])).toEqual([
+    const engine = await h.makeEngine({ vault: undefined });
+    const job = await h.syncWith(engine, { services: ["postgres", "redis"], trigger: "sync" });
+    const results = job.services.map((entry) => entry.result);
+    expect(results.map((r) => [r?.service, r?.status, r?.error?.code])).toEqual([
       ["postgres", "failed", "vault_unreachable"],
       ["redis", "created", undefined],
     ]);

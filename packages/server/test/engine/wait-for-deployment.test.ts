@@ -1,6 +1,6 @@
 import { createDokployClient } from "@iac/sdk";
 import { createFakeClock } from "@iac/sdk/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { waitForDeployment } from "../../src/engine/wait-for-deployment.js";
 import { createCaptureLogger, createTestClock, type LogLine } from "./harness.js";
 
@@ -8,6 +8,7 @@ interface Row {
   deploymentId: string;
   status: "running" | "done" | "error" | "cancelled" | null;
   createdAt: string;
+  errorMessage?: string;
 }
 
 const row = (deploymentId: string, status: Row["status"], minute: number): Row => ({
@@ -48,7 +49,7 @@ function setup(answers: Array<Row[] | number>) {
   const { dokploy, calls } = scripted(answers);
   const lines: LogLine[] = [];
   const clock = createTestClock(createFakeClock());
-  const wait = (timeoutMs = 10_000) =>
+  const wait = (timeoutMs = 10_000, signal?: AbortSignal) =>
     waitForDeployment({
       dokploy,
       composeId: "c1",
@@ -57,8 +58,9 @@ function setup(answers: Array<Row[] | number>) {
       timeoutMs,
       intervalMs: 1_000,
       logger: createCaptureLogger(lines),
+      signal,
     });
-  return { wait, calls, lines };
+  return { wait, calls, lines, clock };
 }
 
 describe("waitForDeployment", () => {
@@ -80,7 +82,52 @@ describe("waitForDeployment", () => {
       code: "deploy_timeout",
       message: expect.stringContaining("deployment new still running"),
     });
-    expect(calls()).toBe(6);
+    // Polls at 0, 250, 750, 1750, 2750, 3750, 4750 and 5000 ms: quick at first, then one interval apart.
+    expect(calls()).toBe(8);
+  });
+
+  it("polls quickly at first and backs off to the interval", async () => {
+    const { wait, clock } = setup([[row("new", "running", 1), row("old", "done", 0)]]);
+    const started = clock.now();
+    const stamps: number[] = [];
+    const sleep = clock.sleep.bind(clock);
+    clock.sleep = (ms: number) => {
+      stamps.push(clock.now() - started);
+      return sleep(ms);
+    };
+    await expect(wait(4_000)).rejects.toMatchObject({ code: "deploy_timeout" });
+    expect(stamps).toEqual([0, 250, 750, 1_750, 2_750, 3_750]);
+  });
+
+  it("ends at once with cancelled when the signal aborts during a poll interval, even if the clock never wakes", async () => {
+    const { wait, calls, clock } = setup([[row("new", "running", 1), row("old", "done", 0)]]);
+    clock.gate();
+    const controller = new AbortController();
+    const waiting = wait(60_000, controller.signal);
+    await vi.waitFor(() => expect(clock.pending()).toBe(1), { interval: 1 });
+    controller.abort({ force: false });
+    await expect(waiting).rejects.toMatchObject({
+      code: "cancelled",
+      message: "[@iac/server] sync cancelled while waiting for deployment new",
+    });
+    expect(calls()).toBe(1);
+  });
+
+  it("polls no more once the signal is already aborted", async () => {
+    const { wait, calls } = setup([[row("old", "done", 0)]]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(wait(60_000, controller.signal)).rejects.toMatchObject({
+      code: "cancelled",
+      message: expect.stringContaining("while waiting for the deployment to start"),
+    });
+    expect(calls()).toBe(1);
+  });
+
+  it("keeps a deployment's errorMessage whole for redaction", async () => {
+    const long = "e".repeat(500);
+    const { wait } = setup([[{ ...row("new", "error", 1), errorMessage: long }]]);
+    await expect(wait()).resolves.toMatchObject({ status: "error", errorMessage: long });
   });
 
   it("stops at once on an authentication failure", async () => {

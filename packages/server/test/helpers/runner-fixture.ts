@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import { sign, signRequest } from "@iac/sync";
-import type { Logger, RunnerOptions, RunnerSettings, SyncEngine, SyncJob, SyncJobRequest } from "../../src/types.js";
+import { onTestFinished } from "vitest";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import type { JobStore, Logger, NewJob, RunnerOptions, RunnerSettings, SyncEngine } from "../../src/types.js";
 import { createMirrorFixture, type MirrorFixture } from "./git-repo.js";
 
 /** GitHub's documented test secret. */
@@ -44,41 +46,52 @@ export function testSettings(
     hashKey: SECRET,
     webhookMaxBodyBytes: 25 * 1024 * 1024,
     maxBodyBytes: 64 * 1024,
+    databaseUrl: undefined,
+    pollIntervalMs: undefined,
+    retryLimit: 3,
+    historyDays: 90,
+    apiToken: undefined,
+    waitMs: 300_000,
+    leaseMs: 30_000,
     ...overrides,
   };
 }
 
-/** A sync engine that only records what it was asked to start. */
+/** A sync engine that stores jobs but never runs them, and records what it was asked to submit. */
 export interface StubEngine extends SyncEngine {
-  readonly starts: SyncJobRequest[];
+  readonly submitted: NewJob[];
+  readonly store: JobStore;
   closed: boolean;
 }
 
-export function createStubEngine(): StubEngine {
-  const jobs = new Map<string, SyncJob>();
-  const starts: SyncJobRequest[] = [];
+/** A {@link StubEngine} over `store`: dedupe, cursors and supersede work as for real, nothing is synced. */
+export function createStubEngine(store: JobStore): StubEngine {
+  const submitted: NewJob[] = [];
   const engine: StubEngine = {
-    starts,
+    submitted,
+    store,
     closed: false,
-    start(request) {
-      starts.push(request);
-      const job: SyncJob = {
-        id: `job-${starts.length}`,
-        request,
-        state: "queued",
-        results: [],
-        createdAt: new Date(0).toISOString(),
-      };
-      jobs.set(job.id, job);
-      return job;
+    async submit(job) {
+      submitted.push(job);
+      return store.createJob(job);
     },
-    get: (id) => jobs.get(id),
+    get: (id) => store.getJob(id),
+    list: (query) => store.listJobs(query),
+    cancel: (id, force) => store.cancelJob(id, force, Date.now()),
+    wait: (id) => store.getJob(id),
     idle: async () => undefined,
     async close() {
       engine.closed = true;
     },
   };
   return engine;
+}
+
+/** A SQLite store in memory, closed when the test ends. */
+export async function memoryStore(): Promise<JobStore> {
+  const store = await createSqliteStore({ path: ":memory:" });
+  onTestFinished(() => store.close());
+  return store;
 }
 
 /** A {@link MirrorFixture} whose repository holds the infra layout. */
@@ -93,19 +106,21 @@ export function createInfraFixture(): InfraFixture {
 }
 
 /**
- * Options of a runner over `fixture` and `engine`, with no health checks; `overrides` replace any of them
- * (`healthChecks: undefined` restores the default checks).
+ * Options of a runner over `fixture` and `engine` (and its store), with no health checks and no catch-up at start;
+ * `overrides` replace any of them (`healthChecks: undefined` restores the default checks).
  */
 export function stubRunnerOptions(
   fixture: InfraFixture,
-  engine: SyncEngine,
+  engine: StubEngine,
   overrides: Partial<RunnerOptions> = {},
 ): RunnerOptions {
   return {
     settings: testSettings(fixture.repo.url, fixture.dataDir),
     git: fixture.mirror,
     engine,
+    store: engine.store,
     healthChecks: {},
+    catchUp: false,
     ...overrides,
   };
 }

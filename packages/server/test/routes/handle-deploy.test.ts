@@ -1,81 +1,181 @@
-import { createHmac } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createHash, createHmac } from "node:crypto";
+import { join } from "node:path";
+import { PLAN_ERRORS, type PlanErrorCode } from "@iac/sync";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
-import { createMemoryReplayStore } from "../../src/replay-store.js";
-import type { Runner, RunnerOptions } from "../../src/types.js";
+import { REQUEST_MEMORY_MS } from "../../src/routes/handle-deploy.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import type { JobStore, Runner, RunnerOptions } from "../../src/types.js";
+import { cleanupTemp, makeTemp } from "../helpers/git-repo.js";
 import {
   ciRequest,
   createInfraFixture,
   createStubEngine,
   type InfraFixture,
   json,
+  memoryStore,
   SECRET,
   type StubEngine,
   stubRunnerOptions,
   testSettings,
 } from "../helpers/runner-fixture.js";
+import { finishJob } from "./store-tasks.js";
 
 describe("POST /deploy", () => {
   let fixture: InfraFixture;
+  let store: JobStore;
   let engine: StubEngine;
   let runner: Runner;
   let now: number;
 
-  const start = (options: Partial<RunnerOptions> = {}): void => {
-    runner = createRunner(
+  const start = async (options: Partial<RunnerOptions> = {}): Promise<void> => {
+    runner = await createRunner(
       stubRunnerOptions(fixture, engine, { clock: { now: () => now, sleep: async () => undefined }, ...options }),
     );
   };
 
-  beforeEach(() => {
+  const deploy = async (body: unknown, options: Parameters<typeof ciRequest>[2] = {}) =>
+    runner.fetch(await ciRequest("/deploy", body, options));
+
+  // One repository for the file, v1.0.0 tagged at its initial layout: each test starts with main back there, and tags
+  // are unique across tests.
+  beforeAll(() => {
     fixture = createInfraFixture();
-    engine = createStubEngine();
+    fixture.repo.tag("v1.0.0");
+  });
+  afterAll(() => fixture.cleanup());
+
+  beforeEach(async () => {
+    fixture.repo.git("reset", "--hard", "--quiet", fixture.initial);
+    store = await memoryStore();
+    engine = createStubEngine(store);
     now = 1_800_000_000_000;
-    start();
+    await start();
   });
 
   afterEach(async () => {
     await runner.close();
-    fixture.cleanup();
   });
 
   it("deploys every automatic service at the tag's commit for the requested environment", async () => {
     fixture.repo.tag("v1.2.4", { annotated: true });
     fixture.repo.commit({ "platform/03.minio/compose.yaml": "v: 1\n" });
-    const response = await runner.fetch(
-      await ciRequest("/deploy", { env: "production", tag: "v1.2.4", triggered_by: "github-actions" }),
-    );
+    const body = { env: "production", tag: "v1.2.4", triggered_by: "github-actions" };
+    const response = await deploy(body);
     expect(response.status).toBe(202);
+    const [submitted] = engine.submitted;
     expect(await json(response)).toEqual({
       status: "accepted",
       env: "production",
       tag: "v1.2.4",
       commit: fixture.initial,
       services: ["postgres", "redis"],
-      deployments: ["job-1"],
+      deployments: [submitted?.id],
     });
-    expect(engine.starts[0]).toMatchObject({
+    expect(submitted).toMatchObject({
       env: "production",
       commit: fixture.initial,
-      services: ["postgres", "redis"],
       trigger: "deploy",
       triggeredBy: "github-actions",
+      tag: "v1.2.4",
+      ref: null,
+      cursor: undefined,
+      requestKey: {
+        key: `request:${createHash("sha256").update(JSON.stringify(body)).digest("hex")}`,
+        ttlMs: REQUEST_MEMORY_MS,
+      },
     });
+    expect(submitted?.services.map(({ service, reason }) => [service.name, reason.code])).toEqual([
+      ["postgres", "all"],
+      ["redis", "all"],
+    ]);
+    // An explicit deploy does not move the branch position of the environment.
+    expect(await store.cursor("production")).toEqual({ planned: null, synced: null });
   });
 
   it("deploys only the listed services, in layer/name or name form", async () => {
-    fixture.repo.tag("v1.0.0");
-    const response = await runner.fetch(
-      await ciRequest("/deploy", { env: "staging", tag: "v1.0.0", services: ["platform/redis"] }),
-    );
+    const response = await deploy({ env: "staging", tag: "v1.0.0", services: ["platform/redis"] });
     expect(await json(response)).toMatchObject({ services: ["redis"] });
+    expect(engine.submitted[0]?.services.map(({ service }) => service.name)).toEqual(["redis"]);
   });
 
   it("deploys an exact 40-hex commit given as ref", async () => {
     const commit = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 2\n" });
-    const response = await runner.fetch(await ciRequest("/deploy", { env: "staging", ref: commit }));
+    const response = await deploy({ env: "staging", ref: commit });
     expect(response.status).toBe(202);
     expect(await json(response)).toMatchObject({ ref: commit, commit });
+    expect(engine.submitted[0]).toMatchObject({ ref: commit, tag: null, commit });
+  });
+
+  it("deploys an explicit older tag after a newer one (a rollback)", async () => {
+    const newer = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 2\n" });
+    fixture.repo.tag("v1.1.0");
+    const first = await deploy({ env: "staging", tag: "v1.1.0" });
+    expect(await json(first)).toMatchObject({ status: "accepted", commit: newer });
+    await finishJob(store, engine.submitted[0]?.id ?? "", "succeeded");
+    const rollback = await deploy({ env: "staging", tag: "v1.0.0" });
+    expect(rollback.status).toBe(202);
+    expect(await json(rollback)).toMatchObject({ status: "accepted", commit: fixture.initial });
+    expect(engine.submitted.map((job) => job.commit)).toEqual([newer, fixture.initial]);
+  });
+
+  describe("plan errors answer with the status PLAN_ERRORS gives their code", () => {
+    const cases: [string, PlanErrorCode, number, () => unknown, Record<string, unknown>][] = [
+      [
+        "an environment the commit does not configure",
+        "unknown_env",
+        400,
+        () => {
+          fixture.repo.commit({ "iac.config.yaml": "environments:\n  staging: {}\n  qa: {}\n" });
+          fixture.repo.tag("v2.0.0");
+          return { env: "production", tag: "v2.0.0" };
+        },
+        { known: ["staging", "qa"] },
+      ],
+      [
+        "a service the commit does not have",
+        "unknown_service",
+        400,
+        () => ({ env: "staging", tag: "v1.0.0", services: ["mysql"] }),
+        { known: ["postgres", "redis"] },
+      ],
+      [
+        "the runner's own bootstrap service",
+        "service_manual",
+        403,
+        () => ({ env: "staging", tag: "v1.0.0", services: ["bootstrap/iac-runner"] }),
+        { service: "iac-runner", layer: "bootstrap" },
+      ],
+      [
+        "a tag whose iac.config.yaml is invalid",
+        "config_invalid",
+        422,
+        () => {
+          fixture.repo.commit({ "iac.config.yaml": "layers:\n  platform: sometimes\n" });
+          fixture.repo.tag("v3.0.0");
+          return { env: "staging", tag: "v3.0.0" };
+        },
+        { error: expect.stringContaining("layers.platform") },
+      ],
+      ["a tag the repository does not have", "tag_not_found", 404, () => ({ env: "staging", tag: "v9.9.9" }), {}],
+      [
+        "an unknown commit",
+        "commit_not_found",
+        404,
+        () => ({ env: "staging", ref: "0123456789abcdef0123456789abcdef01234567" }),
+        {},
+      ],
+      ["an option-like tag", "invalid_tag", 400, () => ({ env: "staging", tag: "--upload-pack=touch /tmp/x" }), {}],
+      ["an abbreviated SHA as ref", "invalid_ref", 400, () => ({ env: "staging", ref: "abc1234" }), {}],
+    ];
+
+    it.each(cases)("%s: %s", async (_name, code, status, request, details) => {
+      const response = await deploy(request());
+      expect(response.status).toBe(status);
+      expect(response.status).toBe(PLAN_ERRORS[code].status);
+      expect(await json(response)).toMatchObject({ code, ...details });
+      expect(engine.submitted).toEqual([]);
+    });
   });
 
   it.each([
@@ -86,16 +186,10 @@ describe("POST /deploy", () => {
     ["a revision expression", "v1^{tree}"],
     ["a full ref", "refs/heads/main"],
   ])("answers 400 invalid_tag for %s", async (_name, tag) => {
-    const response = await runner.fetch(await ciRequest("/deploy", { env: "staging", tag }));
+    const response = await deploy({ env: "staging", tag });
     expect(response.status).toBe(400);
     expect(await json(response)).toMatchObject({ code: "invalid_tag" });
-    expect(engine.starts).toEqual([]);
-  });
-
-  it("answers 404 tag_not_found for a tag the repository does not have", async () => {
-    const response = await runner.fetch(await ciRequest("/deploy", { env: "staging", tag: "v9.9.9" }));
-    expect(response.status).toBe(404);
-    expect(await json(response)).toMatchObject({ code: "tag_not_found" });
+    expect(engine.submitted).toEqual([]);
   });
 
   it.each([
@@ -103,36 +197,18 @@ describe("POST /deploy", () => {
     ["an abbreviated SHA", "abc1234", 400, "invalid_ref"],
     ["an unknown commit", "0123456789abcdef0123456789abcdef01234567", 404, "commit_not_found"],
   ])("refuses %s as ref", async (_name, ref, status, code) => {
-    const response = await runner.fetch(await ciRequest("/deploy", { env: "staging", ref }));
+    const response = await deploy({ env: "staging", ref });
     expect(response.status).toBe(status);
     expect(await json(response)).toMatchObject({ code });
   });
 
-  it("answers 400 unknown_env listing the environments configured at that commit", async () => {
-    fixture.repo.commit({ "iac.config.yaml": "environments:\n  staging: {}\n  qa: {}\n" });
-    fixture.repo.tag("v2.0.0");
-    const response = await runner.fetch(await ciRequest("/deploy", { env: "production", tag: "v2.0.0" }));
-    expect(response.status).toBe(400);
-    expect(await json(response)).toMatchObject({ code: "unknown_env", known: ["staging", "qa"] });
-  });
-
-  it("answers 400 unknown_service listing the known services", async () => {
-    fixture.repo.tag("v1.0.0");
-    const response = await runner.fetch(
-      await ciRequest("/deploy", { env: "staging", tag: "v1.0.0", services: ["mysql"] }),
-    );
-    expect(response.status).toBe(400);
-    expect(await json(response)).toMatchObject({ code: "unknown_service", known: ["postgres", "redis"] });
-  });
-
-  it("answers 403 service_manual for the runner's own bootstrap service", async () => {
-    fixture.repo.tag("v1.0.0");
-    const response = await runner.fetch(
-      await ciRequest("/deploy", { env: "staging", tag: "v1.0.0", services: ["bootstrap/iac-runner"] }),
-    );
-    expect(response.status).toBe(403);
-    expect(await json(response)).toMatchObject({ code: "service_manual" });
-    expect(engine.starts).toEqual([]);
+  it("lists the known services when one is unknown", async () => {
+    const response = await deploy({ env: "staging", tag: "v1.0.0", services: ["mysql"] });
+    expect(await json(response)).toEqual({
+      code: "unknown_service",
+      error: 'unknown service "mysql": expected one of postgres, redis',
+      known: ["postgres", "redis"],
+    });
   });
 
   it.each([
@@ -143,40 +219,130 @@ describe("POST /deploy", () => {
     ["services as a string", { env: "staging", tag: "v1.0.0", services: "postgres" }],
     ["an unknown field", { env: "staging", tag: "v1.0.0", force: true }],
     ["an array body", [{ env: "staging" }]],
+    ["wait as a string", { env: "staging", tag: "v1.0.0", wait: "yes" }],
+    ["wait as a number", { env: "staging", tag: "v1.0.0", wait: 1 }],
   ])("answers 400 invalid_request for %s", async (_name, body) => {
-    fixture.repo.tag("v1.0.0");
-    const response = await runner.fetch(await ciRequest("/deploy", body));
+    const response = await deploy(body);
     expect(response.status).toBe(400);
     expect(await json(response)).toMatchObject({ code: "invalid_request" });
+    expect(engine.submitted).toEqual([]);
+  });
+
+  describe("identical requests", () => {
+    const body = { env: "staging", tag: "v1.0.0", triggered_by: "ci-run-1" };
+
+    it("answers a plain-signed request identical to an earlier one with 200 duplicate and submits nothing", async () => {
+      const first = await deploy(body);
+      expect(first.status).toBe(202);
+      const [job] = engine.submitted;
+      // Even once the earlier job ended, a captured request cannot roll the environment back to its tag.
+      await finishJob(store, job?.id ?? "", "succeeded");
+      now += 7 * 24 * 60 * 60 * 1000;
+      const again = await deploy(body);
+      expect(again.status).toBe(200);
+      expect(await json(again)).toEqual({
+        status: "duplicate",
+        env: "staging",
+        tag: "v1.0.0",
+        commit: fixture.initial,
+        deployments: [job?.id],
+      });
+      expect(engine.submitted).toHaveLength(1);
+    });
+
+    it("runs a request whose body differs (another triggered_by) as a new job", async () => {
+      await deploy(body);
+      await finishJob(store, engine.submitted[0]?.id ?? "", "succeeded");
+      const other = await deploy({ ...body, triggered_by: "ci-run-2" });
+      expect(other.status).toBe(202);
+      const answer = await json(other);
+      expect(answer).toMatchObject({ status: "accepted", commit: fixture.initial });
+      expect(engine.submitted).toHaveLength(2);
+      expect(answer.deployments).toEqual([engine.submitted[1]?.id]);
+      expect(engine.submitted[1]?.id).not.toBe(engine.submitted[0]?.id);
+    });
+
+    it("runs a timestamped request again under a fresh nonce: those are single-use by nonce, not by body", async () => {
+      const timestamp = Math.floor(now / 1000);
+      const first = await deploy(body, { timestamped: true, timestamp, nonce: "nonce-000001" });
+      expect(first.status).toBe(202);
+      expect(engine.submitted[0]?.requestKey).toBeUndefined();
+      await finishJob(store, engine.submitted[0]?.id ?? "", "succeeded");
+      const second = await deploy(body, { timestamped: true, timestamp, nonce: "nonce-000002" });
+      expect(second.status).toBe(202);
+      expect(engine.submitted).toHaveLength(2);
+    });
+
+    it("remembers plain-signed requests and nonces across a restart over the same SQLite file", async () => {
+      await runner.close();
+      const dir = makeTemp("iac-store-");
+      const path = join(dir, "jobs.db");
+      const timestamp = Math.floor(now / 1000);
+      let fileStore = await createSqliteStore({ path });
+      try {
+        engine = createStubEngine(fileStore);
+        await start();
+        const plain = await deploy(body);
+        const [job] = engine.submitted;
+        await finishJob(fileStore, job?.id ?? "", "succeeded");
+        const timestamped = await deploy(
+          { ...body, triggered_by: "ci-run-ts" },
+          {
+            timestamped: true,
+            timestamp,
+            nonce: "nonce-restart",
+          },
+        );
+        expect([plain.status, timestamped.status]).toEqual([202, 202]);
+        await finishJob(fileStore, engine.submitted[1]?.id ?? "", "succeeded");
+        await runner.close();
+        await fileStore.close();
+
+        fileStore = await createSqliteStore({ path });
+        engine = createStubEngine(fileStore);
+        await start();
+        const again = await deploy(body);
+        expect(again.status).toBe(200);
+        expect(await json(again)).toMatchObject({ status: "duplicate", deployments: [job?.id] });
+        const replayed = await deploy(
+          { ...body, triggered_by: "ci-run-ts" },
+          {
+            timestamped: true,
+            timestamp,
+            nonce: "nonce-restart",
+          },
+        );
+        expect(replayed.status).toBe(401);
+        expect(await json(replayed)).toMatchObject({ code: "replayed_request" });
+        expect(engine.submitted).toEqual([]);
+      } finally {
+        await runner.close();
+        await fileStore.close();
+        cleanupTemp(dir);
+      }
+    });
   });
 
   describe("signatures", () => {
-    beforeEach(() => {
-      fixture.repo.tag("v1.0.0");
-    });
-
     const body = { env: "staging", tag: "v1.0.0" };
 
     it("answers 401 without a signature and with a wrong one", async () => {
-      const unsigned = await runner.fetch(await ciRequest("/deploy", body, { unsigned: true }));
-      const wrong = await runner.fetch(await ciRequest("/deploy", body, { secret: "nope" }));
+      const unsigned = await deploy(body, { unsigned: true });
+      const wrong = await deploy(body, { secret: "nope" });
       expect([unsigned.status, wrong.status]).toEqual([401, 401]);
       expect(await json(unsigned)).toMatchObject({ code: "missing_signature" });
       expect(await json(wrong)).toMatchObject({ code: "invalid_signature" });
+      expect(engine.submitted).toEqual([]);
     });
 
-    it("accepts the timestamped signature once and refuses its replay", async () => {
+    it("accepts the timestamped signature once and refuses its replay with 401 replayed_request", async () => {
       const timestamp = Math.floor(now / 1000);
-      const first = await runner.fetch(
-        await ciRequest("/deploy", body, { timestamped: true, timestamp, nonce: "nonce-000001" }),
-      );
-      const replay = await runner.fetch(
-        await ciRequest("/deploy", body, { timestamped: true, timestamp, nonce: "nonce-000001" }),
-      );
+      const first = await deploy(body, { timestamped: true, timestamp, nonce: "nonce-000001" });
+      const replay = await deploy(body, { timestamped: true, timestamp, nonce: "nonce-000001" });
       expect(first.status).toBe(202);
       expect(replay.status).toBe(401);
       expect(await json(replay)).toMatchObject({ code: "replayed_request" });
-      expect(engine.starts).toHaveLength(1);
+      expect(engine.submitted).toHaveLength(1);
     });
 
     it("accepts a timestamped signature computed with a plain HMAC, as with openssl", async () => {
@@ -199,33 +365,28 @@ describe("POST /deploy", () => {
 
     it("refuses a stale timestamp", async () => {
       const timestamp = Math.floor(now / 1000) - 3600;
-      const response = await runner.fetch(await ciRequest("/deploy", body, { timestamped: true, timestamp }));
+      const response = await deploy(body, { timestamped: true, timestamp });
       expect(response.status).toBe(401);
       expect(await json(response)).toMatchObject({ code: "stale_request" });
     });
 
-    it("uses the injected nonce store", async () => {
-      const nonces = createMemoryReplayStore();
-      await nonces.claim("nonce:nonce-seen-elsewhere", 60_000);
-      await runner.close();
-      start({ nonces });
-      const response = await runner.fetch(
-        await ciRequest("/deploy", body, {
-          timestamped: true,
-          timestamp: Math.floor(now / 1000),
-          nonce: "nonce-seen-elsewhere",
-        }),
-      );
+    it("keeps nonces in the job store, so one recorded by another runner is refused", async () => {
+      expect(await store.claimKey("nonce:nonce-seen-elsewhere", 60_000, now)).toBe(true);
+      const response = await deploy(body, {
+        timestamped: true,
+        timestamp: Math.floor(now / 1000),
+        nonce: "nonce-seen-elsewhere",
+      });
+      expect(response.status).toBe(401);
       expect(await json(response)).toMatchObject({ code: "replayed_request" });
+      expect(await store.claimKey("nonce:nonce-fresh", 60_000, now)).toBe(true);
     });
 
     it("requires the timestamped form when IAC_REQUIRE_TIMESTAMP is on", async () => {
       await runner.close();
-      start({ settings: testSettings(fixture.repo.url, fixture.dataDir, { requireTimestamp: true }) });
-      const plain = await runner.fetch(await ciRequest("/deploy", body));
-      const timestamped = await runner.fetch(
-        await ciRequest("/deploy", body, { timestamped: true, timestamp: Math.floor(now / 1000) }),
-      );
+      await start({ settings: testSettings(fixture.repo.url, fixture.dataDir, { requireTimestamp: true }) });
+      const plain = await deploy(body);
+      const timestamped = await deploy(body, { timestamped: true, timestamp: Math.floor(now / 1000) });
       expect(plain.status).toBe(401);
       expect(await json(plain)).toMatchObject({ code: "timestamp_required" });
       expect(timestamped.status).toBe(202);
@@ -240,21 +401,20 @@ describe("POST /deploy", () => {
     });
 
     it("answers 413 for a body over the limit before verifying anything", async () => {
-      const response = await runner.fetch(await ciRequest("/deploy", { ...body, triggered_by: "x".repeat(70_000) }));
+      const response = await deploy({ ...body, triggered_by: "x".repeat(70_000) });
       expect(response.status).toBe(413);
     });
   });
 
   it("resolves concurrent deploys of different tags to their own commits and configs", async () => {
-    fixture.repo.tag("v1.0.0");
     const second = fixture.repo.commit({
       "iac.config.yaml": "environments:\n  staging: {}\n  qa: {}\n",
       "platform/03.minio/compose.yaml": "v: 1\n",
     });
-    fixture.repo.tag("v1.1.0");
+    fixture.repo.tag("v1.5.0");
     const [a, b] = await Promise.all([
-      runner.fetch(await ciRequest("/deploy", { env: "production", tag: "v1.0.0" })),
-      runner.fetch(await ciRequest("/deploy", { env: "qa", tag: "v1.1.0" })),
+      deploy({ env: "production", tag: "v1.0.0" }),
+      deploy({ env: "qa", tag: "v1.5.0" }),
     ]);
     expect(await json(a)).toMatchObject({ commit: fixture.initial, services: ["postgres", "redis"] });
     expect(await json(b)).toMatchObject({ commit: second, services: ["minio", "postgres", "redis"] });

@@ -1,14 +1,20 @@
-import { sign } from "@iac/sync";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { PLAN_ERRORS, PushEventError, parsePushEvent, sign } from "@iac/sync";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
 import { GitError } from "../../src/git/run-git.js";
-import type { GitMirror, Runner, RunnerOptions } from "../../src/types.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import type { GitMirror, JobStore, Runner, RunnerOptions } from "../../src/types.js";
+import { cleanupTemp, makeTemp } from "../helpers/git-repo.js";
 import {
   createInfraFixture,
+  createLineLogger,
   createStubEngine,
   examplePayload,
   type InfraFixture,
   json,
+  type LoggedLine,
+  memoryStore,
   PREVIOUS_SECRET,
   pushPayload,
   type StubEngine,
@@ -17,26 +23,64 @@ import {
   webhookRequest,
   ZERO,
 } from "../helpers/runner-fixture.js";
+import { claimJob, finishJob } from "./store-tasks.js";
+
+const POSTGRES = "platform/01.postgres/compose.yaml";
+const REDIS = "platform/02.redis/compose.yaml";
+
+/** The message `parsePushEvent` refuses `payload` with. */
+function parserMessage(payload: unknown): string {
+  try {
+    parsePushEvent(payload);
+  } catch (error) {
+    if (error instanceof PushEventError) {
+      return error.message;
+    }
+    throw error;
+  }
+  throw new Error("parsePushEvent accepted the payload");
+}
 
 describe("POST /webhook", () => {
   let fixture: InfraFixture;
+  let store: JobStore;
   let engine: StubEngine;
   let runner: Runner;
 
-  const start = (options: Partial<RunnerOptions> = {}): Runner => {
-    runner = createRunner(stubRunnerOptions(fixture, engine, options));
+  const start = async (options: Partial<RunnerOptions> = {}): Promise<Runner> => {
+    runner = await createRunner(stubRunnerOptions(fixture, engine, options));
     return runner;
   };
 
-  beforeEach(() => {
+  /** Sends a signed push of `before..after` to the branch. */
+  const push = async (before: string, after: string, options: { delivery?: string; files?: string[] } = {}) =>
+    runner.fetch(
+      await webhookRequest(
+        pushPayload({ before, after, files: { modified: options.files ?? [] } }),
+        options.delivery === undefined ? {} : { delivery: options.delivery },
+      ),
+    );
+
+  const open = async (): Promise<void> => {
+    store = await memoryStore();
+    engine = createStubEngine(store);
+    await start();
+  };
+
+  // One repository for the file: each test starts with main back at the initial layout (tests commit on top of
+  // it), and the mirror follows the forced move like it follows a force push.
+  beforeAll(() => {
     fixture = createInfraFixture();
-    engine = createStubEngine();
-    start();
+  });
+  afterAll(() => fixture.cleanup());
+
+  beforeEach(async () => {
+    fixture.repo.git("reset", "--hard", "--quiet", fixture.initial);
+    await open();
   });
 
   afterEach(async () => {
     await runner.close();
-    fixture.cleanup();
   });
 
   describe("signature and request checks", () => {
@@ -78,7 +122,7 @@ describe("POST /webhook", () => {
     it("reads the secrets on every request, so a rotated secret applies without a restart", async () => {
       let secrets = ["old-secret"];
       await runner.close();
-      start({ webhookSecrets: () => secrets });
+      await start({ webhookSecrets: () => secrets });
       const before = await runner.fetch(
         await webhookRequest(examplePayload("ping"), { event: "ping", secret: "new-secret" }),
       );
@@ -91,7 +135,7 @@ describe("POST /webhook", () => {
 
     it("never fails open: with no usable secret every delivery is refused", async () => {
       await runner.close();
-      start({ webhookSecrets: () => ["  "] });
+      await start({ webhookSecrets: () => ["  "] });
       const response = await runner.fetch(await webhookRequest(examplePayload("ping"), { event: "ping" }));
       expect(response.status).toBe(503);
       expect(await json(response)).toMatchObject({ code: "not_configured" });
@@ -123,15 +167,34 @@ describe("POST /webhook", () => {
     });
 
     it("answers 400 invalid_payload for a push payload without the fields a push has", async () => {
-      const payload = { ref: "refs/heads/main", commits: [{ modified: ["platform/01.postgres/compose.yaml"] }] };
+      const payload = { ref: "refs/heads/main", commits: [{ modified: [POSTGRES] }] };
       const response = await runner.fetch(await webhookRequest(payload));
       expect(response.status).toBe(400);
-      expect(await json(response)).toMatchObject({ code: "invalid_payload" });
+      expect(await json(response)).toEqual({ code: "invalid_payload", error: parserMessage(payload) });
+    });
+
+    it.each([
+      ["before as a number", { before: 42 }, /before must be a commit SHA/],
+      ["forced as a string", { forced: "yes" }, /forced must be a boolean/],
+      ["commits as an object", { commits: { added: [] } }, /commits must be an array/],
+      [
+        "a file list of numbers",
+        { commits: [{ id: "x", added: [1], modified: [], removed: [] }] },
+        /commits\[0\]\.added\[0\]/,
+      ],
+    ])("answers 400 invalid_payload with the parser's message for %s", async (_name, fields, message) => {
+      const payload = { ...pushPayload({ before: fixture.initial, after: fixture.initial }), ...fields };
+      const response = await runner.fetch(await webhookRequest(payload));
+      expect(response.status).toBe(400);
+      const body = await json(response);
+      expect(body).toEqual({ code: "invalid_payload", error: parserMessage(payload) });
+      expect(body.error).toMatch(message);
+      expect(engine.submitted).toEqual([]);
     });
 
     it("answers 413 for a body over the webhook limit", async () => {
       await runner.close();
-      start({ settings: testSettings(fixture.repo.url, fixture.dataDir, { webhookMaxBodyBytes: 100 }) });
+      await start({ settings: testSettings(fixture.repo.url, fixture.dataDir, { webhookMaxBodyBytes: 100 }) });
       const response = await runner.fetch(await webhookRequest({ padding: "x".repeat(200) }, { event: "ping" }));
       expect(response.status).toBe(413);
       expect(await json(response)).toMatchObject({ code: "payload_too_large" });
@@ -139,7 +202,7 @@ describe("POST /webhook", () => {
 
     it("refuses an unsigned body before reading it, whatever its size", async () => {
       await runner.close();
-      start({ settings: testSettings(fixture.repo.url, fixture.dataDir, { webhookMaxBodyBytes: 100 }) });
+      await start({ settings: testSettings(fixture.repo.url, fixture.dataDir, { webhookMaxBodyBytes: 100 }) });
       const request = await webhookRequest({ padding: "x".repeat(200) }, { event: "ping", signature: null });
       const response = await runner.fetch(request);
       expect(response.status).toBe(401);
@@ -147,17 +210,35 @@ describe("POST /webhook", () => {
       expect(request.bodyUsed).toBe(false);
     });
 
-    it("answers 502 git_fetch_failed when the pushed commit cannot be read after the fetch", async () => {
+    it("answers 502 git_fetch_failed when the tip cannot be read after the fetch", async () => {
       await runner.close();
       const broken: GitMirror = {
         ...fixture.mirror,
         readFile: () => Promise.reject(new GitError("cat-file", 128, false, "object store damaged")),
       };
-      start({ git: broken });
-      const after = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "services: {}\n" });
+      await start({ git: broken });
+      const after = fixture.repo.commit({ [POSTGRES]: "services: {}\n" });
       const response = await runner.fetch(await webhookRequest(pushPayload({ before: ZERO, after })));
       expect(response.status).toBe(502);
       expect(await json(response)).toMatchObject({ code: "git_fetch_failed" });
+    });
+
+    it("answers 500 internal_error without the message for an unexpected error, and logs it", async () => {
+      await runner.close();
+      const lines: LoggedLine[] = [];
+      const failure = new Error("mirror exploded: token=ghp_secret");
+      const broken: GitMirror = { ...fixture.mirror, isAncestor: () => Promise.reject(failure) };
+      await start({ git: broken, logger: createLineLogger(lines) });
+      const after = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const response = await push(fixture.initial, after, { files: [POSTGRES] });
+      const text = await response.text();
+      expect(response.status).toBe(500);
+      expect(JSON.parse(text)).toEqual({ error: "internal error", code: "internal_error" });
+      expect(text).not.toContain("token");
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: "error", msg: "unhandled error", err: failure, path: "/webhook" }),
+      );
+      expect(engine.submitted).toEqual([]);
     });
   });
 
@@ -180,7 +261,7 @@ describe("POST /webhook", () => {
       const response = await runner.fetch(await webhookRequest(examplePayload("issues"), { event: "issues" }));
       expect(response.status).toBe(202);
       expect(await json(response)).toMatchObject({ status: "ignored", event: "issues" });
-      expect(engine.starts).toEqual([]);
+      expect(engine.submitted).toEqual([]);
     });
 
     it.each([
@@ -198,62 +279,74 @@ describe("POST /webhook", () => {
       const body = await json(response);
       expect(body).toMatchObject({ status: "ignored" });
       expect(body.reason).toMatch(reason);
-      expect(engine.starts).toEqual([]);
+      expect(engine.submitted).toEqual([]);
     });
   });
 
   describe("pushes to the followed branch", () => {
-    it("syncs the services the push changed, at the pushed commit, for DEPLOY_ENV", async () => {
-      const after = fixture.repo.commit({ "platform/01.postgres/compose.yaml": `${"x: 1\n"}` });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after,
-        files: { modified: ["platform/01.postgres/compose.yaml", "README.md"] },
-      });
-      const response = await runner.fetch(await webhookRequest(payload, { delivery: "delivery-1" }));
+    it("plans the services changed from the push's before to the tip when nothing is synced yet", async () => {
+      const after = fixture.repo.commit({ [POSTGRES]: "x: 1\n", "README.md": "# changed\n" });
+      const response = await push(fixture.initial, after, { delivery: "delivery-1", files: [POSTGRES] });
       expect(response.status).toBe(202);
+      const [submitted] = engine.submitted;
       expect(await json(response)).toEqual({
         status: "accepted",
         delivery: "delivery-1",
         env: "staging",
         commit: after,
         services: ["postgres"],
+        reasons: { postgres: { code: "changed", message: `1 changed path: ${POSTGRES}`, paths: [POSTGRES] } },
         skipped: [expect.objectContaining({ path: "README.md", reason: "outside_layers" })],
-        deployments: ["job-1"],
+        deployments: [submitted?.id],
       });
-      expect(engine.starts).toEqual([
-        { env: "staging", commit: after, services: ["postgres"], trigger: "webhook", delivery: "delivery-1" },
-      ]);
+      expect(engine.submitted).toHaveLength(1);
+      expect(submitted).toMatchObject({
+        env: "staging",
+        commit: after,
+        trigger: "webhook",
+        delivery: "delivery-1",
+        deliveryKey: "delivery:delivery-1",
+        cursor: { expected: null },
+      });
+      expect(submitted?.services.map(({ service }) => service.name)).toEqual(["postgres"]);
+      expect(await store.cursor("staging")).toEqual({ planned: after, synced: null });
     });
 
     it("accepts a form-encoded push like a JSON one", async () => {
-      const after = fixture.repo.commit({ "platform/02.redis/compose.yaml": "v: 2\n" });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after,
-        files: { modified: ["platform/02.redis/compose.yaml"] },
-      });
+      const after = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      const payload = pushPayload({ before: fixture.initial, after, files: { modified: [REDIS] } });
       const response = await runner.fetch(await webhookRequest(payload, { form: true }));
       expect(response.status).toBe(202);
       expect(await json(response)).toMatchObject({ status: "accepted", commit: after, services: ["redis"] });
-      expect(engine.starts[0]).toMatchObject({ commit: after, services: ["redis"] });
+      expect(engine.submitted[0]).toMatchObject({ commit: after });
     });
 
-    it("uses the payload's after SHA even when the branch has moved on since (stale branch)", async () => {
-      const pushed = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 2\n" });
-      fixture.repo.commit({ "platform/02.redis/compose.yaml": "v: 3\n" });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after: pushed,
-        files: { modified: ["platform/01.postgres/compose.yaml"] },
-      });
-      const response = await runner.fetch(await webhookRequest(payload));
-      expect(await json(response)).toMatchObject({ commit: pushed, services: ["postgres"] });
-      expect(engine.starts[0]?.commit).toBe(pushed);
+    it("syncs to the tip of the branch when it moved on after the push, with every change up to it", async () => {
+      const pushed = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const tip = fixture.repo.commit({ [REDIS]: "v: 3\n" });
+      const response = await push(fixture.initial, pushed, { files: [POSTGRES] });
+      expect(response.status).toBe(202);
+      expect(await json(response)).toMatchObject({ commit: tip, services: ["postgres", "redis"] });
+      expect(engine.submitted.map((job) => job.commit)).toEqual([tip]);
     });
 
-    it("diffs before..after in git when the payload is incomplete (forced push)", async () => {
-      const after = fixture.repo.commit({ "platform/02.redis/compose.yaml": "v: 2\n" });
+    it.each([
+      ["with nothing synced, from the push's before", false, ["redis"]],
+      ["from the environment's synced commit, whatever the push's before", true, ["postgres", "redis"]],
+    ])("plans the changes %s", async (_name, synced, services) => {
+      if (synced) {
+        expect(await store.initCursor("staging", fixture.initial)).toBe(true);
+      }
+      const first = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const second = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      const response = await push(first, second, { files: [REDIS] });
+      expect(response.status).toBe(202);
+      expect(await json(response)).toMatchObject({ status: "accepted", commit: second, services });
+      expect(engine.submitted[0]?.cursor).toEqual({ expected: synced ? fixture.initial : null });
+    });
+
+    it("diffs in git when the payload is incomplete (forced push)", async () => {
+      const after = fixture.repo.commit({ [REDIS]: "v: 2\n" });
       // The payload lists nothing useful, as with a force push; git knows what changed.
       const payload = pushPayload({ before: fixture.initial, after, forced: true, files: { modified: ["README.md"] } });
       const response = await runner.fetch(await webhookRequest(payload));
@@ -275,14 +368,11 @@ describe("POST /webhook", () => {
         "libs/common.py": "x = 2\n",
         "bootstrap/06.iac-runner/compose.yaml": "v: 2\n",
       });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after,
-        files: { modified: ["libs/common.py", "bootstrap/06.iac-runner/compose.yaml"] },
+      const response = await push(fixture.initial, after, {
+        files: ["libs/common.py", "bootstrap/06.iac-runner/compose.yaml"],
       });
-      const response = await runner.fetch(await webhookRequest(payload));
       expect(await json(response)).toMatchObject({ services: ["postgres", "redis"] });
-      expect(engine.starts[0]?.services).toEqual(["postgres", "redis"]);
+      expect(engine.submitted[0]?.services.map(({ service }) => service.name)).toEqual(["postgres", "redis"]);
     });
 
     it("never syncs the bootstrap layer, even when the repository's config makes it automatic", async () => {
@@ -290,43 +380,82 @@ describe("POST /webhook", () => {
         "iac.config.yaml": "layers:\n  platform: auto\n  bootstrap: auto\n",
         "bootstrap/06.iac-runner/compose.yaml": "v: 2\n",
       });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after,
-        files: { added: ["iac.config.yaml"], modified: ["bootstrap/06.iac-runner/compose.yaml"] },
+      const response = await push(fixture.initial, after, {
+        files: ["iac.config.yaml", "bootstrap/06.iac-runner/compose.yaml"],
       });
-      const response = await runner.fetch(await webhookRequest(payload));
       const body = await json(response);
       expect(body.services ?? []).not.toContain("iac-runner");
-      expect(engine.starts.flatMap((request) => request.services)).not.toContain("iac-runner");
+      expect(body.skipped).toContainEqual(
+        expect.objectContaining({ service: "iac-runner", reason: "bootstrap_layer" }),
+      );
+      expect(engine.submitted.flatMap((job) => job.services.map(({ service }) => service.name))).not.toContain(
+        "iac-runner",
+      );
     });
 
     it("answers 200 no_changes with the ignored paths when nothing maps to a service", async () => {
       const after = fixture.repo.commit({ "README.md": "# changed\n" });
-      const payload = pushPayload({ before: fixture.initial, after, files: { modified: ["README.md"] } });
-      const response = await runner.fetch(await webhookRequest(payload));
+      const response = await push(fixture.initial, after, { files: ["README.md"] });
       expect(response.status).toBe(200);
       expect(await json(response)).toMatchObject({
         status: "no_changes",
         commit: after,
         ignored: [expect.objectContaining({ path: "README.md" })],
       });
-      expect(engine.starts).toEqual([]);
+      expect(engine.submitted).toEqual([]);
     });
 
-    it("answers a redelivery with duplicate and does not sync twice", async () => {
-      const after = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 2\n" });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after,
-        files: { modified: ["platform/01.postgres/compose.yaml"] },
-      });
-      const first = await runner.fetch(await webhookRequest(payload, { delivery: "same" }));
-      const second = await runner.fetch(await webhookRequest(payload, { delivery: "same" }));
+    it("ignores a push whose commit is no longer on the branch (force-pushed away): 202, no job", async () => {
+      const orphan = fixture.repo.commit({ [POSTGRES]: "v: orphan\n" });
+      // Let the mirror know the commit, so that only its place on the branch can rule it out.
+      await fixture.mirror.fetch();
+      fixture.repo.git("reset", "--hard", "--quiet", fixture.initial);
+      const tip = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      const response = await push(fixture.initial, orphan, { delivery: "gone", files: [POSTGRES] });
+      expect(response.status).toBe(202);
+      const body = await json(response);
+      expect(body).toMatchObject({ status: "ignored", event: "push", delivery: "gone", commit: orphan });
+      expect(body.reason).toContain(`is not on main`);
+      expect(body.reason).toContain(tip);
+      expect(engine.submitted).toEqual([]);
+      expect((await store.listJobs({ limit: 10 })).jobs).toEqual([]);
+      expect(await store.cursor("staging")).toEqual({ planned: null, synced: null });
+    });
+
+    it("ignores a push that is not newer than the synced commit, even under a new delivery id", async () => {
+      const older = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const newer = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      const accepted = await push(older, newer, { delivery: "newer", files: [REDIS] });
+      const id = (engine.submitted[0]?.id ?? "") as string;
+      expect(accepted.status).toBe(202);
+      await finishJob(store, id, "succeeded");
+      expect(await store.cursor("staging")).toEqual({ planned: newer, synced: newer });
+
+      for (const [before, after] of [
+        [fixture.initial, older],
+        [older, newer],
+      ] as const) {
+        const replayed = await push(before, after, { delivery: crypto.randomUUID(), files: [POSTGRES] });
+        expect(replayed.status).toBe(202);
+        const body = await json(replayed);
+        expect(body).toMatchObject({ status: "ignored", commit: after });
+        expect(body.reason).toBe(`commit ${after} is not newer than ${newer}, which staging already runs`);
+      }
+      expect(engine.submitted).toHaveLength(1);
+      expect(await store.cursor("staging")).toEqual({ planned: newer, synced: newer });
+    });
+
+    it("plans an older push delivered after a newer one at the tip, never at its own commit", async () => {
+      const older = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const newer = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      const first = await push(older, newer, { delivery: "newer", files: [REDIS] });
+      const second = await push(fixture.initial, older, { delivery: "older", files: [POSTGRES] });
       expect(first.status).toBe(202);
-      expect(second.status).toBe(200);
-      expect(await json(second)).toEqual({ status: "duplicate", delivery: "same" });
-      expect(engine.starts).toHaveLength(1);
+      expect(await json(second)).toMatchObject({ commit: newer });
+      expect(engine.submitted.map((job) => job.commit)).toEqual([newer, newer]);
+      const { jobs } = await store.listJobs({ limit: 10 });
+      expect(jobs.every((job) => job.commit === newer)).toBe(true);
+      expect(await store.cursor("staging")).toEqual({ planned: newer, synced: null });
     });
 
     it("answers 502 git_fetch_failed without details when the fetch fails, and lets a redelivery retry", async () => {
@@ -339,85 +468,149 @@ describe("POST /webhook", () => {
             : fixture.mirror.fetch(),
       };
       await runner.close();
-      start({ git: flaky });
-      const after = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 2\n" });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after,
-        files: { modified: ["platform/01.postgres/compose.yaml"] },
-      });
-      const failed = await runner.fetch(await webhookRequest(payload, { delivery: "retry-me" }));
+      await start({ git: flaky });
+      const after = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const failed = await push(fixture.initial, after, { delivery: "retry-me", files: [POSTGRES] });
       expect(failed.status).toBe(502);
       const text = await failed.text();
       expect(JSON.parse(text)).toMatchObject({ code: "git_fetch_failed" });
       expect(text).not.toContain("token");
       failing = false;
-      const retried = await runner.fetch(await webhookRequest(payload, { delivery: "retry-me" }));
+      const retried = await push(fixture.initial, after, { delivery: "retry-me", files: [POSTGRES] });
       expect(retried.status).toBe(202);
+      expect(engine.submitted).toHaveLength(1);
     });
 
-    it("answers 422 config_invalid when the pushed iac.config.yaml is invalid", async () => {
+    it("answers 422 config_invalid when the tip's iac.config.yaml is invalid", async () => {
       const after = fixture.repo.commit({ "iac.config.yaml": "layers:\n  platform: sometimes\n" });
-      const payload = pushPayload({ before: fixture.initial, after, files: { added: ["iac.config.yaml"] } });
-      const response = await runner.fetch(await webhookRequest(payload));
+      const response = await push(fixture.initial, after, { files: ["iac.config.yaml"] });
       expect(response.status).toBe(422);
+      expect(response.status).toBe(PLAN_ERRORS.config_invalid.status);
       expect(await json(response)).toMatchObject({
         code: "config_invalid",
         error: expect.stringContaining("layers.platform"),
       });
+      expect(engine.submitted).toEqual([]);
     });
 
-    it("answers 202 at the deadline while the fetch goes on, then starts the sync in the background", async () => {
+    it("answers 202 at the deadline while the fetch goes on, then submits the job in the background", async () => {
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => {
         release = resolve;
       });
       const slow: GitMirror = { ...fixture.mirror, fetch: () => gate.then(() => fixture.mirror.fetch()) };
       await runner.close();
-      start({ git: slow, webhookDeadlineMs: 0 });
-      const after = fixture.repo.commit({ "platform/02.redis/compose.yaml": "v: 2\n" });
-      const payload = pushPayload({
-        before: fixture.initial,
-        after,
-        files: { modified: ["platform/02.redis/compose.yaml"] },
-      });
-      const response = await runner.fetch(await webhookRequest(payload, { delivery: "slow" }));
+      await start({ git: slow, webhookDeadlineMs: 0 });
+      const after = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      const response = await push(fixture.initial, after, { delivery: "slow", files: [REDIS] });
       expect(response.status).toBe(202);
       expect(await json(response)).toMatchObject({
         status: "accepted",
         delivery: "slow",
         commit: after,
         pending: true,
+        deployments: [],
       });
-      expect(engine.starts).toEqual([]);
+      expect(engine.submitted).toEqual([]);
       release();
-      await expect.poll(() => engine.starts.length).toBe(1);
-      expect(engine.starts[0]).toMatchObject({ commit: after, services: ["redis"] });
+      await expect.poll(() => engine.submitted.length).toBe(1);
+      expect(engine.submitted[0]).toMatchObject({ commit: after, delivery: "slow" });
     });
 
-    it("reads each push at its own commit, so concurrent pushes at different commits do not interfere", async () => {
-      const first = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 2\n" });
-      // Only the later commits map docs/** to redis; the first push must still be read with the default config.
+    it("plans concurrent pushes at the tip, so the branch position ends there", async () => {
+      const first = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
       const configured = fixture.repo.commit({
         "iac.config.yaml": "shared:\n  - paths: [docs/**]\n    services: [redis]\n",
       });
       const second = fixture.repo.commit({ "docs/guide.md": "# guide\n" });
       const [a, b] = await Promise.all([
-        runner.fetch(
-          await webhookRequest(
-            pushPayload({
-              before: fixture.initial,
-              after: first,
-              files: { modified: ["platform/01.postgres/compose.yaml"] },
-            }),
-          ),
-        ),
-        runner.fetch(
-          await webhookRequest(pushPayload({ before: configured, after: second, files: { added: ["docs/guide.md"] } })),
-        ),
+        push(fixture.initial, first, { files: [POSTGRES] }),
+        push(configured, second, { files: ["docs/guide.md"] }),
       ]);
-      expect(await json(a)).toMatchObject({ commit: first, services: ["postgres"] });
-      expect(await json(b)).toMatchObject({ commit: second, services: ["redis"] });
+      expect([a.status, b.status].every((status) => status === 200 || status === 202)).toBe(true);
+      expect(await json(a)).toMatchObject({ commit: second });
+      expect(await json(b)).toMatchObject({ commit: second });
+      expect(engine.submitted.every((job) => job.commit === second)).toBe(true);
+      expect((await store.cursor("staging")).planned).toBe(second);
+    });
+  });
+
+  describe("delivery dedupe", () => {
+    const pushOnce = async (delivery: string): Promise<{ status: number; id: string }> => {
+      const after = fixture.repo.head();
+      const response = await push(fixture.initial, after, { delivery, files: [POSTGRES] });
+      const body = await json(response);
+      return { status: response.status, id: (body.deployments as string[])[0] ?? "" };
+    };
+
+    beforeEach(() => {
+      fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+    });
+
+    it.each([
+      ["queued", async () => undefined],
+      ["running", (id: string) => claimJob(store, id)],
+      ["succeeded", (id: string) => finishJob(store, id, "succeeded")],
+    ])("answers a redelivery while its job is %s with 200 duplicate and the original job", async (state, move) => {
+      const first = await pushOnce("same");
+      expect(first.status).toBe(202);
+      await move(first.id);
+      expect((await store.getJob(first.id))?.state).toBe(state);
+      const again = await push(fixture.initial, fixture.repo.head(), { delivery: "same", files: [POSTGRES] });
+      expect(again.status).toBe(200);
+      expect(await json(again)).toEqual({ status: "duplicate", delivery: "same", deployments: [first.id] });
+      expect(engine.submitted).toHaveLength(1);
+      expect((await store.listJobs({ limit: 10 })).jobs.map((job) => job.id)).toEqual([first.id]);
+    });
+
+    it.each([
+      ["failed", (id: string) => finishJob(store, id, "failed")],
+      ["cancelled", (id: string) => store.cancelJob(id, false, Date.now())],
+    ])("runs a redelivery again once its job %s, as a new job", async (state, end) => {
+      const first = await pushOnce("retry");
+      await end(first.id);
+      expect((await store.getJob(first.id))?.state).toBe(state);
+      const again = await pushOnce("retry");
+      expect(again.status).toBe(202);
+      expect(again.id).not.toBe(first.id);
+      expect(engine.submitted).toHaveLength(2);
+      expect((await store.jobByKey("delivery:retry", Date.now()))?.id).toBe(again.id);
+      const third = await pushOnce("retry");
+      expect(third).toEqual({ status: 200, id: again.id });
+    });
+
+    it("remembers deliveries across a restart over the same SQLite file", async () => {
+      await runner.close();
+      const dir = makeTemp("iac-store-");
+      const path = join(dir, "jobs.db");
+      let fileStore = await createSqliteStore({ path });
+      try {
+        engine = createStubEngine(fileStore);
+        await start();
+        const first = await pushOnce("across-restart");
+        expect(first.status).toBe(202);
+        await runner.close();
+        await fileStore.close();
+
+        fileStore = await createSqliteStore({ path });
+        engine = createStubEngine(fileStore);
+        await start();
+        const again = await push(fixture.initial, fixture.repo.head(), {
+          delivery: "across-restart",
+          files: [POSTGRES],
+        });
+        expect(again.status).toBe(200);
+        expect(await json(again)).toEqual({
+          status: "duplicate",
+          delivery: "across-restart",
+          deployments: [first.id],
+        });
+        expect(engine.submitted).toEqual([]);
+      } finally {
+        await runner.close();
+        await fileStore.close();
+        cleanupTemp(dir);
+      }
     });
   });
 });

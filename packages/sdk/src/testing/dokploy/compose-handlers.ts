@@ -15,7 +15,7 @@ type CreateInput = { name: string; environmentId: string; appName?: string };
 type DeployInput = { composeId: string; title?: string; description?: string };
 
 /**
- * `compose.create`, `update`, `one`, `saveEnvironment`, `deploy`, `redeploy`, `cleanQueues`, `start`, `stop`,
+ * `compose.create`, `update`, `one`, `saveEnvironment`, `deploy`, `redeploy`, `cleanQueues`, `killBuild`, `start`, `stop`,
  * `delete`.
  */
 export function composeProcedures({ store, worker }: DokployContext): DokployProcedure[] {
@@ -85,6 +85,15 @@ export function composeProcedures({ store, worker }: DokployContext): DokployPro
       run: (input: { composeId: string }) => {
         worker.dropQueued(findCompose(state, input.composeId).composeId);
         return { success: true, message: "Queues cleaned successfully" };
+      },
+    },
+    {
+      method: "POST",
+      name: "compose.killBuild",
+      run: (input: { composeId: string }) => {
+        findCompose(state, input.composeId);
+        worker.killRunning();
+        return undefined;
       },
     },
     // Both run docker compose synchronously; stop leaves the compose idle, start marks it done.

@@ -13,9 +13,17 @@ export interface DeployWorker {
   configure(options: DokployDeployOptions): void;
   /** Drops the queued jobs of a compose (`cleanQueuesByCompose`); they end as `cancelled` without a row. */
   dropQueued(composeId: string): void;
+  /**
+   * `compose.killBuild`: kills every running compose build on the host, not only that compose's; their deployments
+   * end `error`. Queued jobs stay queued.
+   */
+  killRunning(): void;
   /** A Dokploy restart: running deployments become `cancelled` and the in-memory queue is lost. */
   restart(): void;
 }
+
+/** `errorMessage` of a deployment whose build `compose.killBuild` killed. */
+const KILLED_MESSAGE = "Build killed";
 
 const DEFAULT_ERROR = "Error occurred, check the logs for details.";
 
@@ -141,6 +149,24 @@ export function createDeployWorker(
       for (const call of pending()) {
         if (call.composeId === composeId && call.status === "queued") {
           call.status = "cancelled";
+        }
+      }
+    },
+    killRunning(): void {
+      for (const call of pending()) {
+        if (call.status !== "running") {
+          continue;
+        }
+        call.status = "error";
+        const row = call.deploymentId ? state.deployments.get(call.deploymentId) : undefined;
+        if (row) {
+          row.status = "error";
+          row.finishedAt = stamp();
+          row.errorMessage = KILLED_MESSAGE;
+        }
+        const compose = state.composes.get(call.composeId);
+        if (compose) {
+          compose.composeStatus = "error";
         }
       }
     },

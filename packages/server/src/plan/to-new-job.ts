@@ -1,0 +1,28 @@
+import { randomUUID } from "node:crypto";
+import type { JobPlan } from "@iac/sync";
+import type { NewJob } from "../types.js";
+
+/** What a job carries besides its plan. */
+export type JobExtras = {
+  [K in "delivery" | "triggeredBy" | "tag" | "ref"]?: NewJob[K] | undefined;
+} & Pick<NewJob, "cursor" | "deliveryKey" | "requestKey">;
+
+/** The job to store for a resolved plan: a fresh id, the plan's services with their reasons, and `extras`. */
+export function toNewJob(plan: JobPlan, now: number, extras: JobExtras): NewJob {
+  return {
+    id: randomUUID(),
+    env: plan.env,
+    commit: plan.commit,
+    trigger: plan.trigger,
+    environment: plan.environment,
+    services: plan.services.map(({ service, reason }) => ({ service, reason })),
+    delivery: extras.delivery ?? null,
+    triggeredBy: extras.triggeredBy ?? null,
+    tag: extras.tag ?? null,
+    ref: extras.ref ?? null,
+    createdAt: new Date(now).toISOString(),
+    cursor: extras.cursor,
+    deliveryKey: extras.deliveryKey,
+    requestKey: extras.requestKey,
+  };
+}

@@ -1,0 +1,14 @@
+import { join } from "node:path";
+import type { JobStore, RunnerSettings } from "../types.js";
+import { createPostgresStore } from "./create-postgres-store.js";
+import { createSqliteStore } from "./create-sqlite-store.js";
+
+/** File name of the SQLite store inside `IAC_DATA_DIR`. */
+export const SQLITE_FILE = "iac-runner.db";
+
+/** The store the settings name: PostgreSQL at `IAC_DATABASE_URL`, else SQLite at `<IAC_DATA_DIR>/iac-runner.db`. */
+export function openStore(settings: Pick<RunnerSettings, "databaseUrl" | "dataDir">): Promise<JobStore> {
+  return settings.databaseUrl === undefined
+    ? createSqliteStore({ path: join(settings.dataDir, SQLITE_FILE) })
+    : createPostgresStore({ connectionString: settings.databaseUrl });
+}

@@ -1,0 +1,90 @@
+// Schema of the PostgreSQL job store, one entry per version (index 0 is version 1). Append new versions; never edit
+// one that has shipped, since stores already at that version skip it. Column names match the SQLite schema so both
+// share the row mapping (see store-rows.ts).
+
+/** SQL of each schema version of the PostgreSQL store, oldest first. */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE jobs (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    env TEXT NOT NULL,
+    commit_sha TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    state TEXT NOT NULL,
+    environment JSONB NOT NULL,
+    delivery TEXT,
+    triggered_by TEXT,
+    tag TEXT,
+    ref TEXT,
+    follows_branch BOOLEAN NOT NULL,
+    service_set TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    finished_at BIGINT
+  );
+  CREATE INDEX jobs_in_flight ON jobs (env, service_set) WHERE state IN ('queued', 'running');
+  CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+
+  CREATE TABLE job_services (
+    job_seq BIGINT NOT NULL REFERENCES jobs (seq) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    env TEXT NOT NULL,
+    service TEXT NOT NULL,
+    definition JSONB NOT NULL,
+    reason JSONB NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    result JSONB,
+    marker JSONB,
+    runner_id TEXT,
+    lease_until BIGINT,
+    not_before BIGINT NOT NULL DEFAULT 0,
+    cancel TEXT,
+    PRIMARY KEY (job_seq, position),
+    UNIQUE (job_seq, service)
+  );
+  -- The hard guarantee of one running service per (env, service) lane across every runner: a claim that races
+  -- another one into the same lane fails with a unique violation and is retried.
+  CREATE UNIQUE INDEX job_services_lane ON job_services (env, service) WHERE state = 'running';
+  CREATE INDEX job_services_lanes ON job_services (env, service, state);
+  CREATE INDEX job_services_open ON job_services (job_seq, position) WHERE state IN ('queued', 'running');
+
+  CREATE TABLE delivery_keys (
+    key TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE
+  );
+  CREATE INDEX delivery_keys_job ON delivery_keys (job_id);
+
+  CREATE TABLE request_keys (
+    key TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX request_keys_job ON request_keys (job_id);
+
+  CREATE TABLE one_time_keys (
+    key TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+
+  -- createJob locks an environment's row to serialise job creation per environment.
+  CREATE TABLE environments (
+    env TEXT PRIMARY KEY,
+    planned TEXT
+  );
+
+  -- Apart from environments so that ending a job (which holds the job's row) never waits on the row createJob
+  -- locks before it locks jobs: the lock order stays environments, jobs, job_services, environment_synced.
+  CREATE TABLE environment_synced (
+    env TEXT PRIMARY KEY,
+    synced TEXT,
+    synced_seq BIGINT
+  );
+  `,
+];

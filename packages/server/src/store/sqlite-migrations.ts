@@ -1,0 +1,89 @@
+// Schema of the SQLite job store, one entry per version (index 0 is version 1). Append new versions; never edit
+// one that has shipped, since stores already at that version skip it. Column names match the PostgreSQL schema so
+// both share the row mapping (see store-rows.ts).
+
+/** SQL of each schema version of the SQLite store, oldest first. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE jobs (
+    -- AUTOINCREMENT: a pruned job's seq is never reused, so seq order is creation order for ever.
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    env TEXT NOT NULL,
+    commit_sha TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    state TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    delivery TEXT,
+    triggered_by TEXT,
+    tag TEXT,
+    ref TEXT,
+    follows_branch INTEGER NOT NULL,
+    service_set TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX jobs_in_flight ON jobs (env, service_set) WHERE state IN ('queued', 'running');
+  CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+
+  CREATE TABLE job_services (
+    job_seq INTEGER NOT NULL REFERENCES jobs (seq) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    env TEXT NOT NULL,
+    service TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    result TEXT,
+    marker TEXT,
+    runner_id TEXT,
+    lease_until INTEGER,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    cancel TEXT,
+    PRIMARY KEY (job_seq, position),
+    UNIQUE (job_seq, service)
+  );
+  -- At most one running service per (env, service) lane, whatever the queries above it get wrong.
+  CREATE UNIQUE INDEX job_services_lane ON job_services (env, service) WHERE state = 'running';
+  CREATE INDEX job_services_lanes ON job_services (env, service, state);
+  CREATE INDEX job_services_open ON job_services (job_seq, position) WHERE state IN ('queued', 'running');
+
+  CREATE TABLE delivery_keys (
+    key TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE
+  );
+  CREATE INDEX delivery_keys_job ON delivery_keys (job_id);
+
+  CREATE TABLE request_keys (
+    key TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX request_keys_job ON request_keys (job_id);
+
+  CREATE TABLE one_time_keys (
+    key TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE environments (
+    env TEXT PRIMARY KEY,
+    planned TEXT
+  );
+
+  -- Apart from environments so that ending a job never waits on the row createJob locks (PostgreSQL shares this
+  -- layout to keep its lock order acyclic).
+  CREATE TABLE environment_synced (
+    env TEXT PRIMARY KEY,
+    synced TEXT,
+    synced_seq INTEGER
+  );
+  `,
+];

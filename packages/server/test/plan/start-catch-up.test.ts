@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { type CatchUp, startCatchUp } from "../../src/plan/start-catch-up.js";
+import type { BranchDeps } from "../../src/plan/submit-branch-job.js";
+import type { GitMirror, JobStore } from "../../src/types.js";
+import {
+  createInfraFixture,
+  createLineLogger,
+  createStubEngine,
+  type InfraFixture,
+  type LoggedLine,
+  memoryStore,
+  type StubEngine,
+} from "../helpers/runner-fixture.js";
+
+const POSTGRES = "platform/01.postgres/compose.yaml";
+
+describe("startCatchUp", () => {
+  let fixture: InfraFixture;
+  let store: JobStore;
+  let engine: StubEngine;
+  let lines: LoggedLine[];
+
+  const start = (options: { intervalMs?: number; holder?: string; git?: GitMirror } = {}): CatchUp => {
+    const deps: BranchDeps = {
+      git: options.git ?? fixture.mirror,
+      store,
+      engine,
+      branch: "main",
+      now: Date.now,
+    };
+    const catchUp = startCatchUp({
+      deps,
+      env: "staging",
+      holder: options.holder ?? "runner-1",
+      intervalMs: options.intervalMs,
+      logger: createLineLogger(lines),
+    });
+    onTestFinished(() => catchUp.stop());
+    return catchUp;
+  };
+
+  // One repository for the file; each test starts with main back at the initial layout.
+  beforeAll(() => {
+    fixture = createInfraFixture();
+  });
+  afterAll(() => fixture.cleanup());
+
+  beforeEach(async () => {
+    fixture.repo.git("reset", "--hard", "--quiet", fixture.initial);
+    store = await memoryStore();
+    engine = createStubEngine(store);
+    lines = [];
+  });
+
+  it("records the tip as the starting point on an empty store and submits nothing", async () => {
+    await start().first;
+    expect(await store.cursor("staging")).toEqual({ planned: fixture.initial, synced: fixture.initial });
+    expect(engine.submitted).toEqual([]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "info",
+        msg: "empty store: the branch tip is the starting point, nothing deployed",
+        commit: fixture.initial,
+      }),
+    );
+  });
+
+  it("submits a catch-up job of the services changed since the synced commit", async () => {
+    await store.initCursor("staging", fixture.initial);
+    const tip = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+    await start().first;
+    expect(engine.submitted).toHaveLength(1);
+    const [job] = engine.submitted;
+    expect(job).toMatchObject({
+      env: "staging",
+      commit: tip,
+      trigger: "catchup",
+      delivery: null,
+      cursor: { expected: fixture.initial },
+    });
+    expect(job?.services.map(({ service, reason }) => [service.name, reason.code])).toEqual([["postgres", "changed"]]);
+    expect(await store.cursor("staging")).toEqual({ planned: tip, synced: fixture.initial });
+  });
+
+  it("does nothing when the tip is already planned", async () => {
+    await store.initCursor("staging", fixture.initial);
+    await start().first;
+    expect(engine.submitted).toEqual([]);
+    expect(await store.cursor("staging")).toEqual({ planned: fixture.initial, synced: fixture.initial });
+  });
+
+  it("polls every interval, catching up with a push made after the start, until stopped", async () => {
+    await store.initCursor("staging", fixture.initial);
+    const catchUp = start({ intervalMs: 20 });
+    await catchUp.first;
+    expect(engine.submitted).toEqual([]);
+    const pushed = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+    await expect.poll(() => engine.submitted.map((job) => job.commit), { interval: 10 }).toEqual([pushed]);
+    // The next rounds see the tip planned and leave it alone.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(engine.submitted).toHaveLength(1);
+
+    catchUp.stop();
+    fixture.repo.commit({ [POSTGRES]: "v: 3\n" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(engine.submitted).toHaveLength(1);
+    expect((await store.cursor("staging")).planned).toBe(pushed);
+  });
+
+  it("leaves the branch alone while another runner holds the catch-up lease", async () => {
+    expect(await store.acquireLease("catchup:staging", "runner-2", Date.now(), 60_000)).toBe(true);
+    await start({ holder: "runner-1" }).first;
+    expect(await store.cursor("staging")).toEqual({ planned: null, synced: null });
+    expect(engine.submitted).toEqual([]);
+  });
+
+  it("logs a failed round and tries again at the next one", async () => {
+    let fails = 1;
+    const flaky: GitMirror = {
+      ...fixture.mirror,
+      fetch: () => (fails-- > 0 ? Promise.reject(new Error("remote hung up")) : fixture.mirror.fetch()),
+    };
+    await start({ git: flaky, intervalMs: 20 }).first;
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: "warn", msg: "catch-up failed; trying again next round" }),
+    );
+    expect(await store.cursor("staging")).toEqual({ planned: null, synced: null });
+    await expect
+      .poll(() => store.cursor("staging"), { interval: 10 })
+      .toEqual({ planned: fixture.initial, synced: fixture.initial });
+  });
+});
