@@ -15,6 +15,7 @@ import { handleSync } from "./routes/handle-sync.js";
 import { handleWebhook } from "./routes/handle-webhook.js";
 import type { RouteHandler, RunnerContext } from "./runner-context.js";
 import { webhookSecretsOf } from "./settings.js";
+import { guardStore } from "./store/guard-store.js";
 import { openStore } from "./store/open-store.js";
 import { startPruning } from "./store/start-pruning.js";
 import type { GitMirror, HealthCheck, LocalGitMirror, Runner, RunnerOptions, SyncEngine } from "./types.js";
@@ -65,7 +66,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const now = clock === undefined ? Date.now : () => clock.now();
   const git = options.git ?? mirrorFromSettings(settings, logger);
   const ownsStore = options.store === undefined;
-  const store = options.store ?? (await openStore(settings));
+  const opened = options.store ?? (await openStore(settings));
+  const store = guardStore(opened);
   const runnerId = globalThis.crypto.randomUUID();
   const ownsEngine = options.engine === undefined;
   const engine: SyncEngine =
@@ -164,7 +166,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
         await engine.close();
       }
       if (ownsStore) {
-        await store.close();
+        await opened.close();
       }
     },
   };

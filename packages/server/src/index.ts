@@ -26,6 +26,7 @@ export { createPostgresStore } from "./store/create-postgres-store.js";
 export type { SqliteStoreOptions } from "./store/create-sqlite-store.js";
 export { createSqliteStore } from "./store/create-sqlite-store.js";
 export { openStore } from "./store/open-store.js";
+export { StoreError } from "./store/store-error.js";
 export type {
   CancelAction,
   CancelOutcome,

@@ -264,4 +264,25 @@ describe("createRunner without injected store or engine", () => {
       await own.close();
     }
   });
+
+  it("answers 503 store_unavailable, without the database's text, when the store fails", async () => {
+    const broken = await createSqliteStore({ path: ":memory:" });
+    const lines: LoggedLine[] = [];
+    const own = await createRunner(
+      stubRunnerOptions(fixture, createStubEngine(broken), { logger: createLineLogger(lines) }),
+    );
+    try {
+      await broken.close();
+      const response = await own.fetch(await ciRequest("/deploy", { env: "staging", tag: "v1.0.0" }));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("10");
+      expect(await json(response)).toEqual({
+        error: "the job store is unavailable; try again later",
+        code: "store_unavailable",
+      });
+      expect(lines.some((line) => line.msg === "job store unavailable")).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { planComposeMounts } from "./compose-mounts.js";
 import { composeNames } from "./compose-names.js";
 import { decodeMountText } from "./decode-mount-text.js";
 import { dokployCall } from "./dokploy-call.js";
+import { ensureCommit } from "./ensure-commit.js";
 import { ensureCompose } from "./ensure-compose.js";
 import { guardWrites } from "./guard-writes.js";
 import { mergeManagedEnv } from "./managed-env.js";
@@ -102,6 +103,7 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
 
   try {
     throwIfCancelled(signal, "before it started");
+    await ensureCommit(context.git, commit);
     const content = await readServiceFiles(context.git, commit, service);
     const plainEnv = serviceEnv({
       env,

@@ -28,6 +28,25 @@ describe("createSyncEngine", () => {
     expect(done?.finishedAt).not.toBeNull();
   });
 
+  it("fetches a commit its mirror does not have yet (a job another runner accepted)", async () => {
+    const h = await createHarness(server);
+    const unseen = h.repo.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.4\n" });
+    expect(await h.git.resolveCommit(unseen)).toBeNull();
+    const job = await h.sync({ services: ["redis"], commit: unseen, catalogAt: h.base });
+    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 1, result: { status: "created" } }] });
+    expect(composeNamed(h.dokploy, "redis")?.composeFile).toContain("redis:7.4");
+  });
+
+  it("fails with git_fetch_failed, after its retries, for a commit the repository does not have", async () => {
+    const h = await createHarness(server, { engine: { retryLimit: 1 } });
+    const job = await h.sync({ services: ["redis"], commit: `${"0".repeat(39)}1`, catalogAt: h.base });
+    expect(job).toMatchObject({
+      state: "failed",
+      services: [{ attempts: 2, result: { error: { code: "git_fetch_failed" } } }],
+    });
+    expect(h.dokploy.state.projects.size).toBe(0);
+  });
+
   it("classifies a rejected Dokploy key as dokploy_auth_failed and never retries it", async () => {
     const h = await createHarness(server);
     const engine = await h.makeEngine({ dokploy: { baseUrl: h.dokploy.baseUrl, apiKey: "wrong-key", retry: false } });

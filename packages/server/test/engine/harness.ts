@@ -193,6 +193,8 @@ export interface JobRequest {
   commit?: string | undefined;
   trigger?: JobTrigger | undefined;
   delivery?: string | undefined;
+  /** The commit whose catalog describes the services (default `commit`), for a commit the mirror lacks. */
+  catalogAt?: string | undefined;
 }
 
 /** Options of {@link Harness.syncOne}. */
@@ -267,7 +269,7 @@ export async function createHarness(server: SetupServer, options: HarnessOptions
   const newJob = async (request: JobRequest): Promise<NewJob> => {
     const env = request.env ?? "staging";
     const at = request.commit ?? base;
-    const { config, catalog } = await loadCatalog(git, at);
+    const { config, catalog } = await loadCatalog(git, request.catalogAt ?? at);
     const environment = config.environments[env];
     if (environment === undefined) {
       throw new Error(`no environment ${env} at ${at}`);
