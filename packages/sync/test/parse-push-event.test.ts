@@ -101,6 +101,8 @@ describe("parsePushEvent() completeness", () => {
     ["a new branch", branchUpdate([commit(["a"])], { created: true, before: ZERO }), false],
     ["a deleted branch", branchUpdate([], { deleted: true, after: ZERO }), false],
     ["a before of zeros without the created flag", branchUpdate([commit(["a"])], { before: ZERO }), false],
+    ["a before that only starts with zeros", branchUpdate([commit(["a"])], { before: `00${SHA_A.slice(2)}` }), true],
+    ["an after that only starts with zeros", branchUpdate([commit(["a"])], { after: `0${SHA_B.slice(1)}` }), true],
     ["2047 commits", branchUpdate(Array.from({ length: 2047 }, () => commit(["a"]))), true],
     ["2048 commits (GitHub's cap)", branchUpdate(Array.from({ length: 2048 }, () => commit(["a"]))), false],
     ["a commit without its modified list", branchUpdate([{ id: SHA_B, added: ["a"], removed: [] }]), false],
@@ -190,6 +192,18 @@ describe("parsePushEvent() invalid shapes", () => {
       branchUpdate(commits, { ref: "main" }),
       "ref",
       'must be a full ref such as "refs/heads/main", received "main"',
+    ],
+    [
+      "a before with an extra digit",
+      branchUpdate(commits, { before: `${SHA_A}0` }),
+      "before",
+      `must be a commit SHA of 40 (or 64) lower-case hex digits, received "${SHA_A}…"`,
+    ],
+    [
+      "an after with a leading character",
+      branchUpdate(commits, { after: `x${SHA_B}` }),
+      "after",
+      `must be a commit SHA of 40 (or 64) lower-case hex digits, received "x${SHA_B.slice(0, 39)}…"`,
     ],
     [
       "a short before",

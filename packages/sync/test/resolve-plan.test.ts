@@ -153,6 +153,7 @@ describe("resolvePlan() commits", () => {
     ["an empty string", "", '""'],
     ["a missing commit", undefined, "undefined"],
     ["a number", 1, "number"],
+    ["an array holding a commit", [SHA], "array"],
   ])("throws a TypeError for %s", (_case, commit, received) => {
     expectTypeError(
       () => resolvePlan({ request: { trigger: "deploy", env: "staging" }, commit, catalog: defaults } as PlanInput),
