@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobStore, RunnerSettings } from "../types.js";
 import { createPostgresStore } from "./create-postgres-store.js";
@@ -7,8 +8,11 @@ import { createSqliteStore } from "./create-sqlite-store.js";
 export const SQLITE_FILE = "iac-runner.db";
 
 /** The store the settings name: PostgreSQL at `IAC_DATABASE_URL`, else SQLite at `<IAC_DATA_DIR>/iac-runner.db`. */
-export function openStore(settings: Pick<RunnerSettings, "databaseUrl" | "dataDir">): Promise<JobStore> {
-  return settings.databaseUrl === undefined
-    ? createSqliteStore({ path: join(settings.dataDir, SQLITE_FILE) })
-    : createPostgresStore({ connectionString: settings.databaseUrl });
+export async function openStore(settings: Pick<RunnerSettings, "databaseUrl" | "dataDir">): Promise<JobStore> {
+  if (settings.databaseUrl !== undefined) {
+    return createPostgresStore({ connectionString: settings.databaseUrl });
+  }
+  // A first start has no data folder yet; the git mirror would create it too, but only on its first fetch.
+  await mkdir(settings.dataDir, { recursive: true });
+  return createSqliteStore({ path: join(settings.dataDir, SQLITE_FILE) });
 }
