@@ -12,6 +12,7 @@ runCli(process.argv.slice(2), {
   stderr: (output) => process.stderr.write(output),
   readStdin: () => text(process.stdin),
   signal: controller.signal,
+  isTTY: process.stdout.isTTY === true,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -19,6 +19,8 @@ export interface SettingsSource {
   load(): Promise<RunnerSettings>;
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 async function fingerprint(path: string): Promise<string | undefined> {
   try {
     const info = await stat(path);
@@ -26,6 +28,42 @@ async function fingerprint(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The secrets file of `env`: the one `IAC_SECRETS_FILE` names (`explicit`), else the default one. */
+function locateSecretsFile(env: Env, defaultSecretsFile: string | undefined): { path: string; explicit: boolean } {
+  const { IAC_SECRETS_FILE: configured } = env;
+  const named = configured?.trim() || undefined;
+  return { path: named ?? defaultSecretsFile ?? DEFAULT_SECRETS_FILE, explicit: named !== undefined };
+}
+
+/** The text of the secrets file; undefined when the default file does not exist (a named one must be readable). */
+async function readSecretsText(path: string, explicit: boolean): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    if (!explicit && code === "ENOENT") {
+      return undefined;
+    }
+    throw new SettingsError("IAC_SECRETS_FILE", `names a file that cannot be read (${code}): ${path}`);
+  }
+}
+
+/**
+ * Reads the secrets file once, by the rules of {@link createSettingsSource}, for commands that run once: the
+ * environment to hand to `loadSettings` (with `IAC_SECRETS_FILE` set when the default file is used) and the file's
+ * text, undefined when there is none.
+ *
+ * @throws {SettingsError} when `IAC_SECRETS_FILE` names a file that cannot be read.
+ */
+export async function readSecretsFile(
+  env: Env,
+  options: { defaultSecretsFile?: string | undefined } = {},
+): Promise<{ env: Env; text: string | undefined }> {
+  const { path, explicit } = locateSecretsFile(env, options.defaultSecretsFile);
+  const text = await readSecretsText(path, explicit);
+  return { env: text === undefined || explicit ? env : { ...env, IAC_SECRETS_FILE: path }, text };
 }
 
 /**
@@ -37,27 +75,11 @@ async function fingerprint(path: string): Promise<string | undefined> {
  *
  * @throws {SettingsError} for an invalid configuration or an `IAC_SECRETS_FILE` that cannot be read.
  */
-export async function createSettingsSource(
-  env: Readonly<Record<string, string | undefined>>,
-  options: SettingsSourceOptions = {},
-): Promise<SettingsSource> {
+export async function createSettingsSource(env: Env, options: SettingsSourceOptions = {}): Promise<SettingsSource> {
   const logger = options.logger ?? noopLogger;
-  const { IAC_SECRETS_FILE: configured } = env;
-  const explicit = configured?.trim() || undefined;
-  const path = explicit ?? options.defaultSecretsFile ?? DEFAULT_SECRETS_FILE;
-  const envWithFile = explicit === undefined ? { ...env, IAC_SECRETS_FILE: path } : env;
-
-  const read = async (): Promise<string | undefined> => {
-    try {
-      return await readFile(path, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      if (explicit === undefined && code === "ENOENT") {
-        return undefined;
-      }
-      throw new SettingsError("IAC_SECRETS_FILE", `names a file that cannot be read (${code}): ${path}`);
-    }
-  };
+  const { path, explicit } = locateSecretsFile(env, options.defaultSecretsFile);
+  const envWithFile = explicit ? env : { ...env, IAC_SECRETS_FILE: path };
+  const read = (): Promise<string | undefined> => readSecretsText(path, explicit);
 
   let seen = await fingerprint(path);
   const initial = await read();

@@ -138,6 +138,73 @@ function readApiToken(value: string | undefined): string | undefined {
   return value;
 }
 
+/** The environment with the values of a dotenv secrets file on top, as the runner reads them. */
+function withSecretsFile(env: Env, secretsFileText: string | undefined): Env {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const { key, value } of secretsFileText === undefined ? [] : parseDotenv(secretsFileText)) {
+    merged[key] = value;
+  }
+  return merged;
+}
+
+function readDeployEnv(read: ReturnType<typeof createReader>): string {
+  const deployEnv = read.raw("DEPLOY_ENV") ?? "staging";
+  if (!ENV_NAME.test(deployEnv)) {
+    throw new SettingsError(
+      "DEPLOY_ENV",
+      `must be an environment name like "staging", received ${JSON.stringify(deployEnv)}`,
+    );
+  }
+  return deployEnv;
+}
+
+function readDokploy(read: ReturnType<typeof createReader>): RunnerSettings["dokploy"] {
+  return {
+    baseUrl: read.serverRoot("DOKPLOY_URL", read.required("DOKPLOY_URL", "the Dokploy base URL"), "/api"),
+    apiKey: read.required("DOKPLOY_API_KEY", "a Dokploy API key"),
+  };
+}
+
+/** `IAC_HASH_KEY`, else `WEBHOOK_SECRET`: rotating the webhook secret must not change every hash when a key is set. */
+function readHashKey(read: ReturnType<typeof createReader>): string | undefined {
+  return read.raw("IAC_HASH_KEY") ?? read.raw("WEBHOOK_SECRET");
+}
+
+/** What the operator commands (`iac-runner hash`, `plan`) need of the runner's configuration. */
+export interface OperatorSettings {
+  /** `DEPLOY_ENV`, default `staging`. */
+  deployEnv: string;
+  /** Present only when asked for with `dokploy: true` (and then required). */
+  dokploy: RunnerSettings["dokploy"] | undefined;
+  vault: SyncVaultOptions | undefined;
+  internalDomain: string | undefined;
+  /** The key of the HMAC over secret values; undefined when neither `IAC_HASH_KEY` nor `WEBHOOK_SECRET` is set. */
+  hashKey: string | undefined;
+}
+
+/**
+ * Reads the part of the runner's configuration that decides a config hash (Vault, `INTERNAL_DOMAIN`, the hash key,
+ * `DEPLOY_ENV`) and, with `dokploy: true`, the Dokploy API, with exactly the rules of {@link loadSettings}, so a
+ * command run with the runner's environment computes the hashes the runner records. Nothing else is required: the
+ * hash key only matters for services with Vault secrets, and the caller says so when it is missing.
+ *
+ * @throws {SettingsError} naming the first missing or invalid variable, in one line.
+ */
+export function loadOperatorSettings(
+  env: Env,
+  secretsFileText?: string | undefined,
+  options: { dokploy?: boolean | undefined } = {},
+): OperatorSettings {
+  const read = createReader(withSecretsFile(env, secretsFileText));
+  return {
+    deployEnv: readDeployEnv(read),
+    dokploy: options.dokploy === true ? readDokploy(read) : undefined,
+    vault: readVault(read),
+    internalDomain: read.raw("INTERNAL_DOMAIN"),
+    hashKey: readHashKey(read),
+  };
+}
+
 /** The webhook secrets in the order they are tried: the current one, then the previous one during a rotation. */
 export function webhookSecretsOf(settings: RunnerSettings): string[] {
   const { webhookSecret, webhookSecretPrevious } = settings;
@@ -154,11 +221,7 @@ export function webhookSecretsOf(settings: RunnerSettings): string[] {
  * const settings = loadSettings(process.env, await readFile("/secrets/.env", "utf8"));
  */
 export function loadSettings(env: Env, secretsFileText?: string | undefined): RunnerSettings {
-  const merged: Record<string, string | undefined> = { ...env };
-  for (const { key, value } of secretsFileText === undefined ? [] : parseDotenv(secretsFileText)) {
-    merged[key] = value;
-  }
-  const read = createReader(merged);
+  const read = createReader(withSecretsFile(env, secretsFileText));
 
   const webhookSecret = read.required("WEBHOOK_SECRET", "a non-empty secret (e.g. openssl rand -hex 32)");
   const gitRepoUrl = read.required("GIT_REPO_URL", "the infrastructure repository URL");
@@ -174,13 +237,7 @@ export function loadSettings(env: Env, secretsFileText?: string | undefined): Ru
       `must be a branch name, received ${JSON.stringify(gitBranch)} (it ${branchProblem})`,
     );
   }
-  const deployEnv = read.raw("DEPLOY_ENV") ?? "staging";
-  if (!ENV_NAME.test(deployEnv)) {
-    throw new SettingsError(
-      "DEPLOY_ENV",
-      `must be an environment name like "staging", received ${JSON.stringify(deployEnv)}`,
-    );
-  }
+  const deployEnv = readDeployEnv(read);
   const logLevel = (read.raw("LOG_LEVEL") ?? "info").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     throw new SettingsError(
@@ -194,10 +251,7 @@ export function loadSettings(env: Env, secretsFileText?: string | undefined): Ru
     webhookSecretPrevious: read.raw("WEBHOOK_SECRET_PREVIOUS"),
     gitRepoUrl,
     gitBranch,
-    dokploy: {
-      baseUrl: read.serverRoot("DOKPLOY_URL", read.required("DOKPLOY_URL", "the Dokploy base URL"), "/api"),
-      apiKey: read.required("DOKPLOY_API_KEY", "a Dokploy API key"),
-    },
+    dokploy: readDokploy(read),
     vault: readVault(read),
     internalDomain: read.raw("INTERNAL_DOMAIN"),
     deployEnv,
@@ -208,7 +262,7 @@ export function loadSettings(env: Env, secretsFileText?: string | undefined): Ru
     logLevel: logLevel as LogLevel,
     requireTimestamp: read.boolean("IAC_REQUIRE_TIMESTAMP", false),
     deployTimeoutMs: read.integer("IAC_DEPLOY_TIMEOUT_SECONDS", 900, 1, 86_400) * 1000,
-    hashKey: read.raw("IAC_HASH_KEY") ?? webhookSecret,
+    hashKey: readHashKey(read) ?? webhookSecret,
     webhookMaxBodyBytes: read.integer("IAC_WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024, 1, 1024 ** 3),
     maxBodyBytes: read.integer("IAC_MAX_BODY_BYTES", 64 * 1024, 1, 1024 ** 3),
     databaseUrl: readDatabaseUrl(read.raw("IAC_DATABASE_URL")),

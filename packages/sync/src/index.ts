@@ -1,7 +1,11 @@
 // Public API of @iac/sync: explicit named re-exports, sorted by module.
 export { CONFIG_FILE } from "./config-file.js";
 export { configHash, isConfigHash } from "./config-hash.js";
+export { configHashDigests } from "./config-hash-digests.js";
+export { diffConfigDigests } from "./diff-config-digests.js";
 export { discoverServices } from "./discover-services.js";
+export { findService } from "./find-service.js";
+export { formatKeyPath } from "./format-key-path.js";
 export { globToRegExp } from "./glob-to-regexp.js";
 export { IacConfigError } from "./iac-config-error.js";
 export { BOOTSTRAP_LAYER, isSyncable } from "./is-syncable.js";
@@ -28,7 +32,11 @@ export type {
   CatalogIssueCode,
   CatalogService,
   ChangeMapping,
+  ConfigDigestDiff,
+  ConfigHashDigests,
   ConfigHashInput,
+  ConfigProblem,
+  ConfigValidation,
   DeployedService,
   DesiredService,
   DotenvEntry,
@@ -36,9 +44,11 @@ export type {
   IacConfig,
   IgnoredPath,
   IgnoreReason,
+  InputChange,
   JobPlan,
   LayerMode,
   MergeEnvOptions,
+  PlainConfigDigests,
   PlanErrorCode,
   PlanInput,
   PlannedService,
@@ -54,6 +64,9 @@ export type {
   ServiceCatalog,
   ServiceConfig,
   ServiceFiles,
+  ServiceProblem,
+  ServiceProblemCode,
+  ServiceValidation,
   SharedPaths,
   SignablePayload,
   SignedRequestHeaders,
@@ -66,6 +79,8 @@ export type {
   VerifyRequestResult,
   VersionTag,
 } from "./types.js";
+export { validateConfigText } from "./validate-config-text.js";
+export { validateServices } from "./validate-services.js";
 export { verify } from "./verify.js";
 export { verifyRequest } from "./verify-request.js";
 export { verifyWithFallback } from "./verify-with-fallback.js";

@@ -1,4 +1,5 @@
 import { assertPlanInput } from "./assert-plan-input.js";
+import { findService } from "./find-service.js";
 import { BOOTSTRAP_LAYER, isSyncable } from "./is-syncable.js";
 import { mapChanges } from "./map-changes.js";
 import { PlanError } from "./plan-error.js";
@@ -60,19 +61,6 @@ function planChanges(catalog: ServiceCatalog, changedPaths: readonly string[]): 
     }
   }
   return { services, skipped };
-}
-
-/** `postgres`, `platform/postgres` or `platform/01.postgres`; the layer is everything before the last slash. */
-function findService(catalog: ServiceCatalog, requested: string): CatalogService | undefined {
-  const slash = requested.lastIndexOf("/");
-  if (slash === -1) {
-    return catalog.services.find((service) => service.name === requested);
-  }
-  const layer = requested.slice(0, slash);
-  const name = requested.slice(slash + 1);
-  return catalog.services.find(
-    (service) => service.layer === layer && (service.name === name || service.folder === requested),
-  );
 }
 
 function planRequested(catalog: ServiceCatalog, requested: readonly string[]): PlannedService[] {

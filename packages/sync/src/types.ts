@@ -141,6 +141,26 @@ export interface IacConfig {
   services: Readonly<Record<string, ServiceConfig>>;
 }
 
+/**
+ * One thing wrong with an `iac.config.yaml`: where (the key path, and the line and column in the text when they can
+ * be told) and what (what was expected and what was received).
+ */
+export interface ConfigProblem {
+  /** `services.postgres.vault[0]`, `layers["a/b"]`; `""` for the whole file (invalid YAML, not a mapping). */
+  keyPath: string;
+  /** What was expected and what was received, without the `[@iac/sync] invalid iac.config.yaml at …:` lead. */
+  message: string;
+  /** 1-based line of the offending key or value, or of its nearest enclosing one that exists; null when unknown. */
+  line: number | null;
+  /** 1-based column on `line`; null when unknown. */
+  column: number | null;
+}
+
+/** Result of `validateConfigText`: the config (as `parseConfig` returns it) or every problem, never both. */
+export type ConfigValidation =
+  | { ok: true; config: IacConfig; problems: readonly [] }
+  | { ok: false; config: null; problems: readonly ConfigProblem[] };
+
 /** One service found in the repository tree: a folder directly under an `auto` or `manual` layer holding a compose file. */
 export interface CatalogService {
   /** Folder name without its number prefix (`platform/01.postgres` → `postgres`); unique in the catalog. */
@@ -186,6 +206,22 @@ export interface ServiceCatalog {
   services: readonly CatalogService[];
   issues: readonly CatalogIssue[];
 }
+
+/** Why `validateServices` cannot build a catalog. */
+export type ServiceProblemCode = "duplicate_service" | "files_outside_repository";
+
+/** A problem that makes the services of a commit ambiguous or invalid (`discoverServices` throws the first one). */
+export interface ServiceProblem {
+  code: ServiceProblemCode;
+  /** The folder (`duplicate_service`: the second folder with the name) or the config key path (`services.pg.files[0]`). */
+  path: string;
+  message: string;
+}
+
+/** Result of `validateServices`: the catalog, or every problem that prevents it. */
+export type ServiceValidation =
+  | { ok: true; catalog: ServiceCatalog; problems: readonly [] }
+  | { ok: false; catalog: null; problems: readonly ServiceProblem[] };
 
 /** Machine-readable reason a changed path selected no service. */
 export type IgnoreReason =
@@ -241,6 +277,43 @@ export interface ConfigHashInput {
   secrets?: Readonly<Record<string, string>> | undefined;
   /** HMAC key for `secrets`, required when `secrets` is not empty. Keep it as secret as the secrets themselves. */
   secretKey?: string | Uint8Array | undefined;
+}
+
+/**
+ * The config hash of a service and a digest of each of its inputs (see `configHashDigests`), so that two sets of
+ * inputs can be compared entry by entry without holding any secret value. Digests are `sha256:<64 hex>`, or
+ * `hmac-sha256:<64 hex>` for secrets.
+ */
+export interface ConfigHashDigests {
+  /** `configHash` of the same input. */
+  hash: string;
+  /** Digest of the compose text (UTF-8). */
+  compose: string;
+  /** Repository path → digest of the file's bytes. */
+  files: Readonly<Record<string, string>>;
+  /** Env key → digest of its value (UTF-8). */
+  env: Readonly<Record<string, string>>;
+  /** Secret key → HMAC-SHA256 keyed with `secretKey`, over the key and value encoded as the hash encodes them. */
+  secrets: Readonly<Record<string, string>>;
+}
+
+/** The plain (non-secret) digests of a service's inputs, as `diffConfigDigests` compares them. */
+export type PlainConfigDigests = Pick<ConfigHashDigests, "compose" | "files" | "env">;
+
+/** How one file or env key differs between two sets of inputs. */
+export interface InputChange {
+  /** The file path or the env key. */
+  name: string;
+  change: "added" | "removed" | "modified";
+}
+
+/** What differs between two sets of plain inputs (see `diffConfigDigests`). */
+export interface ConfigDigestDiff {
+  compose: boolean;
+  /** Sorted by path (code-point order). */
+  files: InputChange[];
+  /** Sorted by key (code-point order). */
+  env: InputChange[];
 }
 
 /** One assignment of a dotenv text. */

@@ -6,6 +6,8 @@ export interface CliIo {
   readStdin(): Promise<string>;
   /** Aborted when the process is asked to stop (SIGINT, SIGTERM). */
   signal: AbortSignal;
+  /** Whether stdout is a terminal: `doctor` marks lines with ✓/✗ there and with ok/FAIL in logs and pipes. */
+  isTTY?: boolean | undefined;
 }
 
 /** A usage error: the message and the command's usage go to stderr and the exit code is 2. */

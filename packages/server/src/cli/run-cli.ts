@@ -1,10 +1,30 @@
 import { parseArgs } from "node:util";
 import { version } from "../version.js";
 import { type CliIo, UsageError } from "./cli-io.js";
+import { deployCommand } from "./deploy-command.js";
+import { doctorCommand } from "./doctor-command.js";
+import { hashCommand } from "./hash-command.js";
+import { healthcheckCommand } from "./healthcheck-command.js";
+import { historyCommand } from "./history-command.js";
+import { planCommand } from "./plan-command.js";
 import { serveCommand } from "./serve-command.js";
 import { signCommand } from "./sign-command.js";
+import { statusCommand } from "./status-command.js";
 import { tagCommand, tagUsage } from "./tag-command.js";
-import { MAIN_USAGE, SERVE_USAGE, SIGN_USAGE } from "./usage.js";
+import {
+  DEPLOY_USAGE,
+  DOCTOR_USAGE,
+  HASH_USAGE,
+  HEALTHCHECK_USAGE,
+  HISTORY_USAGE,
+  MAIN_USAGE,
+  PLAN_USAGE,
+  SERVE_USAGE,
+  SIGN_USAGE,
+  STATUS_USAGE,
+  VALIDATE_USAGE,
+} from "./usage.js";
+import { validateCommand } from "./validate-command.js";
 
 interface Command {
   run(args: readonly string[], io: CliIo): Promise<number>;
@@ -16,6 +36,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: { run: serveCommand, usage: () => SERVE_USAGE },
   sign: { run: signCommand, usage: () => SIGN_USAGE },
   tag: { run: tagCommand, usage: tagUsage },
+  deploy: { run: deployCommand, usage: () => DEPLOY_USAGE },
+  status: { run: statusCommand, usage: () => STATUS_USAGE },
+  history: { run: historyCommand, usage: () => HISTORY_USAGE },
+  doctor: { run: doctorCommand, usage: () => DOCTOR_USAGE },
+  healthcheck: { run: healthcheckCommand, usage: () => HEALTHCHECK_USAGE },
+  validate: { run: validateCommand, usage: () => VALIDATE_USAGE },
+  hash: { run: hashCommand, usage: () => HASH_USAGE },
+  plan: { run: planCommand, usage: () => PLAN_USAGE },
 };
 
 function commandOf(argv: readonly string[]): Command | undefined {

@@ -4,9 +4,17 @@ export const MAIN_USAGE = `Usage: iac-runner <command> [options]
 GitOps deploys to Dokploy: verified GitHub webhooks and CI requests, only what changed is redeployed.
 
 Commands:
-  serve    Start the HTTP server (configuration from the environment; see the README)
-  sign     Print signature headers for a request body, for curl users
-  tag      Print the next staging tag or the production tag of a staging tag, for release workflows
+  serve          Start the HTTP server (configuration from the environment; see the README)
+  sign           Print signature headers for a request body, for curl users
+  tag            Print the next staging tag or the production tag of a staging tag, for release workflows
+  deploy         Ask a running runner to deploy a tag or commit; --wait follows it to the end
+  status         Show a deployment and each of its services
+  history        List deployments, newest first (needs IAC_API_TOKEN)
+  doctor         Check the configuration and every dependency (git, Dokploy, Vault, job store)
+  healthcheck    Exit 0 when the runner's /health answers 200, for container HEALTHCHECKs
+  validate       Check iac.config.yaml and the services of a commit, offline; print the catalog
+  hash           Print a service's config hash at a commit and the digest of every input
+  plan           Dry run: what a sync would create, update or skip, and which inputs changed
 
 Options:
   -h, --help       Show help (also: iac-runner <command> --help)
@@ -87,4 +95,200 @@ staging tag is not a tag of the repository or when the production tag exists alr
 Options:
   --repo <dir>    The git repository to read the tags of (default: the current directory)
   -h, --help      Show this help
+`;
+
+/** `iac-runner deploy --help`. */
+export const DEPLOY_USAGE = `Usage: iac-runner deploy --url <runner> --env <env> (--tag <tag> | --ref <sha>) [--services <a,b>]
+                         [--triggered-by <who>] [--wait [--timeout <seconds>]] [--json] [--verbose]
+
+Ask a running runner to deploy a tag or commit (POST /deploy, timestamped signature) and print the deployment
+id and its services. The secret is read from WEBHOOK_SECRET, never from the command line. With --wait, follow
+the deployment (GET /deployments/<id>, with IAC_API_TOKEN when set so errors show their text) and print each
+service's progress as it changes.
+
+Options:
+  --url <runner>          The runner's base URL, e.g. https://iac.example.com
+  --env <env>             Environment to deploy to, e.g. staging
+  --tag <tag>             Tag of the repository to deploy
+  --ref <sha>             Commit to deploy (40 hex characters), instead of --tag
+  --services <a,b>        Only these services (default: every automatic service)
+  --triggered-by <who>    Recorded with the deployment, e.g. github-actions
+  --wait                  Follow the deployment until it ends
+  --timeout <seconds>     How long --wait follows it (default 3600); the deployment goes on afterwards
+  --json                  Print one JSON document on stdout (no progress lines)
+  --verbose               Add details to an error
+  -h, --help              Show this help
+
+Exit codes:
+  0  accepted (without --wait), or the deployment succeeded (with --wait)
+  1  the runner refused the request, could not be reached, or the deployment failed, was cancelled or
+     superseded, or --timeout passed
+  2  usage error
+`;
+
+/** `iac-runner status --help`. */
+export const STATUS_USAGE = `Usage: iac-runner status <deployment-id> --url <runner> [--json] [--verbose]
+
+Show a deployment and each of its services (GET /deployments/<id>). Error texts are shown when IAC_API_TOKEN
+is set; without it, only their codes.
+
+Options:
+  --url <runner>    The runner's base URL
+  --json            Print the deployment as one JSON document
+  --verbose         Add details to an error
+  -h, --help        Show this help
+
+Exit codes:
+  0  the deployment was shown, whatever its state
+  1  unknown deployment, or the runner refused or could not be reached
+  2  usage error
+`;
+
+/** `iac-runner history --help`. */
+export const HISTORY_USAGE = `Usage: iac-runner history --url <runner> [--env <env>] [--service <name>] [--state <state>]
+                          [--limit <n>] [--cursor <cursor>] [--json] [--verbose]
+
+List deployments, newest first (GET /deployments). Needs the runner's API token in IAC_API_TOKEN.
+
+Options:
+  --url <runner>       The runner's base URL
+  --env <env>          Only deployments to this environment
+  --service <name>     Only deployments that include this service
+  --state <state>      queued, running, succeeded, failed, superseded or cancelled
+  --limit <n>          At most n deployments, 1 to 100 (default 20)
+  --cursor <cursor>    The next page, as printed after "more:"
+  --json               Print the page as one JSON document ({ jobs, nextCursor })
+  --verbose            Add details to an error
+  -h, --help           Show this help
+
+Exit codes:
+  0  the deployments were listed
+  1  IAC_API_TOKEN is not set, or the runner refused or could not be reached
+  2  usage error
+`;
+
+/** `iac-runner doctor --help`. */
+export const DOCTOR_USAGE = `Usage: iac-runner doctor [--timeout <seconds>] [--json] [--verbose]
+
+Check the runner's configuration and dependencies, reading the configuration exactly like serve (environment
+and secrets file), one line each with what is wrong and how to fix it:
+  configuration    every missing or invalid variable
+  git              GIT_REPO_URL answers (ls-remote) and GIT_BRANCH exists, in a temporary clone
+  iac.config.yaml  valid at the branch tip, with DEPLOY_ENV among its environments
+  Dokploy          DOKPLOY_URL answers and accepts DOKPLOY_API_KEY (project.all)
+  Vault            the token works (lookup-self); a warning when it expires within a day and is not renewable
+  Vault paths      every Vault path of the synced services, for DEPLOY_ENV, can be read (values are not shown)
+  job store        the SQLite file in IAC_DATA_DIR can be opened (not while a runner holds it), or
+                   PostgreSQL at IAC_DATABASE_URL answers
+Lines start with ✓ / ✗ / ! on a terminal, and with ok / FAIL / WARN / SKIP otherwise.
+
+Options:
+  --timeout <seconds>    Upper bound of each check (default 60)
+  --json                 Print one JSON document ({ ok, checks: [{ name, status, message, fix }] })
+  --verbose              Add details to an unexpected error
+  -h, --help             Show this help
+
+Exit codes:
+  0  every check passed (warnings allowed)
+  1  a check failed
+  2  usage error
+`;
+
+/** `iac-runner healthcheck --help`. */
+export const HEALTHCHECK_USAGE = `Usage: iac-runner healthcheck [--url <runner>] [--json] [--verbose]
+
+Exit 0 when the runner's GET /health answers 200 within 3 seconds, else 1 with one line; prints nothing on
+success. For a container HEALTHCHECK in an image without curl:
+  HEALTHCHECK CMD ["iac-runner", "healthcheck"]
+
+Options:
+  --url <runner>    The runner to ask (default http://127.0.0.1:$PORT, PORT defaulting to 8080)
+  --json            Print one JSON document ({ ok, url, status, health })
+  --verbose         Add details to a failure
+  -h, --help        Show this help
+
+Exit codes:
+  0  /health answered 200
+  1  it answered another status (503 while shutting down), or not in time
+  2  usage error
+`;
+
+/** `iac-runner validate --help`. */
+export const VALIDATE_USAGE = `Usage: iac-runner validate [--repo <path>] [--ref <rev>] [--json] [--verbose]
+
+Offline check of a commit, read from the git object store like the runner reads it (never the working tree:
+commit first): iac.config.yaml is validated with the runner's own rules, the services are discovered, and each
+compose file is checked as a sync would (YAML, no local build context, mounted files UTF-8 text, Vault paths
+valid in every environment). Prints the catalog: layer, name, folder, compose, files, the files the compose
+mounts, the static env and the Vault paths of each service. Otherwise prints every problem at once, one line
+each, located as file:line:column and key path (iac.config.yaml) or by folder or file. Warnings (a folder
+without a compose file, an entry that matches nothing) do not fail.
+
+Options:
+  --repo <path>    A clone of the infrastructure repository (default: the current directory)
+  --ref <rev>      The commit to check: a branch, tag, SHA or any git revision (default HEAD)
+  --json           Print one JSON document ({ valid, commit, services, problems, warnings })
+  --verbose        Add details to an error
+  -h, --help       Show this help
+
+Exit codes:
+  0  valid
+  1  a problem was found, or the repository could not be read
+  2  usage error
+`;
+
+/** `iac-runner hash --help`. */
+export const HASH_USAGE = `Usage: iac-runner hash <service> [--env <env>] [--ref <rev>] [--repo <path>] [--json] [--verbose]
+
+Print the config hash of one service at a commit, exactly as the runner records it in IAC_CONFIG_HASH, and
+every input that went into it with its own digest: the compose and each file (sha256 of their bytes), each
+plain env key (its value is shown: it is not secret) and each Vault key (an HMAC keyed with the hash key,
+like the hash; Vault values are never printed). The service is a name, layer/name or folder.
+
+Run it with the runner's configuration: VAULT_ADDR and INTERNAL_DOMAIN go into every service's env, and
+Vault is read (VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID) when the service declares Vault paths, with
+IAC_HASH_KEY (else WEBHOOK_SECRET) as the hash key. The secrets file (IAC_SECRETS_FILE) applies as for serve.
+
+Options:
+  --env <env>      Environment (default DEPLOY_ENV, else staging)
+  --ref <rev>      The commit: a branch, tag, SHA or any git revision (default HEAD)
+  --repo <path>    A clone of the infrastructure repository (default: the current directory)
+  --json           Print one JSON document ({ service, env, commit, hash, inputs })
+  --verbose        Add details to an error
+  -h, --help       Show this help
+
+Exit codes:
+  0  the hash was printed
+  1  the service, environment, repository, configuration or Vault could not be used
+  2  usage error
+`;
+
+/** `iac-runner plan --help`. */
+export const PLAN_USAGE = `Usage: iac-runner plan [--env <env>] [--ref <commit|tag|branch>] [--since <rev>] [--repo <path|url>]
+                       [--json] [--verbose]
+
+Dry run of a sync: for each automatic service (or, with --since, each service changed between --since and
+--ref, mapped like a push), whether a sync would create, update or skip it and why, the hash stored in
+Dokploy and the new one, and which files and env keys changed since the commit Dokploy last deployed. A hash
+that changed with no file or env key is reported as Vault secrets (or something else not in git) changed.
+Dokploy is only read, never changed; a missing project, environment or compose means create. No secret
+value is printed.
+
+Reads DOKPLOY_URL and DOKPLOY_API_KEY, and Vault and the hash key like hash (see iac-runner hash --help).
+
+Options:
+  --env <env>        Environment (default DEPLOY_ENV, else staging)
+  --ref <rev>        The commit to plan: a commit, tag or branch (default HEAD; for a URL, the remote's
+                     default branch)
+  --since <rev>      Plan only the services changed between this commit and --ref
+  --repo <path|url>  A clone, or a repository URL fetched into a temporary mirror that is removed afterwards
+                     (default: the current directory)
+  --json             Print one JSON document ({ env, commit, changes, summary, services, skipped })
+  --verbose          Add details to an error
+  -h, --help         Show this help
+
+Exit codes (like terraform plan -detailed-exitcode, so scripts can tell changes from failures):
+  0  nothing would deploy
+  1  error, usage errors included
+  2  something would be created or updated
 `;

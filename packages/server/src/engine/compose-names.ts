@@ -1,5 +1,5 @@
 import type { SyncTarget } from "../types.js";
-import type { ComposeNames } from "./ensure-compose.js";
+import type { ComposeNames } from "./find-compose.js";
 
 /**
  * The Dokploy project, environment and compose of a service in one environment: the names `iac.config.yaml` gives,

@@ -1,13 +1,6 @@
 import type { DokployClient } from "@iac/sdk";
 import { dokployCall } from "./dokploy-call.js";
-import { SyncError } from "./sync-error.js";
-
-/** Names of the Dokploy project, environment and compose of one service in one environment. */
-export interface ComposeNames {
-  project: string;
-  environment: string;
-  compose: string;
-}
+import { type ComposeNames, findCompose } from "./find-compose.js";
 
 /** The compose found or created, and whether this call created it. */
 export interface EnsuredCompose {
@@ -15,21 +8,42 @@ export interface EnsuredCompose {
   created: boolean;
 }
 
+/** Lookups-and-creates in flight, per Dokploy client and project name. */
+const inFlight = new WeakMap<DokployClient, Map<string, Promise<unknown>>>();
+
 /**
- * Finds the compose named `names.compose` in environment `names.environment` of project `names.project`, creating
- * whatever is missing: `project.create` (which also creates a default `production` environment),
- * `environment.create` for other environments, and `compose.create` as a raw compose. `project.all` is used only to
- * find ids: its compose entries carry no env, so the stored hash is never read from it.
+ * Finds the compose named `names.compose` in environment `names.environment` of project `names.project`
+ * (`findCompose`), creating whatever is missing: `project.create` (which also creates a default `production`
+ * environment), `environment.create` for other environments, and `compose.create` as a raw compose.
+ *
+ * Calls for one project run one at a time: two services of a project that does not exist yet, synced at the same
+ * time, would otherwise both create it, and Dokploy does not refuse a second project of the same name.
  *
  * @throws {SyncError} `dokploy_error` when a name matches more than one entry (the target would be a guess).
  */
-export async function ensureCompose(dokploy: DokployClient, names: ComposeNames): Promise<EnsuredCompose> {
-  const projects = await dokployCall("project.all", () => dokploy.GET("/project.all"));
-  const project = single(projects, (entry) => entry.name === names.project, `project "${names.project}"`);
+export function ensureCompose(dokploy: DokployClient, names: ComposeNames): Promise<EnsuredCompose> {
+  const projects = inFlight.get(dokploy) ?? new Map<string, Promise<unknown>>();
+  inFlight.set(dokploy, projects);
+  const previous = projects.get(names.project) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(() => findOrCreate(dokploy, names));
+  projects.set(names.project, current);
+  void current
+    .finally(() => {
+      if (projects.get(names.project) === current) {
+        projects.delete(names.project);
+      }
+    })
+    .catch(() => undefined);
+  return current;
+}
 
+async function findOrCreate(dokploy: DokployClient, names: ComposeNames): Promise<EnsuredCompose> {
+  const found = await findCompose(dokploy, names);
+  if (found.status === "found") {
+    return { composeId: found.composeId, created: false };
+  }
   let environmentId: string;
-  let composes: ReadonlyArray<{ composeId: string; name: string }> = [];
-  if (project === undefined) {
+  if (found.status === "missing_project") {
     const created = await dokployCall("project.create", () =>
       dokploy.POST("/project.create", { body: { name: names.project } }),
     );
@@ -37,24 +51,10 @@ export async function ensureCompose(dokploy: DokployClient, names: ComposeNames)
       created.environment.name === names.environment
         ? created.environment.environmentId
         : await createEnvironment(dokploy, created.project.projectId, names.environment);
+  } else if (found.status === "missing_environment") {
+    environmentId = await createEnvironment(dokploy, found.projectId, names.environment);
   } else {
-    const environment = single(
-      project.environments,
-      (entry) => entry.name === names.environment,
-      `environment "${names.environment}" in project "${names.project}"`,
-    );
-    environmentId =
-      environment?.environmentId ?? (await createEnvironment(dokploy, project.projectId, names.environment));
-    composes = environment?.compose ?? [];
-  }
-
-  const existing = single(
-    composes,
-    (entry) => entry.name === names.compose,
-    `compose "${names.compose}" in ${names.project}/${names.environment}`,
-  );
-  if (existing !== undefined) {
-    return { composeId: existing.composeId, created: false };
+    environmentId = found.environmentId;
   }
   const compose = await dokployCall("compose.create", () =>
     dokploy.POST("/compose.create", {
@@ -69,15 +69,4 @@ async function createEnvironment(dokploy: DokployClient, projectId: string, name
     dokploy.POST("/environment.create", { body: { name, projectId } }),
   );
   return environment.environmentId;
-}
-
-function single<T>(list: readonly T[], match: (entry: T) => boolean, what: string): T | undefined {
-  const found = list.filter(match);
-  if (found.length > 1) {
-    throw new SyncError(
-      "dokploy_error",
-      `[@iac/server] ambiguous Dokploy ${what}: expected at most one, received ${found.length}; rename the extra ones`,
-    );
-  }
-  return found[0];
 }

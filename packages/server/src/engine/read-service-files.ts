@@ -20,7 +20,7 @@ const READ_BATCH = 8;
  * @throws {SyncError} `git_fetch_failed` when the commit or a file cannot be read.
  */
 export async function readServiceFiles(
-  git: GitMirror,
+  git: Pick<GitMirror, "readFile">,
   commit: string,
   service: CatalogService,
 ): Promise<ServiceContent> {

@@ -1,20 +1,19 @@
-import { CONFIG_HASH_KEY, configHash, legacyConfigHash, mergeEnv, planSync, readStoredHash } from "@iac/sync";
+import { CONFIG_HASH_KEY, mergeEnv, planSync, readStoredHash } from "@iac/sync";
 import type { DeployMarker, SyncContext, SyncErrorCode, SyncResult, SyncTarget } from "../types.js";
 import { cancelledResult } from "./cancelled-result.js";
 import { planComposeMounts } from "./compose-mounts.js";
 import { composeNames } from "./compose-names.js";
 import { decodeMountText } from "./decode-mount-text.js";
+import { deployTitle } from "./deploy-title.js";
 import { dokployCall } from "./dokploy-call.js";
 import { ensureCommit } from "./ensure-commit.js";
 import { ensureCompose } from "./ensure-compose.js";
 import { guardWrites } from "./guard-writes.js";
 import { mergeManagedEnv } from "./managed-env.js";
-import { readServiceFiles } from "./read-service-files.js";
-import { readServiceSecrets } from "./read-service-secrets.js";
+import { readServiceInputs } from "./read-service-inputs.js";
 import { recordHash } from "./record-hash.js";
 import { requestDeploy } from "./request-deploy.js";
 import { safeErrorMessage } from "./safe-error-message.js";
-import { serviceEnv } from "./service-env.js";
 import { settleDeploy } from "./settle-deploy.js";
 import { SyncError, toSyncError } from "./sync-error.js";
 import { syncMounts } from "./sync-mounts.js";
@@ -71,7 +70,7 @@ export function failedResult(input: FailedResultInput): SyncResult {
  */
 export async function syncService(context: SyncContext, target: SyncTarget): Promise<SyncResult> {
   const { clock, pollIntervalMs: intervalMs } = context;
-  const { commit, env, environment, service, logger, signal } = target;
+  const { commit, env, service, logger, signal } = target;
   const marker = target.marker ?? null;
   const dokploy = guardWrites(context.dokploy, signal);
   const startedAt = clock.now();
@@ -104,25 +103,10 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
   try {
     throwIfCancelled(signal, "before it started");
     await ensureCommit(context.git, commit);
-    const content = await readServiceFiles(context.git, commit, service);
-    const plainEnv = serviceEnv({
-      env,
-      environment,
-      service,
-      internalDomain: context.internalDomain,
-      vaultAddress: context.vaultAddress,
-    });
-    const secretValues = await readServiceSecrets(context.vault, service, env, logger);
+    const content = await readServiceInputs(context, target, logger);
+    const { env: plainEnv, secrets: secretValues, hash, legacyHash } = content;
     secrets = Object.values(secretValues);
-    const hash = configHash({
-      compose: content.compose,
-      files: Object.fromEntries(content.files),
-      env: plainEnv,
-      secrets: secretValues,
-      secretKey: context.hashKey,
-    });
     hashAfter = hash;
-    const legacyHash = legacyConfigHash(content.compose, plainEnv);
     const mountPlan = planComposeMounts(content.compose, service.compose, [...content.files.keys()]);
     if (mountPlan.unresolved.length > 0) {
       logger.warn({ references: mountPlan.unresolved }, "compose references relative paths that are not service files");
@@ -228,7 +212,7 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
     await requestDeploy({
       dokploy,
       composeId: id,
-      title: `iac-runner ${commit.slice(0, 12)}`,
+      title: deployTitle(commit),
       description: `${service.name} (${env}) ${hash}`,
       known,
       clock,

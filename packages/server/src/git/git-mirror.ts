@@ -2,46 +2,11 @@ import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { noopLogger } from "../logging/noop-logger.js";
 import type { GitMirrorOptions, LocalGitMirror, Logger, RunnerSettings } from "../types.js";
-import { isCommitSha, refNameProblem } from "./ref-name.js";
+import { assertRef, createGitReader } from "./git-reader.js";
+import { isCommitSha } from "./ref-name.js";
 import { runGit } from "./run-git.js";
 
 const FETCH_REFSPECS = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"] as const;
-
-function assertCommit(commit: string): string {
-  if (!isCommitSha(commit)) {
-    throw new TypeError(`[@iac/server] invalid commit: expected 40 hex characters, received ${JSON.stringify(commit)}`);
-  }
-  return commit.toLowerCase();
-}
-
-function assertRef(ref: string): string {
-  const problem = refNameProblem(ref);
-  if (problem !== undefined) {
-    throw new TypeError(`[@iac/server] invalid ref ${JSON.stringify(ref)}: it ${problem}`);
-  }
-  return ref;
-}
-
-function assertPath(path: string): string {
-  if (
-    path === "" ||
-    path.startsWith("/") ||
-    path.includes("\u0000") ||
-    path.split("/").some((p) => p === ".." || p === "." || p === "")
-  ) {
-    throw new TypeError(
-      `[@iac/server] invalid repository path: expected a relative "a/b" path, received ${JSON.stringify(path)}`,
-    );
-  }
-  return path;
-}
-
-function splitNul(output: Buffer): string[] {
-  return output
-    .toString("utf8")
-    .split("\u0000")
-    .filter((entry) => entry !== "");
-}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -70,8 +35,8 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   const path = join(options.dataDir, "mirror.git");
   const marker = join(path, "iac-runner-fetched");
 
-  const read = (args: readonly string[], allowExitCodes?: readonly number[]) =>
-    runGit(git, args, { cwd: path, timeoutMs: readTimeoutMs, allowExitCodes });
+  const reader = createGitReader({ cwd: path, git, readTimeoutMs });
+  const read = (args: readonly string[]) => runGit(git, args, { cwd: path, timeoutMs: readTimeoutMs });
 
   async function ensureRepository(): Promise<void> {
     if (await exists(join(path, "HEAD"))) {
@@ -133,26 +98,16 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     return queued;
   }
 
+  // Before the first fetch there is no repository to read: refs resolve to nothing (still validated, so a bad ref
+  // is refused the same way before and after the clone).
   async function resolveCommit(ref: string): Promise<string | null> {
     if (!(await exists(join(path, "HEAD")))) {
-      assertRef(isCommitSha(ref) ? "HEAD" : ref);
+      if (!isCommitSha(ref)) {
+        assertRef(ref);
+      }
       return null;
     }
-    const candidates = isCommitSha(ref)
-      ? [ref.toLowerCase()]
-      : assertRef(ref).startsWith("refs/")
-        ? [ref]
-        : [`refs/tags/${ref}`, `refs/heads/${ref}`];
-    for (const candidate of candidates) {
-      const { stdout, code } = await read(
-        ["rev-parse", "--verify", "--quiet", "--end-of-options", `${candidate}^{commit}`],
-        [1, 128],
-      );
-      if (code === 0) {
-        return stdout.toString("utf8").trim();
-      }
-    }
-    return null;
+    return reader.resolveCommit(ref);
   }
 
   async function tagExists(tag: string): Promise<boolean> {
@@ -160,71 +115,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
       assertRef(tag);
       return false;
     }
-    const { code } = await read(["show-ref", "--verify", "--quiet", `refs/tags/${assertRef(tag)}`], [1]);
-    return code === 0;
-  }
-
-  async function listFiles(commit: string): Promise<string[]> {
-    const { stdout } = await read(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", assertCommit(commit)]);
-    const files: string[] = [];
-    for (const entry of splitNul(stdout)) {
-      // "<mode> SP <type> SP <object> TAB <path>"; submodules (type "commit") are not files.
-      const tab = entry.indexOf("\t");
-      const [, type] = entry.slice(0, tab).split(" ");
-      if (type === "blob") {
-        files.push(entry.slice(tab + 1));
-      }
-    }
-    return files;
-  }
-
-  async function readFile(commit: string, filePath: string): Promise<Uint8Array | null> {
-    const target = assertPath(filePath);
-    const { stdout } = await read([
-      "ls-tree",
-      "-z",
-      "--full-tree",
-      "--end-of-options",
-      assertCommit(commit),
-      "--",
-      target,
-    ]);
-    for (const entry of splitNul(stdout)) {
-      const tab = entry.indexOf("\t");
-      const [, type, object] = entry.slice(0, tab).split(" ");
-      if (type === "blob" && object !== undefined && entry.slice(tab + 1) === target) {
-        const blob = await read(["cat-file", "blob", object]);
-        return new Uint8Array(blob.stdout.buffer, blob.stdout.byteOffset, blob.stdout.byteLength);
-      }
-    }
-    return null;
-  }
-
-  async function diffPaths(before: string | null, after: string): Promise<string[]> {
-    if (before === null) {
-      return listFiles(after);
-    }
-    const { stdout } = await read([
-      "diff-tree",
-      "-r",
-      "-z",
-      "--name-only",
-      "--no-renames",
-      "--no-commit-id",
-      "--end-of-options",
-      assertCommit(before),
-      assertCommit(after),
-    ]);
-    return splitNul(stdout);
-  }
-
-  async function isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    // Exit 1 means "not an ancestor"; 128 means an object is missing, which here also means "not reachable".
-    const { code } = await read(
-      ["merge-base", "--is-ancestor", "--end-of-options", assertCommit(ancestor), assertCommit(descendant)],
-      [1, 128],
-    );
-    return code === 0;
+    return reader.tagExists(tag);
   }
 
   async function probeRemote(timeoutMs = 5_000): Promise<void> {
@@ -241,10 +132,10 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     fetch,
     resolveCommit,
     tagExists,
-    listFiles,
-    readFile,
-    diffPaths,
-    isAncestor,
+    listFiles: reader.listFiles,
+    readFile: reader.readFile,
+    diffPaths: reader.diffPaths,
+    isAncestor: reader.isAncestor,
     isCloned: () => exists(marker),
     probeRemote,
   };

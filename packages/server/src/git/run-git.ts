@@ -74,12 +74,15 @@ export function runGit(git: string, args: readonly string[], options: RunGitOpti
           return;
         }
         const timedOut = error.killed === true && code === null;
-        const lastLine = redactUrlCredentials(stderr.toString("utf8")).trim().split("\n").pop() ?? "";
+        // git ends many errors with advice ("Please make sure you have the correct access rights / and the
+        // repository exists."): its first fatal line says what failed, so prefer it to the last line.
+        const lines = redactUrlCredentials(stderr.toString("utf8")).trim().split("\n");
+        const reason = lines.find((line) => /^(fatal|error): /.test(line)) ?? lines.pop() ?? "";
         const detail = timedOut
           ? `timed out after ${options.timeoutMs} ms`
           : code === null
             ? `could not run ${JSON.stringify(git)} (${String(error.code ?? error.message)})`
-            : `exit ${code}${lastLine ? `: ${lastLine}` : ""}`;
+            : `exit ${code}${reason ? `: ${reason}` : ""}`;
         reject(new GitError(command, code, timedOut, detail));
       },
     );

@@ -24,7 +24,7 @@ describe("runCli", () => {
 
   it.each([
     [[], /missing command/, /Usage: iac-runner <command>/],
-    [["deploy"], /unknown command "deploy"/, /Usage: iac-runner <command>/],
+    [["frobnicate"], /unknown command "frobnicate"/, /Usage: iac-runner <command>/],
     [["--verbose"], /--verbose/, /Usage: iac-runner <command>/],
     [["serve", "--verbose"], /--verbose/, /Usage: iac-runner serve/],
     [["serve", "extra"], /extra/, /Usage: iac-runner serve/],

@@ -139,7 +139,7 @@ describe("iac-runner tag usage", () => {
     [["tag", "-h"], /^Usage: iac-runner tag <next \| promote>/],
     [["tag", "next", "--help"], /^Usage: iac-runner tag next \[--repo <dir>\]/],
     [["tag", "promote", "--help"], /^Usage: iac-runner tag promote <staging-tag>/],
-    [["--help"], /\n {2}tag {6}Print the next staging tag/],
+    [["--help"], /\n {2}tag +Print the next staging tag/],
   ])("prints help for %j and exits 0", async (argv, pattern) => {
     const { code, out, err } = await run(argv);
     expect({ code, err }).toEqual({ code: 0, err: "" });

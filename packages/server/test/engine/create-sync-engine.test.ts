@@ -1,6 +1,8 @@
 import { readStoredHash } from "@iac/sync";
-import { describe, expect, it, vi } from "vitest";
-import { composeNamed, createHarness, useMsw } from "./harness.js";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import type { JobStore, Logger, SyncEngine, SyncEngineOptions, SyncJob } from "../../src/types.js";
+import { composeNamed, createCaptureLogger, createHarness, type Harness, type LogLine, useMsw } from "./harness.js";
 
 const server = useMsw();
 
@@ -211,5 +213,394 @@ describe("createSyncEngine", () => {
     const h = await createHarness(server);
     await h.engine.close();
     await expect(h.engine.submit(await h.newJob({ services: ["redis"] }))).rejects.toThrow(/shutting down/);
+  });
+});
+
+/** A fresh SQLite store with some methods replaced; `replace` gets the real store to delegate to. */
+async function replacedStore(replace: (real: JobStore) => Partial<JobStore>): Promise<JobStore> {
+  const real = await createSqliteStore({ path: ":memory:" });
+  onTestFinished(() => real.close());
+  return { ...real, ...replace(real) };
+}
+
+/** An engine of `h` that runs alone on the harness's store (the harness's own engine is closed first). */
+async function onlyEngine(h: Harness, overrides: Partial<SyncEngineOptions> = {}): Promise<SyncEngine> {
+  await h.engine.close();
+  return h.makeEngine({ store: h.store, ...overrides });
+}
+
+/** Submits a job of `services` through `engine` and answers its id. */
+async function submitted(h: Harness, engine: SyncEngine, services: string[]): Promise<string> {
+  const outcome = await engine.submit(await h.newJob({ services }));
+  if (outcome.status !== "created") {
+    throw new Error(`expected a created job, received ${outcome.status}`);
+  }
+  return outcome.job.id;
+}
+
+/** Waits until `engine` is idle and answers the job. */
+async function ended(engine: SyncEngine, id: string): Promise<SyncJob | undefined> {
+  await engine.idle();
+  return engine.get(id);
+}
+
+/** Whether `promise` has settled once pending callbacks ran. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => {
+    done = true;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+const linesOf = (lines: LogLine[], msg: string): LogLine[] => lines.filter((line) => line.msg === msg);
+
+const LOST_RESULT = "result not recorded: the sync was taken over by another runner";
+const RETRYING = "transient failure, retrying later";
+
+describe("createSyncEngine options", () => {
+  it.each([
+    ["concurrency", 0, "0"],
+    ["concurrency", 1.5, "1.5"],
+    ["leaseMs", -1, "-1"],
+    ["claimIntervalMs", Number.NaN, "NaN"],
+  ] as const)("refuses %s %s with a TypeError", async (name, value, shown) => {
+    const h = await createHarness(server);
+    await expect(h.makeEngine({ [name]: value })).rejects.toThrow(
+      new TypeError(`[@iac/server] invalid ${name}: expected an integer >= 1, received ${shown}`),
+    );
+  });
+
+  it.each([
+    ["2 services at once by default", undefined, 2],
+    ["1 service at once with concurrency 1", 1, 1],
+    ["3 services at once with concurrency 3", 3, 3],
+  ])("runs %s", async (_name, concurrency, want) => {
+    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
+    const engine = await onlyEngine(h, { concurrency });
+    const head = await h.commit({ "platform/03.minio/compose.yaml": "services:\n  minio:\n    image: minio\n" });
+    h.clock.gate();
+    const outcome = await engine.submit(await h.newJob({ services: ["redis", "minio", "postgres"], commit: head }));
+    const id = outcome.status === "cursor_moved" ? "" : outcome.job.id;
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(want));
+    expect((await engine.get(id))?.services.filter((entry) => entry.state === "running")).toHaveLength(want);
+    h.dokploy.configureDeploys({ mode: "auto" });
+    h.clock.release();
+    expect((await ended(engine, id))?.state).toBe("succeeded");
+  });
+
+  it.each([
+    ["a 30 s lease by default", undefined, 30_000],
+    ["the lease it is given", 45, 45],
+  ])(
+    "claims services under its runner id with %s, and renews that lease while they run",
+    async (_name, leaseMs, want) => {
+      const h = await createHarness(server);
+      const claims: unknown[][] = [];
+      const renewals: unknown[][] = [];
+      const store = await replacedStore((real) => ({
+        claimTask: (...args) => {
+          claims.push(args);
+          return real.claimTask(...args);
+        },
+        renewLease: (...args) => {
+          renewals.push(args);
+          return real.renewLease(...args);
+        },
+      }));
+      const engine = await h.makeEngine({ store, runnerId: "runner-a", leaseMs });
+      h.clock.gate();
+      const id = await submitted(h, engine, ["redis"]);
+      await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+      expect(claims[0]).toEqual(["runner-a", expect.any(Number), want]);
+      if (leaseMs !== undefined) {
+        await vi.waitFor(() => expect(renewals.length).toBeGreaterThan(0));
+        expect(renewals[0]).toEqual([id, "redis", "runner-a", expect.any(Number), want]);
+      }
+      h.clock.release();
+      expect((await ended(engine, id))?.state).toBe("succeeded");
+    },
+  );
+});
+
+describe("createSyncEngine heartbeat", () => {
+  it.each([
+    ["a cancel", false, ["compose.cleanQueues"]],
+    ["a forced cancel", true, ["compose.cleanQueues", "compose.killBuild"]],
+  ])("stops a running sync when its heartbeat finds %s another runner requested", async (_name, force, actions) => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { leaseMs: 30 });
+    h.clock.gate();
+    const id = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    // Another runner's cancel only reaches the store; this engine learns of it when it renews its lease.
+    expect(await h.store.cancelJob(id, force, Date.now())).toMatchObject({ dequeued: [], stopping: ["redis"] });
+    const job = await ended(engine, id);
+    h.clock.release();
+    expect(job).toMatchObject({
+      state: "cancelled",
+      services: [{ state: "cancelled", result: { status: "cancelled", error: { code: "cancelled" } } }],
+    });
+    expect(job?.services[0]?.result?.cancelActions?.map(({ action }) => action)).toEqual(actions);
+    expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).toBeNull();
+  });
+
+  it("logs a lost lease and lets the sync go on, its writes refused by the store", async () => {
+    const h = await createHarness(server);
+    let renewals = 0;
+    const store = await replacedStore((real) => ({
+      renewLease: (...args) => {
+        renewals += 1;
+        return renewals === 1 ? Promise.resolve("lost" as const) : real.renewLease(...args);
+      },
+    }));
+    const engine = await h.makeEngine({ store, leaseMs: 30 });
+    h.clock.gate();
+    const id = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(renewals).toBeGreaterThan(2));
+    h.clock.release();
+    expect((await ended(engine, id))?.state).toBe("succeeded");
+    expect(linesOf(h.lines, "lease lost: another runner owns this sync now")).toEqual([
+      expect.objectContaining({ level: "error", fields: expect.objectContaining({ job: id, service: "redis" }) }),
+    ]);
+  });
+
+  it("logs a failed lease renewal and treats the lease as still held", async () => {
+    const h = await createHarness(server);
+    const failure = new Error("database is locked");
+    let renewals = 0;
+    const store = await replacedStore((real) => ({
+      renewLease: (...args) => {
+        renewals += 1;
+        return renewals === 1 ? Promise.reject(failure) : real.renewLease(...args);
+      },
+    }));
+    const engine = await h.makeEngine({ store, leaseMs: 30 });
+    h.clock.gate();
+    const id = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(renewals).toBeGreaterThan(1));
+    h.clock.release();
+    expect((await ended(engine, id))?.state).toBe("succeeded");
+    expect(linesOf(h.lines, "lease renewal failed")).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        fields: expect.objectContaining({ err: failure, job: id, service: "redis" }),
+      }),
+    ]);
+  });
+
+  it.each([
+    ["a cancel", false, ["compose.cleanQueues"]],
+    ["a forced cancel", true, ["compose.cleanQueues", "compose.killBuild"]],
+  ])("stops at once a service it takes over whose dead runner had %s requested", async (_name, force, actions) => {
+    const h = await createHarness(server);
+    await h.engine.close();
+    const id = await submitted(h, { submit: (job) => h.store.createJob(job) } as SyncEngine, ["redis"]);
+    expect(await h.store.claimTask("dead-runner", Date.now(), 1)).toMatchObject({ jobId: id, cancel: null });
+    const marker = { composeId: "compose-of-the-dead-runner", hash: "h", knownDeployments: [], created: true };
+    expect(await h.store.saveMarker(id, "redis", "dead-runner", marker)).toBe(true);
+    expect(await h.store.cancelJob(id, force, Date.now())).toMatchObject({ stopping: ["redis"] });
+    const engine = await h.makeEngine({ store: h.store });
+    const job = await ended(engine, id);
+    expect(job).toMatchObject({ state: "cancelled", services: [{ attempts: 2, result: { status: "cancelled" } }] });
+    expect(job?.services[0]?.result?.cancelActions?.map(({ action }) => action)).toEqual(actions);
+    expect(h.dokploy.state.deployCalls).toEqual([]);
+  });
+});
+
+describe("createSyncEngine retries and results", () => {
+  it("backs off exponentially from retryBaseMs and gives up after 3 retries by default", async () => {
+    const h = await createHarness(server);
+    h.dokploy.inject({ route: "/project.all", status: 503 });
+    const delays: number[] = [];
+    const store = await replacedStore((real) => ({
+      retryTask: (jobId, service, runnerId, notBefore, result, now) => {
+        delays.push(notBefore - now);
+        return real.retryTask(jobId, service, runnerId, notBefore, result, now);
+      },
+    }));
+    const engine = await h.makeEngine({ store, retryBaseMs: 10, retryLimit: undefined });
+    const job = await ended(engine, await submitted(h, engine, ["redis"]));
+    expect(delays).toEqual([10, 20, 40]);
+    expect(job).toMatchObject({
+      state: "failed",
+      services: [{ state: "failed", attempts: 4, result: { error: { code: "dokploy_unreachable" } } }],
+    });
+    expect(linesOf(h.lines, RETRYING).map((line) => line.fields)).toEqual(
+      [1, 2, 3].map((attempt, index) =>
+        expect.objectContaining({ code: "dokploy_unreachable", attempt, retryInMs: delays[index] }),
+      ),
+    );
+    expect(linesOf(h.lines, LOST_RESULT)).toEqual([]);
+  });
+
+  it.each([
+    ["5 s by default", undefined, 5_000],
+    ["at most 5 minutes", 400_000, 300_000],
+  ])("waits %s before the first retry", async (_name, retryBaseMs, want) => {
+    const h = await createHarness(server);
+    h.dokploy.inject({ route: "/project.all", status: 503 });
+    const delays: number[] = [];
+    const store = await replacedStore((real) => ({
+      retryTask: (jobId, service, runnerId, notBefore, result, now) => {
+        delays.push(notBefore - now);
+        return real.retryTask(jobId, service, runnerId, notBefore, result, now);
+      },
+    }));
+    const engine = await h.makeEngine({ store, retryBaseMs });
+    const id = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(delays).toEqual([want]));
+    expect((await store.getJob(id))?.services[0]).toMatchObject({ state: "queued", attempts: 1 });
+  });
+
+  it("runs a retry when its backoff ends, without waiting for the next claim round", async () => {
+    const h = await createHarness(server);
+    h.dokploy.inject({ route: "/project.all", status: 503, times: 1 });
+    const engine = await onlyEngine(h, { claimIntervalMs: 60_000, retryBaseMs: 50 });
+    const job = await engine.wait(await submitted(h, engine, ["redis"]), 15_000);
+    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2 }] });
+  });
+
+  it.each([
+    ["completes", "completeTask" as const],
+    ["retries", "retryTask" as const],
+  ])("warns when the store refuses the result of a sync it %s (another runner took it over)", async (_name, method) => {
+    const h = await createHarness(server);
+    h.dokploy.inject({ route: "/project.all", status: 503, times: 1 });
+    let refused = 0;
+    const store = await replacedStore((real) => ({
+      [method]: async (...args: unknown[]) => {
+        await (real[method] as (...given: unknown[]) => Promise<boolean>)(...args);
+        refused += 1;
+        return refused > 1;
+      },
+    }));
+    const engine = await h.makeEngine({ store });
+    const job = await ended(engine, await submitted(h, engine, ["redis"]));
+    expect(job?.state).toBe("succeeded");
+    expect(linesOf(h.lines, LOST_RESULT)).toEqual([
+      expect.objectContaining({ level: "warn", fields: expect.objectContaining({ service: "redis" }) }),
+    ]);
+  });
+
+  it("logs a result it could not record; the next attempt takes over once the lease ran out, deploying nothing", async () => {
+    const h = await createHarness(server);
+    const failure = new Error("disk I/O error");
+    let completions = 0;
+    const store = await replacedStore((real) => ({
+      completeTask: (...args) => {
+        completions += 1;
+        return completions === 1 ? Promise.reject(failure) : real.completeTask(...args);
+      },
+    }));
+    const engine = await h.makeEngine({ store, leaseMs: 30 });
+    const job = await ended(engine, await submitted(h, engine, ["redis"]));
+    expect(linesOf(h.lines, "could not record the sync result; it will be retried")).toEqual([
+      expect.objectContaining({ level: "error", fields: expect.objectContaining({ err: failure, status: "created" }) }),
+    ]);
+    // The deploy marker tells the next attempt that the content is deployed and its hash recorded.
+    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2, result: { status: "created" } }] });
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
+  });
+
+  it("fails an attempt with store_unavailable before deploying when the store refuses its deploy marker", async () => {
+    const h = await createHarness(server);
+    let saves = 0;
+    const store = await replacedStore((real) => ({
+      saveMarker: (...args) => {
+        saves += 1;
+        return saves === 1 ? Promise.resolve(false) : real.saveMarker(...args);
+      },
+    }));
+    const engine = await h.makeEngine({ store });
+    const job = await ended(engine, await submitted(h, engine, ["redis"]));
+    expect(linesOf(h.lines, RETRYING)).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ code: "store_unavailable", attempt: 1 }) }),
+    ]);
+    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2 }] });
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
+  });
+
+  it("records a sync that crashed as failed with a generic error, never its text, and does not retry it", async () => {
+    const h = await createHarness(server);
+    const lines: LogLine[] = [];
+    const crashing = (inner: Logger): Logger => ({
+      ...inner,
+      error: (obj, msg) => {
+        if (msg === "service sync failed") {
+          throw new Error("logger broke: token=abc");
+        }
+        inner.error(obj, msg);
+      },
+      child: (bindings) => crashing(inner.child(bindings)),
+    });
+    const engine = await h.makeEngine({
+      dokploy: { baseUrl: h.dokploy.baseUrl, apiKey: "wrong-key", retry: false },
+      logger: crashing(createCaptureLogger(lines)),
+    });
+    const job = await ended(engine, await submitted(h, engine, ["redis"]));
+    expect(job).toMatchObject({
+      state: "failed",
+      services: [
+        {
+          attempts: 1,
+          result: {
+            status: "failed",
+            error: { code: "dokploy_error", message: "[@iac/server] unexpected error during sync" },
+          },
+        },
+      ],
+    });
+    expect(linesOf(lines, "sync crashed")).toEqual([
+      expect.objectContaining({ level: "error", fields: expect.objectContaining({ service: "redis" }) }),
+    ]);
+  });
+});
+
+describe("createSyncEngine waits and shutdown", () => {
+  it("wakes a waiter as soon as a job of this process is cancelled, whatever the claim interval", async () => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { concurrency: 1, claimIntervalMs: 60_000 });
+    h.clock.gate();
+    const running = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    const queued = await submitted(h, engine, ["postgres"]);
+    const waiting = engine.wait(queued, 60_000);
+    expect(await engine.cancel(queued, false)).toMatchObject({ dequeued: ["postgres"] });
+    expect((await waiting)?.state).toBe("cancelled");
+    h.clock.release();
+    expect((await ended(engine, running))?.state).toBe("succeeded");
+  });
+
+  it("closes only once the syncs it runs have settled and recorded their results", async () => {
+    const h = await createHarness(server);
+    h.clock.gate();
+    const id = await submitted(h, h.engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    const closing = h.engine.close();
+    expect(await settled(closing)).toBe(false);
+    h.clock.release();
+    await closing;
+    expect((await h.store.getJob(id))?.state).toBe("succeeded");
+  });
+
+  it("stops waiting for a sync 10 s after close, leaving it to resume from the store", async () => {
+    const h = await createHarness(server);
+    h.clock.gate();
+    const id = await submitted(h, h.engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const closing = h.engine.close();
+      vi.advanceTimersByTime(9_999);
+      expect(await settled(closing)).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(await settled(closing)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await h.store.getJob(id))?.state).toBe("running");
+    h.clock.release();
   });
 });

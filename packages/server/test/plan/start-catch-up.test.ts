@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { type CatchUp, startCatchUp } from "../../src/plan/start-catch-up.js";
 import type { BranchDeps } from "../../src/plan/submit-branch-job.js";
 import type { GitMirror, JobStore } from "../../src/types.js";
@@ -20,10 +20,12 @@ describe("startCatchUp", () => {
   let engine: StubEngine;
   let lines: LoggedLine[];
 
-  const start = (options: { intervalMs?: number; holder?: string; git?: GitMirror } = {}): CatchUp => {
+  const start = (
+    options: { intervalMs?: number; holder?: string; git?: GitMirror; store?: JobStore } = {},
+  ): CatchUp => {
     const deps: BranchDeps = {
       git: options.git ?? fixture.mirror,
-      store,
+      store: options.store ?? store,
       engine,
       branch: "main",
       now: Date.now,
@@ -80,6 +82,15 @@ describe("startCatchUp", () => {
     });
     expect(job?.services.map(({ service, reason }) => [service.name, reason.code])).toEqual([["postgres", "changed"]]);
     expect(await store.cursor("staging")).toEqual({ planned: tip, synced: fixture.initial });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: "info",
+        msg: "caught up with the branch",
+        commit: tip,
+        deployment: job?.id,
+        status: "created",
+      }),
+    ]);
   });
 
   it("does nothing when the tip is already planned", async () => {
@@ -87,6 +98,7 @@ describe("startCatchUp", () => {
     await start().first;
     expect(engine.submitted).toEqual([]);
     expect(await store.cursor("staging")).toEqual({ planned: fixture.initial, synced: fixture.initial });
+    expect(lines).toEqual([{ level: "debug", msg: "catch-up found nothing to do", status: "ignored" }]);
   });
 
   it("polls every interval, catching up with a push made after the start, until stopped", async () => {
@@ -112,6 +124,53 @@ describe("startCatchUp", () => {
     await start({ holder: "runner-1" }).first;
     expect(await store.cursor("staging")).toEqual({ planned: null, synced: null });
     expect(engine.submitted).toEqual([]);
+    expect(lines).toEqual([{ level: "debug", msg: "another runner is catching up" }]);
+  });
+
+  it.each([
+    ["a minute without an interval", undefined, 60_000],
+    ["a minute when two intervals are shorter", 20_000, 60_000],
+    ["two intervals when they are longer than a minute", 45_000, 90_000],
+  ])("holds the catch-up lease of its environment for %s", async (_name, intervalMs, ttl) => {
+    const leases: unknown[][] = [];
+    const recording: JobStore = {
+      ...store,
+      acquireLease: (...args) => {
+        leases.push(args);
+        return store.acquireLease(...args);
+      },
+    };
+    await start({ store: recording, holder: "runner-7", ...(intervalMs === undefined ? {} : { intervalMs }) }).first;
+    expect(leases).toEqual([["catchup:staging", "runner-7", expect.any(Number), ttl]]);
+  });
+
+  describe("scheduling (fake timers)", () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      onTestFinished(() => {
+        vi.useRealTimers();
+      });
+    });
+
+    it("runs only the round at start without an interval", async () => {
+      await start().first;
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("schedules the next round one interval after a round ended, and no more once stopped", async () => {
+      await store.initCursor("staging", fixture.initial);
+      const catchUp = start({ intervalMs: 45_000 });
+      await catchUp.first;
+      expect(vi.getTimerCount()).toBe(1);
+      const pushed = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      vi.advanceTimersByTime(44_999);
+      expect(engine.submitted).toEqual([]);
+      vi.advanceTimersByTime(1);
+      await expect.poll(() => engine.submitted.map((job) => job.commit), { interval: 5 }).toEqual([pushed]);
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBe(1));
+      await catchUp.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 
   it("logs a failed round and tries again at the next one", async () => {

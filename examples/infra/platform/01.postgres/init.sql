@@ -1,0 +1,2 @@
+-- Runs once, when the data folder is empty (the postgres image's initdb hook).
+CREATE DATABASE app;
