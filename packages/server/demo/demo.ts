@@ -1,6 +1,7 @@
 // The demo: a real git repository, the runner in-process, and the test kit's Dokploy and Vault behind msw.
-// It walks through what a platform team sees in its first hour: a first push, a change to one file, a push that
-// changes nothing deployable, a secret rotation, a push to the bootstrap layer, and a tagged production deploy.
+// It walks through what a platform team sees in its first hour: a dry-run plan, a first push, a change to one file,
+// a redelivery, a push that changes nothing deployable, a secret rotation, a push to the bootstrap layer, a replayed
+// old push, and a tagged production deploy.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { createFakeDokploy, createFakeVault } from "@iac/sdk/testing";
 import { sign, signRequest } from "@iac/sync";
 import { setupServer } from "msw/node";
+import { runCli } from "../src/cli/run-cli.js";
 import { createGitMirror, createRunner, createSqliteStore, createSyncEngine, loadSettings } from "../src/index.js";
 
 const SECRET = "demo-webhook-secret";
@@ -66,7 +68,7 @@ vault.seed.secret("platform/production/postgres", { POSTGRES_PASSWORD: "producti
 const network = setupServer(...dokploy.handlers, ...vault.handlers);
 network.listen({ onUnhandledRequest: "error" });
 
-const settings = loadSettings({
+const environment = {
   WEBHOOK_SECRET: SECRET,
   GIT_REPO_URL: pathToFileURL(repo).href,
   DOKPLOY_URL: dokploy.baseUrl,
@@ -75,7 +77,8 @@ const settings = loadSettings({
   VAULT_TOKEN: vault.token,
   INTERNAL_DOMAIN: "internal.example.com",
   IAC_DATA_DIR: join(work, "state"),
-});
+};
+const settings = loadSettings(environment);
 const mirror = createGitMirror({ url: settings.gitRepoUrl, dataDir: settings.dataDir, branch: settings.gitBranch });
 mkdirSync(settings.dataDir, { recursive: true });
 const store = await createSqliteStore({ path: join(settings.dataDir, "iac-runner.db") });
@@ -175,7 +178,24 @@ function composeNamed(name: string, environment: string): { env: string | null; 
   );
 }
 
+/** Runs an `iac-runner` command in this process (so it reaches the fakes) and prints what it printed. */
+async function cli(args: string[]): Promise<number> {
+  console.log(`  $ iac-runner ${args.join(" ")}`);
+  const indent = (text: string) => process.stdout.write(text.replace(/^(?=.)/gm, "    "));
+  return runCli(args, {
+    env: environment,
+    stdout: indent,
+    stderr: indent,
+    readStdin: async () => "",
+    signal: new AbortController().signal,
+  });
+}
+
 try {
+  console.log("\n0. Before anything is pushed: what would a sync of this commit deploy to staging, and why?");
+  const exit = await cli(["plan", "--repo", repo, "--env", "staging"]);
+  console.log(`    (exit ${exit}: 2 means something would be deployed, 0 nothing)`);
+
   console.log("\n1. GitHub pings the new webhook, then the first push arrives (a new branch: the runner diffs in git)");
   await call("/webhook", "{}", {
     "x-github-event": "ping",
