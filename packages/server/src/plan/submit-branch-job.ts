@@ -33,6 +33,12 @@ export type BranchJobOutcome =
   | { status: "no_changes"; plan: JobPlan }
   | { status: "submitted"; plan: JobPlan; outcome: Exclude<CreateJobResult, { status: "cursor_moved" }> };
 
+/** What a `/sync` request comes to: without a push nothing ignores it, and only a catch-up records a starting point. */
+export type SyncJobOutcome = Extract<BranchJobOutcome, { status: "no_changes" | "submitted" }>;
+
+/** What a push comes to: only a catch-up records a starting point. */
+export type PushJobOutcome = Exclude<BranchJobOutcome, { status: "initialized" }>;
+
 const ZERO_SHA = /^0+$/;
 /** Other runners may move the branch position between our read and our write; each move means the tip advanced. */
 const MAX_REPLANS = 5;
@@ -49,6 +55,17 @@ const MAX_REPLANS = 5;
  *
  * @throws {PlanError} from fetching, reading the catalog and resolving the plan.
  */
+export function submitBranchJob(
+  deps: BranchDeps,
+  request: BranchJobRequest & { trigger: "sync"; push?: undefined },
+  logger: Logger,
+): Promise<SyncJobOutcome>;
+export function submitBranchJob(
+  deps: BranchDeps,
+  request: BranchJobRequest & { trigger: "webhook" },
+  logger: Logger,
+): Promise<PushJobOutcome>;
+export function submitBranchJob(deps: BranchDeps, request: BranchJobRequest, logger: Logger): Promise<BranchJobOutcome>;
 export async function submitBranchJob(
   deps: BranchDeps,
   request: BranchJobRequest,

@@ -35,10 +35,11 @@ export const handleDeploy: RouteHandler = async (request, context, baseLogger, r
   if (env === undefined) {
     throw new HttpError(400, "invalid_request", 'env is required, e.g. "staging"');
   }
-  if ((tag === undefined) === (ref === undefined)) {
+  const target: ReleaseRef | undefined =
+    tag !== undefined && ref === undefined ? { tag } : ref !== undefined && tag === undefined ? { ref } : undefined;
+  if (target === undefined) {
     throw new HttpError(400, "invalid_request", "exactly one of tag or ref is required");
   }
-  const target: ReleaseRef = tag === undefined ? { ref: ref ?? "" } : { tag };
   const logger = baseLogger.child({ delivery: requestId, env, ...target });
   const requestKey = signature === "plain" ? `request:${digest}` : undefined;
   if (requestKey !== undefined) {

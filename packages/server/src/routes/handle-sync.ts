@@ -28,9 +28,6 @@ export const handleSync: RouteHandler = async (request, context, baseLogger, req
     { trigger: "sync", env, services: requested, extras: { delivery: requestId } },
     logger,
   );
-  if (result.status === "ignored" || result.status === "initialized") {
-    throw new Error(`[@iac/server] /sync cannot be ${result.status}`);
-  }
   const { plan } = result;
   if (result.status === "no_changes") {
     return jsonResponse(200, { status: "no_changes", env, commit: plan.commit, services: [], deployments: [] });

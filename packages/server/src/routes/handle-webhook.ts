@@ -47,8 +47,8 @@ async function processPush(push: PushEvent, delivery: string, keyed: boolean, co
     },
     logger,
   );
-  if (result.status === "ignored" || result.status === "initialized") {
-    const reason = result.status === "ignored" ? result.detail : `starting point recorded at ${result.tip}`;
+  if (result.status === "ignored") {
+    const reason = result.detail;
     logger.info({ reason }, "push changes nothing");
     return jsonResponse(202, { status: "ignored", event: "push", delivery, commit: push.after.toLowerCase(), reason });
   }

@@ -161,6 +161,27 @@ describe("verifyCiRequest", () => {
     expect(claims).toEqual([]);
   });
 
+  it("never falls back to the plain signature once a timestamp header is present", async () => {
+    const headers = new Headers({
+      "x-hub-signature-256": await sign(SECRET, BODY),
+      "x-iac-timestamp": `${NOW_SECONDS}`,
+    });
+    const { result } = verify(headers);
+    expect(await refusal(result)).toMatchObject({ code: "invalid_signature" });
+  });
+
+  it("fails closed with a TypeError when no secret is given", async () => {
+    const result = verifyCiRequest({
+      headers: new Headers({ "x-hub-signature-256": await sign(SECRET, BODY) }),
+      body: new TextEncoder().encode(BODY),
+      secrets: [],
+      requireTimestamp: false,
+      nonces: nonceStore().nonces,
+      now: NOW,
+    });
+    await expect(result).rejects.toThrow(TypeError);
+  });
+
   it("refuses a plain signature made with another secret", async () => {
     const { result } = verify(new Headers({ "x-hub-signature-256": await sign("another-secret", BODY) }));
     expect(await refusal(result)).toMatchObject({ code: "invalid_signature" });

@@ -28,6 +28,21 @@ describe("createSyncEngine", () => {
     const done = await h.engine.get(submitted.job.id);
     expect(done).toMatchObject({ state: "succeeded", services: [{ state: "succeeded", attempts: 1 }] });
     expect(done?.finishedAt).not.toBeNull();
+    expect(h.lines.filter((line) => line.msg === "job queued")).toEqual([
+      {
+        level: "info",
+        msg: "job queued",
+        fields: {
+          runner: expect.any(String),
+          job: submitted.job.id,
+          delivery: null,
+          env: "staging",
+          commit: h.base,
+          trigger: "webhook",
+          services: ["redis"],
+        },
+      },
+    ]);
   });
 
   it("fetches a commit its mirror does not have yet (a job another runner accepted)", async () => {
@@ -120,6 +135,7 @@ describe("createSyncEngine", () => {
     h.clock.release();
     await h.engine.idle();
     expect(h.dokploy.state.deployCalls).toHaveLength(2);
+    expect(h.lines.filter((line) => line.msg === "job queued")).toHaveLength(1);
     const later = await h.engine.submit(await h.newJob({ services: ["redis", "postgres"], trigger: "deploy" }));
     expect(later.status).toBe("created");
     await h.engine.idle();
@@ -168,6 +184,11 @@ describe("createSyncEngine", () => {
     expect(job).toMatchObject({ state: "cancelled", services: [{ state: "cancelled" }] });
     expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).toBeNull();
     expect(composeNamed(h.dokploy, "postgres")).toBeUndefined();
+    expect(h.lines.filter((line) => line.msg === "job cancelled").map((line) => line.fields)).toEqual([
+      expect.objectContaining({ job: queued.job.id, force: false, dequeued: ["postgres"], stopping: [] }),
+      expect.objectContaining({ job: running.job.id, force: false, dequeued: [], stopping: ["redis"] }),
+    ]);
+    expect(await engine.cancel("no-such-job", true)).toBeUndefined();
   });
 
   it("takes over a service whose runner died, once its lease expired", async () => {
@@ -212,7 +233,11 @@ describe("createSyncEngine", () => {
   it("refuses new jobs once closed", async () => {
     const h = await createHarness(server);
     await h.engine.close();
-    await expect(h.engine.submit(await h.newJob({ services: ["redis"] }))).rejects.toThrow(/shutting down/);
+    await expect(h.engine.submit(await h.newJob({ services: ["redis"] }))).rejects.toMatchObject({
+      name: "SyncError",
+      code: "cancelled",
+      message: "[@iac/server] the sync engine is shutting down",
+    });
   });
 });
 
@@ -292,7 +317,7 @@ describe("createSyncEngine options", () => {
 
   it.each([
     ["a 30 s lease by default", undefined, 30_000],
-    ["the lease it is given", 45, 45],
+    ["the lease it is given", 150, 150],
   ])(
     "claims services under its runner id with %s, and renews that lease while they run",
     async (_name, leaseMs, want) => {
@@ -330,7 +355,7 @@ describe("createSyncEngine heartbeat", () => {
     ["a forced cancel", true, ["compose.cleanQueues", "compose.killBuild"]],
   ])("stops a running sync when its heartbeat finds %s another runner requested", async (_name, force, actions) => {
     const h = await createHarness(server);
-    const engine = await onlyEngine(h, { leaseMs: 30 });
+    const engine = await onlyEngine(h, { leaseMs: 150 });
     h.clock.gate();
     const id = await submitted(h, engine, ["redis"]);
     await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
@@ -355,14 +380,18 @@ describe("createSyncEngine heartbeat", () => {
         return renewals === 1 ? Promise.resolve("lost" as const) : real.renewLease(...args);
       },
     }));
-    const engine = await h.makeEngine({ store, leaseMs: 30 });
+    const engine = await h.makeEngine({ store, leaseMs: 150, runnerId: "runner-b" });
     h.clock.gate();
     const id = await submitted(h, engine, ["redis"]);
     await vi.waitFor(() => expect(renewals).toBeGreaterThan(2));
     h.clock.release();
     expect((await ended(engine, id))?.state).toBe("succeeded");
     expect(linesOf(h.lines, "lease lost: another runner owns this sync now")).toEqual([
-      expect.objectContaining({ level: "error", fields: expect.objectContaining({ job: id, service: "redis" }) }),
+      {
+        level: "error",
+        msg: "lease lost: another runner owns this sync now",
+        fields: { runner: "runner-b", job: id, service: "redis" },
+      },
     ]);
   });
 
@@ -376,7 +405,7 @@ describe("createSyncEngine heartbeat", () => {
         return renewals === 1 ? Promise.reject(failure) : real.renewLease(...args);
       },
     }));
-    const engine = await h.makeEngine({ store, leaseMs: 30 });
+    const engine = await h.makeEngine({ store, leaseMs: 150 });
     h.clock.gate();
     const id = await submitted(h, engine, ["redis"]);
     await vi.waitFor(() => expect(renewals).toBeGreaterThan(1));
@@ -458,7 +487,7 @@ describe("createSyncEngine retries and results", () => {
     const h = await createHarness(server);
     h.dokploy.inject({ route: "/project.all", status: 503, times: 1 });
     const engine = await onlyEngine(h, { claimIntervalMs: 60_000, retryBaseMs: 50 });
-    const job = await engine.wait(await submitted(h, engine, ["redis"]), 15_000);
+    const job = await engine.wait(await submitted(h, engine, ["redis"]), 60_000);
     expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2 }] });
   });
 
@@ -494,13 +523,14 @@ describe("createSyncEngine retries and results", () => {
         return completions === 1 ? Promise.reject(failure) : real.completeTask(...args);
       },
     }));
-    const engine = await h.makeEngine({ store, leaseMs: 30 });
+    const engine = await h.makeEngine({ store, leaseMs: 150 });
     const job = await ended(engine, await submitted(h, engine, ["redis"]));
     expect(linesOf(h.lines, "could not record the sync result; it will be retried")).toEqual([
       expect.objectContaining({ level: "error", fields: expect.objectContaining({ err: failure, status: "created" }) }),
     ]);
     // The deploy marker tells the next attempt that the content is deployed and its hash recorded.
-    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2, result: { status: "created" } }] });
+    expect(job).toMatchObject({ state: "succeeded", services: [{ result: { status: "created" } }] });
+    expect(job?.services[0]?.attempts).toBeGreaterThan(1);
     expect(h.dokploy.state.deployCalls).toHaveLength(1);
   });
 
@@ -558,6 +588,104 @@ describe("createSyncEngine retries and results", () => {
   });
 });
 
+describe("createSyncEngine claims", () => {
+  it("never runs two claim rounds at once, and claims again after a round that started before a job was stored", async () => {
+    const h = await createHarness(server);
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let claims = 0;
+    const store = await replacedStore((real) => ({
+      claimTask: async (...args) => {
+        claims += 1;
+        // Asked now, answered later: the first round finds the store empty, however long it takes.
+        const answer = real.claimTask(...args);
+        await gate;
+        return answer;
+      },
+    }));
+    const engine = await h.makeEngine({ store, claimIntervalMs: 60_000 });
+    const outcome = await engine.submit(await h.newJob({ services: ["redis"] }));
+    expect(outcome.status).toBe("created");
+    expect(claims).toBe(1);
+    open();
+    const job = await engine.wait(outcome.status === "created" ? outcome.job.id : "", 60_000);
+    expect(job?.state).toBe("succeeded");
+  });
+
+  it("logs a failed claim round and claims again at the next one", async () => {
+    const h = await createHarness(server);
+    const failure = new Error("database is locked");
+    let claims = 0;
+    const store = await replacedStore((real) => ({
+      claimTask: (...args) => {
+        claims += 1;
+        return claims === 2 ? Promise.reject(failure) : real.claimTask(...args);
+      },
+    }));
+    const engine = await h.makeEngine({ store });
+    const job = await ended(engine, await submitted(h, engine, ["redis"]));
+    expect(job?.state).toBe("succeeded");
+    expect(linesOf(h.lines, "claiming work from the store failed")).toEqual([
+      {
+        level: "error",
+        msg: "claiming work from the store failed",
+        fields: { err: failure, runner: expect.any(String) },
+      },
+    ]);
+  });
+
+  it("starts the next queued service as soon as one ends, whatever the claim interval", async () => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { concurrency: 1, claimIntervalMs: 60_000 });
+    const job = await engine.wait(await submitted(h, engine, ["redis", "postgres"]), 60_000);
+    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 1 }, { attempts: 1 }] });
+  });
+
+  it("renews the leases it holds every third of the lease", async () => {
+    const h = await createHarness(server);
+    let renewals = 0;
+    const store = await replacedStore((real) => ({
+      renewLease: (...args) => {
+        renewals += 1;
+        return real.renewLease(...args);
+      },
+    }));
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const engine = await h.makeEngine({ store, leaseMs: 30_002, claimIntervalMs: 60_000 });
+    h.clock.gate();
+    const id = await submitted(h, engine, ["redis"]);
+    // Not vi.waitFor: with fake timers it would move them on.
+    while (h.clock.pending() === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    vi.advanceTimersByTime(9_999);
+    expect(renewals).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(renewals).toBe(1);
+    vi.advanceTimersByTime(10_000);
+    expect(renewals).toBe(2);
+    h.clock.release();
+    expect((await engine.wait(id, 60_000))?.state).toBe("succeeded");
+  });
+
+  it("lists jobs from its store", async () => {
+    const h = await createHarness(server);
+    const first = await submitted(h, h.engine, ["redis"]);
+    const second = await submitted(h, h.engine, ["postgres"]);
+    const page = await h.engine.list({ limit: 1 });
+    expect(page.jobs.map((job) => job.id)).toEqual([second]);
+    expect((await h.engine.list({ limit: 5, cursor: page.nextCursor ?? "" })).jobs.map((job) => job.id)).toEqual([
+      first,
+    ]);
+    await h.engine.idle();
+  });
+});
+
 describe("createSyncEngine waits and shutdown", () => {
   it("wakes a waiter as soon as a job of this process is cancelled, whatever the claim interval", async () => {
     const h = await createHarness(server);
@@ -571,6 +699,31 @@ describe("createSyncEngine waits and shutdown", () => {
     expect((await waiting)?.state).toBe("cancelled");
     h.clock.release();
     expect((await ended(engine, running))?.state).toBe("succeeded");
+  });
+
+  it("stops only the syncs of the cancelled job", async () => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { concurrency: 2 });
+    h.clock.gate();
+    const kept = await submitted(h, engine, ["redis"]);
+    const stopped = await submitted(h, engine, ["postgres"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(2));
+    expect(await engine.cancel(stopped, true)).toMatchObject({ stopping: ["postgres"] });
+    h.clock.release();
+    await engine.idle();
+    expect((await engine.get(stopped))?.state).toBe("cancelled");
+    expect((await engine.get(kept))?.state).toBe("succeeded");
+  });
+
+  it("answers a job as it is once the timeout passed, whatever the claim interval", async () => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { claimIntervalMs: 60_000 });
+    h.clock.gate();
+    const id = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    expect((await engine.wait(id, 50))?.state).toBe("running");
+    h.clock.release();
+    expect((await engine.wait(id, 60_000))?.state).toBe("succeeded");
   });
 
   it("closes only once the syncs it runs have settled and recorded their results", async () => {
@@ -601,6 +754,8 @@ describe("createSyncEngine waits and shutdown", () => {
       vi.useRealTimers();
     }
     expect((await h.store.getJob(id))?.state).toBe("running");
+    // The sync goes on after close and still records its result.
     h.clock.release();
+    await expect.poll(async () => (await h.store.getJob(id))?.state).toBe("succeeded");
   });
 });

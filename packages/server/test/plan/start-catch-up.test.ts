@@ -171,6 +171,20 @@ describe("startCatchUp", () => {
       await catchUp.stop();
       expect(vi.getTimerCount()).toBe(0);
     });
+
+    it("schedules no round after the one in flight when stopped during it", async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const held: GitMirror = { ...fixture.mirror, fetch: () => gate.then(() => fixture.mirror.fetch()) };
+      const catchUp = start({ git: held, intervalMs: 45_000 });
+      const stopping = catchUp.stop();
+      release();
+      await stopping;
+      expect(await store.cursor("staging")).toEqual({ planned: fixture.initial, synced: fixture.initial });
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 
   it("logs a failed round and tries again at the next one", async () => {
@@ -180,9 +194,11 @@ describe("startCatchUp", () => {
       fetch: () => (fails-- > 0 ? Promise.reject(new Error("remote hung up")) : fixture.mirror.fetch()),
     };
     await start({ git: flaky, intervalMs: 20 }).first;
-    expect(lines).toContainEqual(
-      expect.objectContaining({ level: "warn", msg: "catch-up failed; trying again next round" }),
-    );
+    expect(lines).toContainEqual({
+      level: "warn",
+      msg: "catch-up failed; trying again next round",
+      err: expect.objectContaining({ name: "PlanError", code: "git_fetch_failed" }),
+    });
     expect(await store.cursor("staging")).toEqual({ planned: null, synced: null });
     await expect
       .poll(() => store.cursor("staging"), { interval: 10 })

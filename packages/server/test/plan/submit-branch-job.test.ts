@@ -76,13 +76,63 @@ describe("submitBranchJob", () => {
     expect(engine.submitted[0]?.cursor).toEqual({ expected: null });
   });
 
+  it("ignores a push whose commit is not on the branch, naming the tip", async () => {
+    const orphan = fixture.repo.commit({ [POSTGRES]: "v: orphan\n" });
+    await fixture.mirror.fetch();
+    fixture.repo.git("reset", "--hard", "--quiet", fixture.initial);
+    const outcome = await submit({
+      trigger: "webhook",
+      env: "staging",
+      push: { before: fixture.initial, after: orphan },
+    });
+    expect(outcome).toEqual({
+      status: "ignored",
+      reason: "unreachable",
+      detail: `commit ${orphan} is not on main (force-pushed away?); the tip is ${fixture.initial}`,
+      tip: fixture.initial,
+    });
+  });
+
+  it("ignores a push that is not newer than what the environment runs", async () => {
+    const tip = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+    expect(await store.initCursor("staging", tip)).toBe(true);
+    const outcome = await submit({
+      trigger: "webhook",
+      env: "staging",
+      push: { before: fixture.initial, after: fixture.initial },
+    });
+    expect(outcome).toEqual({
+      status: "ignored",
+      reason: "already_synced",
+      detail: `commit ${fixture.initial} is not newer than ${tip}, which staging already runs`,
+      tip,
+    });
+  });
+
+  it.each([
+    ["starts", (sha: string) => sha.startsWith("0")],
+    ["ends", (sha: string) => sha.endsWith("0")],
+  ])("diffs from a push's before whose SHA %s with a zero like any other commit", async (_name, wanted) => {
+    let before = fixture.initial;
+    for (let round = 0; !wanted(before); round += 1) {
+      before = fixture.repo.commit({ "README.md": `# round ${round}\n` });
+    }
+    const after = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+    const outcome = await submit({ trigger: "webhook", env: "staging", push: { before, after } });
+    expect(outcome).toMatchObject({ status: "submitted", plan: { commit: after } });
+    expect(names()).toEqual(["redis"]);
+  });
+
   it("plans nothing for a push whose before is the tip itself", async () => {
     const outcome = await submit({
       trigger: "webhook",
       env: "staging",
       push: { before: fixture.initial, after: fixture.initial },
     });
-    expect(outcome).toMatchObject({ status: "no_changes", plan: { commit: fixture.initial, services: [] } });
+    expect(outcome).toMatchObject({
+      status: "no_changes",
+      plan: { commit: fixture.initial, services: [], skipped: [] },
+    });
     expect(engine.submitted).toEqual([]);
   });
 

@@ -5,14 +5,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createRunner } from "../../src/create-runner.js";
 import { REQUEST_MEMORY_MS } from "../../src/routes/handle-deploy.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
-import type { JobStore, Runner, RunnerOptions } from "../../src/types.js";
+import type { JobStore, Runner, RunnerOptions, SyncEngine } from "../../src/types.js";
 import { cleanupTemp, makeTemp } from "../helpers/git-repo.js";
 import {
   ciRequest,
   createInfraFixture,
+  createLineLogger,
   createStubEngine,
   type InfraFixture,
   json,
+  type LoggedLine,
   memoryStore,
   SECRET,
   type StubEngine,
@@ -212,20 +214,91 @@ describe("POST /deploy", () => {
   });
 
   it.each([
-    ["no env", { tag: "v1.0.0" }],
-    ["both tag and ref", { env: "staging", tag: "v1.0.0", ref: "a".repeat(40) }],
-    ["neither tag nor ref", { env: "staging" }],
-    ["a number as env", { env: 1, tag: "v1.0.0" }],
-    ["services as a string", { env: "staging", tag: "v1.0.0", services: "postgres" }],
-    ["an unknown field", { env: "staging", tag: "v1.0.0", force: true }],
-    ["an array body", [{ env: "staging" }]],
-    ["wait as a string", { env: "staging", tag: "v1.0.0", wait: "yes" }],
-    ["wait as a number", { env: "staging", tag: "v1.0.0", wait: 1 }],
-  ])("answers 400 invalid_request for %s", async (_name, body) => {
+    ["no env", { tag: "v1.0.0" }, 'env is required, e.g. "staging"'],
+    [
+      "both tag and ref",
+      { env: "staging", tag: "v1.0.0", ref: "a".repeat(40) },
+      "exactly one of tag or ref is required",
+    ],
+    ["neither tag nor ref", { env: "staging" }, "exactly one of tag or ref is required"],
+    ["a number as env", { env: 1, tag: "v1.0.0" }, "env must be a non-empty string"],
+    [
+      "services as a string",
+      { env: "staging", tag: "v1.0.0", services: "postgres" },
+      'services must be a non-empty array of service names, e.g. ["postgres"]',
+    ],
+    [
+      "an unknown field",
+      { env: "staging", tag: "v1.0.0", force: true },
+      'unknown field "force": expected only env, tag, ref, triggered_by, services, wait',
+    ],
+    ["an array body", [{ env: "staging" }], "request body must be a JSON object"],
+    ["a number body", 5, "request body must be a JSON object"],
+    ["a string body", JSON.stringify("staging"), "request body must be a JSON object"],
+    ["wait as a string", { env: "staging", tag: "v1.0.0", wait: "yes" }, "wait must be true or false"],
+    ["wait as a number", { env: "staging", tag: "v1.0.0", wait: 1 }, "wait must be true or false"],
+  ])("answers 400 invalid_request for %s", async (_name, body, error) => {
     const response = await deploy(body);
     expect(response.status).toBe(400);
-    expect(await json(response)).toMatchObject({ code: "invalid_request" });
+    expect(await json(response)).toEqual({ code: "invalid_request", error });
     expect(engine.submitted).toEqual([]);
+  });
+
+  it("answers 200 no_changes when the commit has no automatic service", async () => {
+    const commit = fixture.repo.commit({ "iac.config.yaml": "layers:\n  platform: manual\n" });
+    fixture.repo.tag("v0.9.0-manual");
+    const response = await deploy({ env: "staging", tag: "v0.9.0-manual" });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({
+      status: "no_changes",
+      env: "staging",
+      tag: "v0.9.0-manual",
+      commit,
+      services: [],
+      deployments: [],
+    });
+    expect(engine.submitted).toEqual([]);
+  });
+
+  it("logs the deploy it planned and an identical request it answered, with the request and its target", async () => {
+    const lines: LoggedLine[] = [];
+    await runner.close();
+    await start({ logger: createLineLogger(lines) });
+    const body = { env: "staging", tag: "v1.0.0", triggered_by: "ci-logged" };
+    await deploy(body);
+    await deploy(body);
+    const [job] = engine.submitted;
+    const bound = { delivery: job?.delivery, env: "staging", tag: "v1.0.0" };
+    expect(lines.filter((line) => line.msg === "deploy planned")).toEqual([
+      expect.objectContaining({
+        ...bound,
+        level: "info",
+        commit: fixture.initial,
+        services: ["postgres", "redis"],
+        deployment: job?.id,
+        triggeredBy: "ci-logged",
+      }),
+    ]);
+    expect(lines.filter((line) => line.msg === "identical request answered with its earlier job")).toEqual([
+      expect.objectContaining({ level: "info", env: "staging", tag: "v1.0.0", deployment: job?.id }),
+    ]);
+  });
+
+  it("answers 500 and logs why when the engine says a /deploy job moved a branch position (it has none)", async () => {
+    const lines: LoggedLine[] = [];
+    const moving: SyncEngine = { ...engine, submit: async () => ({ status: "cursor_moved", planned: null }) };
+    await runner.close();
+    runner = await createRunner(
+      stubRunnerOptions(fixture, engine, { engine: moving, logger: createLineLogger(lines) }),
+    );
+    const response = await deploy({ env: "staging", tag: "v1.0.0" });
+    expect(response.status).toBe(500);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: "unhandled error",
+        err: expect.objectContaining({ message: "[@iac/server] a /deploy job has no cursor to move" }),
+      }),
+    );
   });
 
   describe("identical requests", () => {
@@ -398,6 +471,10 @@ describe("POST /deploy", () => {
       headers.set("content-type", "application/x-www-form-urlencoded");
       const response = await runner.fetch(new Request(request, { headers }));
       expect(response.status).toBe(415);
+      expect(await json(response)).toEqual({
+        code: "unsupported_media_type",
+        error: 'unsupported content type "application/x-www-form-urlencoded": expected application/json',
+      });
     });
 
     it("answers 413 for a body over the limit before verifying anything", async () => {

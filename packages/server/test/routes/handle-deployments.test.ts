@@ -1,19 +1,21 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
-import type { JobPage, JobStore, Runner, RunnerSettings, SyncJob } from "../../src/types.js";
+import type { JobPage, JobQuery, JobStore, Runner, RunnerSettings, SyncEngine, SyncJob } from "../../src/types.js";
 import {
   ciRequest,
   createInfraFixture,
+  createLineLogger,
   createStubEngine,
   type InfraFixture,
   json,
+  type LoggedLine,
   memoryStore,
   type StubEngine,
   stubRunnerOptions,
   testSettings,
 } from "../helpers/runner-fixture.js";
 import { startLiveRunner, useMsw } from "../integration/live-runner.js";
-import { finishJob } from "./store-tasks.js";
+import { finishJob, TEST_RUNNER } from "./store-tasks.js";
 
 const TOKEN = "test-api-token-0123456789";
 const UPSTREAM = "Dokploy said: build broke at step 3 (registry.internal:5000)";
@@ -54,10 +56,17 @@ describe("the /deployments API over a store whose jobs never run", () => {
   let engine: StubEngine;
   let runner: Runner;
 
-  const start = async (settings: Partial<RunnerSettings> = { apiToken: TOKEN }): Promise<void> => {
+  const start = async (
+    settings: Partial<RunnerSettings> = { apiToken: TOKEN },
+    options: { engine?: SyncEngine; lines?: LoggedLine[] } = {},
+  ): Promise<void> => {
     await runner?.close();
     runner = await createRunner(
-      stubRunnerOptions(fixture, engine, { settings: testSettings(fixture.repo.url, fixture.dataDir, settings) }),
+      stubRunnerOptions(fixture, engine, {
+        settings: testSettings(fixture.repo.url, fixture.dataDir, settings),
+        ...(options.engine === undefined ? {} : { engine: options.engine }),
+        ...(options.lines === undefined ? {} : { logger: createLineLogger(options.lines) }),
+      }),
     );
   };
 
@@ -188,23 +197,68 @@ describe("the /deployments API over a store whose jobs never run", () => {
       expect(await response.text()).toBe("");
     });
 
+    const STATES = "queued, running, succeeded, failed, superseded, cancelled";
     it.each([
-      ["limit=0"],
-      ["limit=101"],
-      ["limit=1.5"],
-      ["limit=-1"],
-      ["limit=ten"],
-      ["state=done"],
-      ["state=QUEUED"],
-      ["env="],
-      ["env=staging&env=production"],
-      ["sort=asc"],
-      ["cursor=not-a-cursor"],
-      ["cursor=MA"],
-    ])("answers 400 invalid_request for ?%s", async (query) => {
+      ["limit=0", 'limit must be an integer from 1 to 100, received "0"'],
+      ["limit=101", 'limit must be an integer from 1 to 100, received "101"'],
+      ["limit=1.5", 'limit must be an integer from 1 to 100, received "1.5"'],
+      ["limit=-1", 'limit must be an integer from 1 to 100, received "-1"'],
+      ["limit=ten", 'limit must be an integer from 1 to 100, received "ten"'],
+      ["limit=0100", 'limit must be an integer from 1 to 100, received "0100"'],
+      ["state=done", `state must be one of ${STATES}, received "done"`],
+      ["state=QUEUED", `state must be one of ${STATES}, received "QUEUED"`],
+      ["env=", "env must be given once, with a value"],
+      ["env=staging&env=production", "env must be given once, with a value"],
+      ["limit=1&limit=2", "limit must be given once, with a value"],
+      ["sort=asc", 'unknown parameter "sort": expected env, service, state, limit or cursor'],
+      ["cursor=not-a-cursor", "cursor is not one this runner gave out"],
+      ["cursor=MA", "cursor is not one this runner gave out"],
+    ])("answers 400 invalid_request for ?%s", async (query, error) => {
       const response = await runner.fetch(apiRequest(`/deployments?${query}`));
       expect(response.status).toBe(400);
-      expect(await json(response)).toMatchObject({ code: "invalid_request" });
+      expect(await json(response)).toEqual({ code: "invalid_request", error });
+    });
+
+    it.each([["queued"], ["running"], ["succeeded"], ["failed"], ["superseded"], ["cancelled"]])(
+      "filters by state %s",
+      async (state) => {
+        const page = await list(`?state=${state}`);
+        expect(page.jobs.every((job) => job.state === state)).toBe(true);
+      },
+    );
+
+    it("asks the engine for 20 jobs by default, and for up to 100", async () => {
+      const queries: JobQuery[] = [];
+      await start(undefined, {
+        engine: {
+          ...engine,
+          list: (query) => {
+            queries.push(query);
+            return engine.list(query);
+          },
+        },
+      });
+      await list();
+      await list("?limit=100&env=staging&service=redis&state=cancelled");
+      expect(queries).toEqual([
+        { env: undefined, service: undefined, state: undefined, limit: 20, cursor: undefined },
+        { env: "staging", service: "redis", state: "cancelled", limit: 100, cursor: undefined },
+      ]);
+    });
+
+    it.each([
+      ["a TypeError without a cursor", "", new TypeError("broken")],
+      ["another error with a cursor", "?cursor=abc", new RangeError("broken")],
+    ])("answers 500 for %s from the engine", async (_name, query, failure) => {
+      await start(undefined, {
+        engine: {
+          ...engine,
+          list: () => Promise.reject(failure),
+        },
+      });
+      const response = await runner.fetch(apiRequest(`/deployments${query}`));
+      expect(response.status).toBe(500);
+      expect(await json(response)).toEqual({ code: "internal_error", error: "internal error" });
     });
   });
 
@@ -257,10 +311,17 @@ describe("the /deployments API over a store whose jobs never run", () => {
       expect(result?.error).toEqual({ code: "deploy_failed", message: "deploy_failed" });
     });
 
-    it.each([["unknown-id"], ["nope%ZZ"]])("answers 404 deployment_not_found for %s", async (id) => {
-      const response = await runner.fetch(apiRequest(`/deployments/${id}`, { token: null }));
+    it.each([
+      ["an unknown id", "unknown-id", "unknown-id"],
+      ["an encoded id", "a%20b", "a b"],
+      ["a malformed escape, as written", "nope%ZZ", "nope%ZZ"],
+    ])("answers 404 deployment_not_found for %s", async (_name, path, id) => {
+      const response = await runner.fetch(apiRequest(`/deployments/${path}`, { token: null }));
       expect(response.status).toBe(404);
-      expect(await json(response)).toMatchObject({ code: "deployment_not_found" });
+      expect(await json(response)).toEqual({
+        code: "deployment_not_found",
+        error: `no deployment ${JSON.stringify(id)} (unknown or expired)`,
+      });
     });
   });
 
@@ -309,30 +370,95 @@ describe("the /deployments API over a store whose jobs never run", () => {
     it("answers 404 deployment_not_found for an unknown id", async () => {
       const response = await runner.fetch(cancelRequest("no-such-job"));
       expect(response.status).toBe(404);
-      expect(await json(response)).toMatchObject({ code: "deployment_not_found" });
+      expect(await json(response)).toEqual({
+        code: "deployment_not_found",
+        error: 'no deployment "no-such-job" (unknown or expired)',
+      });
     });
 
+    it("answers cancelling for a job with a queued and a running service, and logs the request", async () => {
+      const lines: LoggedLine[] = [];
+      await start(undefined, { lines });
+      const id = await deployJob("staging", ["postgres", "redis"]);
+      expect(await store.claimTask(TEST_RUNNER, Date.now(), 60_000)).toMatchObject({ jobId: id });
+      const response = await runner.fetch(cancelRequest(id));
+      expect(await json(response)).toMatchObject({
+        status: "cancelling",
+        force: false,
+        dequeued: ["redis"],
+        stopping: ["postgres"],
+      });
+      // The job itself is in the answer, not in the log line.
+      expect(lines.filter((line) => line.msg === "cancel requested")).toEqual([
+        {
+          level: "info",
+          msg: "cancel requested",
+          requestId: expect.any(String),
+          method: "POST",
+          path: `/deployments/${id}/cancel`,
+          deployment: id,
+          force: false,
+          dequeued: ["redis"],
+          stopping: ["postgres"],
+        },
+      ]);
+    });
+
+    it("answers with the job as it is after waiting up to 2 s for it to settle", async () => {
+      const waits: unknown[][] = [];
+      const settled = { id: "settled", state: "cancelled" };
+      await start(undefined, {
+        engine: {
+          ...engine,
+          wait: async (...args) => {
+            waits.push(args);
+            return settled as SyncJob;
+          },
+        },
+      });
+      const id = await deployJob("staging", ["redis"]);
+      const response = await runner.fetch(cancelRequest(id));
+      expect(await json(response)).toMatchObject({ status: "cancelling", job: settled });
+      expect(waits).toEqual([[id, 2_000]]);
+    });
+
+    const OBJECT = "request body must be a JSON object";
     it.each([
-      ["force as a string", { force: "yes" }, undefined, 400, "invalid_request"],
-      ["an unknown field", { force: true, reason: "because" }, undefined, 400, "invalid_request"],
-      ["an array body", [true], undefined, 400, "invalid_request"],
-      ["a JSON null body", "null", undefined, 400, "invalid_request"],
-      ["a body that is not JSON", "{force", undefined, 400, "invalid_json"],
+      ["force as a string", { force: "yes" }, undefined, 400, "invalid_request", "force must be true or false"],
+      [
+        "an unknown field",
+        { force: true, reason: "because" },
+        undefined,
+        400,
+        "invalid_request",
+        'unknown field "reason": expected only force',
+      ],
+      ["an array body", [true], undefined, 400, "invalid_request", OBJECT],
+      ["a JSON null body", "null", undefined, 400, "invalid_request", OBJECT],
+      ["a JSON number body", "5", undefined, 400, "invalid_request", OBJECT],
+      ["a JSON string body", '"force"', undefined, 400, "invalid_request", OBJECT],
+      ["a body that is not JSON", "{force", undefined, 400, "invalid_json", "request body is not valid JSON"],
       [
         "a body that is not declared as JSON",
         "force=true",
         "application/x-www-form-urlencoded",
         415,
         "unsupported_media_type",
+        "expected application/json (or no body)",
       ],
-      ["a JSON body without a content type", '{"force":true}', "", 415, "unsupported_media_type"],
-    ])("refuses %s and leaves the job queued", async (_name, body, type, status, code) => {
+      [
+        "a JSON body without a content type",
+        '{"force":true}',
+        "",
+        415,
+        "unsupported_media_type",
+        "expected application/json (or no body)",
+      ],
+    ])("refuses %s and leaves the job queued", async (_name, body, type, status, code, error) => {
       const id = await deployJob("staging", ["redis"]);
       const response = await runner.fetch(cancelRequest(id, body, type === undefined ? {} : { type }));
       expect(response.status).toBe(status);
-      if (code !== undefined) {
-        expect(await json(response)).toMatchObject({ code });
-      }
+      expect(await json(response)).toEqual({ code, error });
       expect((await store.getJob(id))?.state).toBe("queued");
     });
 

@@ -5,9 +5,11 @@ import type { JobStore, Runner } from "../../src/types.js";
 import {
   ciRequest,
   createInfraFixture,
+  createLineLogger,
   createStubEngine,
   type InfraFixture,
   json,
+  type LoggedLine,
   memoryStore,
   type StubEngine,
   stubRunnerOptions,
@@ -88,25 +90,66 @@ describe("POST /sync", () => {
     expect((await store.listJobs({ limit: 10 })).jobs).toHaveLength(2);
   });
 
+  const ONE_OF = 'exactly one of services (an array) or "all": true is required';
+  const SERVICE_LIST = 'services must be a non-empty array of service names, e.g. ["postgres"]';
+  const OBJECT = "request body must be a JSON object";
+
   it.each([
-    ["services as a string", { services: "postgres" }],
-    ["both services and all", { services: ["postgres"], all: true }],
-    ["neither field", {}],
-    ["all: false", { all: false }],
-    ["all as a string", { all: "true" }],
-    ["an empty list", { services: [] }],
-    ["a list with a non-string", { services: ["postgres", 1] }],
-    ["extra fields", { services: ["postgres"], junk: 1 }],
-    ["wait as a string", { services: ["postgres"], wait: "true" }],
-    ["wait as null", { all: true, wait: null }],
-    ["env as a number", { all: true, env: 7 }],
-    ["a JSON string body", JSON.stringify("postgres")],
-    ["a null body", null],
-  ])("answers 400 invalid_request for %s", async (_name, body) => {
+    ["services as a string", { services: "postgres" }, SERVICE_LIST],
+    ["both services and all", { services: ["postgres"], all: true }, ONE_OF],
+    ["neither field", {}, ONE_OF],
+    ["all: false", { all: false }, "all must be true when present"],
+    ["all as a string", { all: "true" }, "all must be true when present"],
+    ["an empty list", { services: [] }, SERVICE_LIST],
+    ["a list with a non-string", { services: ["postgres", 1] }, SERVICE_LIST],
+    [
+      "extra fields",
+      { services: ["postgres"], junk: 1 },
+      'unknown field "junk": expected only services, all, env, wait',
+    ],
+    ["wait as a string", { services: ["postgres"], wait: "true" }, "wait must be true or false"],
+    ["wait as null", { all: true, wait: null }, "wait must be true or false"],
+    ["env as a number", { all: true, env: 7 }, "env must be a non-empty string"],
+    ["a JSON string body", JSON.stringify("postgres"), OBJECT],
+    ["a JSON number body", 7, OBJECT],
+    ["a null body", null, OBJECT],
+  ])("answers 400 invalid_request for %s", async (_name, body, error) => {
     const response = await sync(body);
     expect(response.status).toBe(400);
-    expect(await json(response)).toMatchObject({ code: "invalid_request" });
+    expect(await json(response)).toEqual({ code: "invalid_request", error });
     expect(engine.submitted).toEqual([]);
+  });
+
+  it("answers 200 no_changes when the tip has no automatic service", async () => {
+    const head = fixture.repo.commit({ "iac.config.yaml": "layers:\n  platform: manual\n" });
+    const response = await sync({ all: true });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({
+      status: "no_changes",
+      env: "staging",
+      commit: head,
+      services: [],
+      deployments: [],
+    });
+    expect(engine.submitted).toEqual([]);
+  });
+
+  it("logs the sync it planned with the request and the environment", async () => {
+    const lines: LoggedLine[] = [];
+    await runner.close();
+    runner = await createRunner(stubRunnerOptions(fixture, engine, { logger: createLineLogger(lines) }));
+    await sync({ services: ["redis"], env: "production" });
+    const [job] = engine.submitted;
+    expect(lines.filter((line) => line.msg === "sync planned")).toEqual([
+      expect.objectContaining({
+        level: "info",
+        delivery: job?.delivery,
+        env: "production",
+        commit: fixture.initial,
+        services: ["redis"],
+        deployment: job?.id,
+      }),
+    ]);
   });
 
   it("answers 400 invalid_json for a signed body that is not JSON", async () => {

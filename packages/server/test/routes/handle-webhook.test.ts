@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { PLAN_ERRORS, PushEventError, parsePushEvent, sign } from "@iac/sync";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
 import { GitError } from "../../src/git/run-git.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
@@ -17,6 +17,7 @@ import {
   memoryStore,
   PREVIOUS_SECRET,
   pushPayload,
+  SECRET,
   type StubEngine,
   stubRunnerOptions,
   testSettings,
@@ -89,7 +90,10 @@ describe("POST /webhook", () => {
         await webhookRequest(examplePayload("ping"), { event: "ping", signature: null }),
       );
       expect(response.status).toBe(401);
-      expect(await json(response)).toMatchObject({ code: "missing_signature" });
+      expect(await json(response)).toEqual({
+        code: "missing_signature",
+        error: "missing X-Hub-Signature-256 header",
+      });
     });
 
     it.each([
@@ -141,10 +145,42 @@ describe("POST /webhook", () => {
       expect(await json(response)).toMatchObject({ code: "not_configured" });
     });
 
-    it("answers 400 missing_event without X-GitHub-Event", async () => {
-      const response = await runner.fetch(await webhookRequest(examplePayload("ping"), { event: null }));
+    it.each([
+      ["without X-GitHub-Event", null],
+      ["with an empty X-GitHub-Event", ""],
+    ])("answers 400 missing_event %s", async (_name, event) => {
+      const response = await runner.fetch(await webhookRequest(examplePayload("ping"), { event }));
       expect(response.status).toBe(400);
-      expect(await json(response)).toMatchObject({ code: "missing_event" });
+      expect(await json(response)).toEqual({ code: "missing_event", error: "missing X-GitHub-Event header" });
+    });
+
+    it("answers 400 invalid_payload for a signed form delivery without a payload field", async () => {
+      const body = "hook=1";
+      const request = new Request("http://runner.test/webhook", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-github-event": "push",
+          "x-hub-signature-256": await sign(SECRET, body),
+        },
+        body,
+      });
+      const response = await runner.fetch(request);
+      expect(response.status).toBe(400);
+      expect(await json(response)).toEqual({
+        code: "invalid_payload",
+        error: "form-encoded delivery without a payload field",
+      });
+    });
+
+    it("logs a signature mismatch", async () => {
+      const lines: LoggedLine[] = [];
+      await runner.close();
+      await start({ logger: createLineLogger(lines) });
+      await runner.fetch(await webhookRequest(examplePayload("ping"), { event: "ping", secret: "wrong-secret" }));
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: "warn", msg: "webhook signature mismatch", path: "/webhook" }),
+      );
     });
 
     it.each([["text/plain"], ["application/xml"], [""]])("answers 415 for content type %j", async (type) => {
@@ -157,7 +193,10 @@ describe("POST /webhook", () => {
       }
       const response = await runner.fetch(new Request(request, { headers }));
       expect(response.status).toBe(415);
-      expect(await json(response)).toMatchObject({ code: "unsupported_media_type" });
+      expect(await json(response)).toEqual({
+        code: "unsupported_media_type",
+        error: `unsupported content type ${JSON.stringify(type)}: expected application/json or application/x-www-form-urlencoded`,
+      });
     });
 
     it("answers 400 invalid_json for a signed body that is not JSON", async () => {
@@ -258,28 +297,79 @@ describe("POST /webhook", () => {
     });
 
     it("ignores events other than push with 202", async () => {
-      const response = await runner.fetch(await webhookRequest(examplePayload("issues"), { event: "issues" }));
+      const response = await runner.fetch(
+        await webhookRequest(examplePayload("issues"), { event: "issues", delivery: "d-issues" }),
+      );
       expect(response.status).toBe(202);
-      expect(await json(response)).toMatchObject({ status: "ignored", event: "issues" });
+      expect(await json(response)).toEqual({
+        status: "ignored",
+        event: "issues",
+        delivery: "d-issues",
+        reason: "event issues is not handled",
+      });
       expect(engine.submitted).toEqual([]);
     });
 
+    it("answers with the request id as delivery, and keys no job by it, without X-GitHub-Delivery", async () => {
+      const after = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const payload = pushPayload({ before: fixture.initial, after, files: { modified: [POSTGRES] } });
+      const response = await runner.fetch(await webhookRequest(payload, { delivery: null }));
+      expect(response.status).toBe(202);
+      const { delivery } = await json(response);
+      expect(delivery).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+      expect(engine.submitted[0]).toMatchObject({ delivery, deliveryKey: undefined });
+    });
+
     it.each([
-      ["a tag push", examplePayload("push", 0), /tag push/],
-      ["a tag deletion", examplePayload("push", 1), /tag push/],
+      ["a tag push", examplePayload("push", 0), "tag push (simple-tag); tags are deployed through /deploy"],
+      ["a tag deletion", examplePayload("push", 1), "tag push (simple-tag); tags are deployed through /deploy"],
       [
         "a push to another branch",
         pushPayload({ ref: "refs/heads/feature", before: "a".repeat(40), after: "b".repeat(40) }),
-        /feature/,
+        "push to feature; the runner follows main",
       ],
-      ["a branch deletion", pushPayload({ before: "a".repeat(40), after: ZERO, deleted: true }), /deleted/],
+      [
+        "a push to a ref that is neither a branch nor a tag",
+        pushPayload({ ref: "refs/notes/commits", before: "a".repeat(40), after: "b".repeat(40) }),
+        "push to refs/notes/commits; the runner follows main",
+      ],
+      [
+        "a branch deletion",
+        pushPayload({ before: "a".repeat(40), after: ZERO, deleted: true }),
+        "branch main was deleted",
+      ],
+      [
+        "a deletion of another branch",
+        pushPayload({ ref: "refs/heads/feature", before: "a".repeat(40), after: ZERO, deleted: true }),
+        "branch feature was deleted",
+      ],
+      [
+        "a deletion without the deleted flag",
+        pushPayload({ before: "a".repeat(40), after: ZERO }),
+        "branch main was deleted",
+      ],
+      [
+        "a deletion flagged with a non-zero after",
+        pushPayload({ before: "a".repeat(40), after: "b".repeat(40), deleted: true }),
+        "branch main was deleted",
+      ],
     ])("ignores %s with 202 and a reason", async (_name, payload, reason) => {
-      const response = await runner.fetch(await webhookRequest(payload));
+      const lines: LoggedLine[] = [];
+      await runner.close();
+      await start({ logger: createLineLogger(lines) });
+      const response = await runner.fetch(await webhookRequest(payload, { delivery: "d-ignored" }));
       expect(response.status).toBe(202);
-      const body = await json(response);
-      expect(body).toMatchObject({ status: "ignored" });
-      expect(body.reason).toMatch(reason);
+      expect(await json(response)).toEqual({ status: "ignored", event: "push", delivery: "d-ignored", reason });
       expect(engine.submitted).toEqual([]);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: "info",
+          msg: "push ignored",
+          ref: (payload as { ref: string }).ref,
+          delivery: "d-ignored",
+          event: "push",
+        }),
+      );
     });
   });
 
@@ -499,22 +589,125 @@ describe("POST /webhook", () => {
         release = resolve;
       });
       const slow: GitMirror = { ...fixture.mirror, fetch: () => gate.then(() => fixture.mirror.fetch()) };
+      const lines: LoggedLine[] = [];
       await runner.close();
-      await start({ git: slow, webhookDeadlineMs: 0 });
+      await start({ git: slow, webhookDeadlineMs: 0, logger: createLineLogger(lines) });
       const after = fixture.repo.commit({ [REDIS]: "v: 2\n" });
       const response = await push(fixture.initial, after, { delivery: "slow", files: [REDIS] });
       expect(response.status).toBe(202);
-      expect(await json(response)).toMatchObject({
+      expect(await json(response)).toEqual({
         status: "accepted",
         delivery: "slow",
         commit: after,
         pending: true,
+        detail: "still fetching the repository; the sync starts when the fetch completes (see the runner logs)",
+        services: [],
+        skipped: [],
         deployments: [],
       });
       expect(engine.submitted).toEqual([]);
       release();
       await expect.poll(() => engine.submitted.length).toBe(1);
       expect(engine.submitted[0]).toMatchObject({ commit: after, delivery: "slow" });
+      await expect
+        .poll(() => lines.filter((line) => line.msg === "webhook finished in the background"))
+        .toEqual([expect.objectContaining({ level: "info", status: 202, delivery: "slow" })]);
+    });
+
+    it("logs a push that failed in the background after the deadline", async () => {
+      let fail: () => void = () => undefined;
+      const gate = new Promise<void>((_resolve, reject) => {
+        fail = () => reject(new Error("remote hung up"));
+      });
+      const failing: GitMirror = { ...fixture.mirror, fetch: () => gate };
+      const lines: LoggedLine[] = [];
+      await runner.close();
+      await start({ git: failing, webhookDeadlineMs: 0, logger: createLineLogger(lines) });
+      const after = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      expect((await push(fixture.initial, after, { delivery: "doomed", files: [REDIS] })).status).toBe(202);
+      fail();
+      await expect
+        .poll(() => lines.filter((line) => line.msg === "webhook failed in the background"))
+        .toEqual([
+          expect.objectContaining({
+            level: "error",
+            delivery: "doomed",
+            err: expect.objectContaining({ code: "git_fetch_failed" }),
+          }),
+        ]);
+      expect(engine.submitted).toEqual([]);
+    });
+
+    it("clears its deadline timer once the push is answered in time", async () => {
+      const after = fixture.repo.commit({ [REDIS]: "v: 2\n" });
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      try {
+        const response = await push(fixture.initial, after, { files: [REDIS] });
+        expect(response.status).toBe(202);
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("answers an equal push under another delivery id with 200 duplicate and the job in flight", async () => {
+      const after = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      const first = await push(fixture.initial, after, { delivery: "first", files: [POSTGRES] });
+      const second = await push(fixture.initial, after, { delivery: "second", files: [POSTGRES] });
+      expect(first.status).toBe(202);
+      const [job] = engine.submitted;
+      expect(second.status).toBe(200);
+      expect(await json(second)).toEqual({
+        status: "duplicate",
+        delivery: "second",
+        env: "staging",
+        commit: after,
+        services: ["postgres"],
+        reasons: { postgres: { code: "changed", message: `1 changed path: ${POSTGRES}`, paths: [POSTGRES] } },
+        skipped: [],
+        deployments: [job?.id],
+      });
+    });
+
+    it("logs what each push came to, with the delivery, the event and the pushed commit", async () => {
+      const lines: LoggedLine[] = [];
+      await runner.close();
+      await start({ logger: createLineLogger(lines) });
+      const planned = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
+      await push(fixture.initial, planned, { delivery: "planned", files: [POSTGRES] });
+      const [job] = engine.submitted;
+      await push(fixture.initial, planned, { delivery: "planned", files: [POSTGRES] });
+      const readme = fixture.repo.commit({ "README.md": "# changed\n" });
+      await push(planned, readme, { delivery: "readme", files: ["README.md"] });
+      await finishJob(store, job?.id ?? "", "succeeded");
+      await push(fixture.initial, planned, { delivery: "late", files: [POSTGRES] });
+      const logged = (msg: string) => lines.filter((line) => line.msg === msg);
+      expect(logged("push planned")).toEqual([
+        expect.objectContaining({
+          level: "info",
+          delivery: "planned",
+          event: "push",
+          commit: planned,
+          env: "staging",
+          services: ["postgres"],
+          deployment: job?.id,
+          status: "created",
+        }),
+      ]);
+      expect(logged("duplicate delivery")).toEqual([
+        expect.objectContaining({ level: "info", delivery: "planned", deployment: job?.id }),
+      ]);
+      expect(logged("push changes no service")).toEqual([
+        expect.objectContaining({ level: "info", delivery: "readme", commit: readme, ignored: 1 }),
+      ]);
+      expect(logged("push changes nothing")).toEqual([
+        expect.objectContaining({
+          level: "info",
+          delivery: "late",
+          commit: planned,
+          reason: `commit ${planned} is not newer than ${planned}, which staging already runs`,
+        }),
+      ]);
     });
 
     it("plans concurrent pushes at the tip, so the branch position ends there", async () => {
