@@ -50,6 +50,17 @@ describe("createSignal", () => {
     signal.notify();
   });
 
+  it("forgets a wait once it timed out, so a later notify does not run it again", async () => {
+    const clears = vi.spyOn(globalThis, "clearTimeout");
+    const signal = createSignal();
+    const waiting = signal.wait(10);
+    vi.advanceTimersByTime(10);
+    expect(await settled(waiting)).toBe(true);
+    expect(clears).toHaveBeenCalledTimes(1);
+    signal.notify();
+    expect(clears).toHaveBeenCalledTimes(1);
+  });
+
   it("still wakes the other waits on notify after one timed out", async () => {
     const signal = createSignal();
     const short = signal.wait(10);

@@ -583,7 +583,13 @@ describe("createSyncEngine retries and results", () => {
       ],
     });
     expect(linesOf(lines, "sync crashed")).toEqual([
-      expect.objectContaining({ level: "error", fields: expect.objectContaining({ service: "redis" }) }),
+      expect.objectContaining({
+        level: "error",
+        fields: expect.objectContaining({
+          service: "redis",
+          err: expect.objectContaining({ message: "logger broke: token=abc" }),
+        }),
+      }),
     ]);
   });
 });
@@ -671,6 +677,68 @@ describe("createSyncEngine claims", () => {
     expect(renewals).toBe(2);
     h.clock.release();
     expect((await engine.wait(id, 60_000))?.state).toBe("succeeded");
+  });
+
+  it("claims at start the work already in its store", async () => {
+    const h = await createHarness(server);
+    await h.engine.close();
+    const stored = await h.store.createJob(await h.newJob({ services: ["redis"] }));
+    const engine = await h.makeEngine({ store: h.store, claimIntervalMs: 60_000 });
+    const job = await engine.wait(stored.status === "created" ? stored.job.id : "", 60_000);
+    expect(job?.state).toBe("succeeded");
+  });
+
+  it("claims in idle() the work another runner stored, without waiting for the next claim round", async () => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { claimIntervalMs: 60_000 });
+    const stored = await h.store.createJob(await h.newJob({ services: ["redis"] }));
+    await engine.idle();
+    expect((await h.store.getJob(stored.status === "created" ? stored.job.id : ""))?.state).toBe("succeeded");
+  });
+
+  it("keeps polling in idle() while another runner holds a service, and returns once it ended", async () => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { claimIntervalMs: 60_000 });
+    const stored = await h.store.createJob(await h.newJob({ services: ["redis"] }));
+    const task = await h.store.claimTask("other-runner", Date.now(), 60_000);
+    expect(task?.service.name).toBe("redis");
+    const idle = engine.idle();
+    const result = { service: "redis", env: "staging", commit: h.base, status: "skipped" as const };
+    const done = { ...result, hashBefore: null, hashAfter: null, durationMs: 1 };
+    expect(await h.store.completeTask(task?.jobId ?? "", "redis", "other-runner", "succeeded", done, Date.now())).toBe(
+      true,
+    );
+    await idle;
+    expect((await h.store.getJob(stored.status === "created" ? stored.job.id : ""))?.state).toBe("succeeded");
+  });
+
+  it("never keeps the process alive: its timers are unref'd", async () => {
+    const h = await createHarness(server);
+    const intervals = vi.spyOn(globalThis, "setInterval");
+    const timeouts = vi.spyOn(globalThis, "setTimeout");
+    const engine = await onlyEngine(h);
+    expect(intervals.mock.results.map((made) => (made.value as NodeJS.Timeout).hasRef())).toEqual([false, false]);
+    h.clock.gate();
+    await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    const closing = engine.close();
+    const grace = timeouts.mock.results.at(-1)?.value as NodeJS.Timeout;
+    expect(grace.hasRef()).toBe(false);
+    h.clock.release();
+    await closing;
+  });
+
+  it("stops its timers on close, and clears its grace timer once nothing runs", async () => {
+    const h = await createHarness(server);
+    await h.engine.close();
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const engine = await h.makeEngine({ store: h.store });
+    expect(vi.getTimerCount()).toBe(2);
+    await engine.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("lists jobs from its store", async () => {

@@ -144,6 +144,15 @@ describe("startCatchUp", () => {
     expect(leases).toEqual([["catchup:staging", "runner-7", expect.any(Number), ttl]]);
   });
 
+  it("never keeps the process alive waiting for the next round", async () => {
+    const timeouts = vi.spyOn(globalThis, "setTimeout");
+    await start({ intervalMs: 45_000 }).first;
+    const rounds = timeouts.mock.calls.flatMap(([, delay], index) =>
+      delay === 45_000 ? [timeouts.mock.results[index]?.value as NodeJS.Timeout] : [],
+    );
+    expect(rounds.map((timer) => timer.hasRef())).toEqual([false]);
+  });
+
   describe("scheduling (fake timers)", () => {
     beforeEach(() => {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });

@@ -123,12 +123,27 @@ describe("submitBranchJob", () => {
     expect(names()).toEqual(["redis"]);
   });
 
-  it("plans nothing for a push whose before is the tip itself", async () => {
-    const outcome = await submit({
-      trigger: "webhook",
-      env: "staging",
-      push: { before: fixture.initial, after: fixture.initial },
-    });
+  it("plans a /sync of every service at the tip even when the environment already runs it", async () => {
+    expect(await store.initCursor("staging", fixture.initial)).toBe(true);
+    const outcome = await submit({ trigger: "sync", env: "staging" });
+    expect(outcome).toMatchObject({ status: "submitted", outcome: { status: "created" } });
+    expect(names()).toEqual(["postgres", "redis"]);
+  });
+
+  it("plans nothing for a push whose before is the tip itself, without asking git for a diff", async () => {
+    const diffs: unknown[][] = [];
+    const git = {
+      ...fixture.mirror,
+      diffPaths: (...args: Parameters<typeof fixture.mirror.diffPaths>) => {
+        diffs.push(args);
+        return fixture.mirror.diffPaths(...args);
+      },
+    };
+    const outcome = await submit(
+      { trigger: "webhook", env: "staging", push: { before: fixture.initial, after: fixture.initial } },
+      { git },
+    );
+    expect(diffs).toEqual([]);
     expect(outcome).toMatchObject({
       status: "no_changes",
       plan: { commit: fixture.initial, services: [], skipped: [] },
