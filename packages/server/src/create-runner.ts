@@ -1,9 +1,12 @@
 import { createSyncEngine } from "./engine/create-sync-engine.js";
+import { followSecretsFile } from "./follow-secrets-file.js";
 import { mirrorFromSettings } from "./git/git-mirror.js";
 import { createHealthMonitor } from "./health/create-health-monitor.js";
 import { dokployCheck, vaultCheck } from "./health/dependency-checks.js";
+import { parseBasePath, stripBasePath } from "./http/base-path.js";
 import { HttpError } from "./http/http-error.js";
 import { toErrorResponse } from "./http/to-error-response.js";
+import { createLogger } from "./logging/create-logger.js";
 import { noopLogger } from "./logging/noop-logger.js";
 import { startCatchUp } from "./plan/start-catch-up.js";
 import { handleCancel } from "./routes/handle-cancel.js";
@@ -14,11 +17,10 @@ import { handleHealth } from "./routes/handle-health.js";
 import { handleSync } from "./routes/handle-sync.js";
 import { handleWebhook } from "./routes/handle-webhook.js";
 import type { RouteHandler, RunnerContext } from "./runner-context.js";
-import { webhookSecretsOf } from "./settings.js";
 import { guardStore } from "./store/guard-store.js";
 import { openStore } from "./store/open-store.js";
 import { startPruning } from "./store/start-pruning.js";
-import type { GitMirror, HealthCheck, LocalGitMirror, Runner, RunnerOptions, SyncEngine } from "./types.js";
+import type { GitMirror, HealthCheck, LocalGitMirror, Logger, Runner, RunnerOptions, SyncEngine } from "./types.js";
 import { version as packageVersion } from "./version.js";
 
 interface Route {
@@ -49,19 +51,31 @@ function defaultChecks(options: RunnerOptions, git: GitMirror): Record<string, H
   };
 }
 
+/** The injected logger, nothing for `false`, else JSON lines on stdout at the configured level. */
+function loggerOf(options: RunnerOptions): Logger {
+  if (options.logger === false) {
+    return noopLogger;
+  }
+  return options.logger ?? createLogger({ level: options.settings.logLevel });
+}
+
 /**
  * Creates the runner: opens the job store (migrating its schema), starts the sync engine, the catch-up with the branch
  * and the history pruning, and returns `fetch(request)` serving `/health`, `/webhook`, `/deploy`, `/sync` and
- * `/deployments` with JSON in and out. Errors are `{ "error", "code" }` with the right status and never carry a stack
- * trace.
+ * `/deployments` (under `basePath` when given) with JSON in and out. Errors are `{ "error", "code" }` with the right
+ * status and never carry a stack trace.
  *
+ * @throws {SettingsError} for an invalid `basePath`, or a secrets file the settings name that cannot be read.
  * @example
- * const runner = await createRunner({ settings: loadSettings(process.env) });
+ * const runner = await createRunner({ settings: defineSettings({ webhookSecret, git: { url }, dokploy: { url, apiKey } }) });
  * Bun.serve({ port: 8080, fetch: runner.fetch }); // or createNodeServer(runner) on Node
  */
 export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const { settings } = options;
-  const logger = options.logger ?? noopLogger;
+  const basePath = parseBasePath(options.basePath);
+  const logger = loggerOf(options);
+  const webhookSecrets =
+    options.webhookSecrets ?? (await followSecretsFile(settings, logger.child({ component: "settings" })));
   const { clock } = options;
   const now = clock === undefined ? Date.now : () => clock.now();
   const git = options.git ?? mirrorFromSettings(settings, logger);
@@ -88,7 +102,6 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       retryLimit: settings.retryLimit,
       ...options.timing,
     });
-  const webhookSecrets = options.webhookSecrets ?? (() => webhookSecretsOf(settings));
   const context: RunnerContext = {
     settings,
     git,
@@ -136,7 +149,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       if (closing) {
         throw new HttpError(503, "shutting_down", "the runner is shutting down");
       }
-      const route = ROUTES.find((candidate) => candidate.matches(path));
+      const below = stripBasePath(basePath, path);
+      const route = below === undefined ? undefined : ROUTES.find((candidate) => candidate.matches(below));
       if (route === undefined) {
         throw new HttpError(404, "not_found", `no endpoint at ${path}`);
       }

@@ -17,7 +17,7 @@ export type { CreateLoggerOptions } from "./logging/create-logger.js";
 export { createLogger } from "./logging/create-logger.js";
 export type { NodeServer, NodeServerOptions } from "./node-server.js";
 export { createNodeServer } from "./node-server.js";
-export { DEFAULT_SECRETS_FILE, loadSettings } from "./settings.js";
+export { DEFAULT_SECRETS_FILE, defineSettings, loadSettings } from "./settings.js";
 export { SettingsError } from "./settings-error.js";
 export type { SettingsSource, SettingsSourceOptions } from "./settings-source.js";
 export { createSettingsSource } from "./settings-source.js";
@@ -53,6 +53,8 @@ export type {
   Runner,
   RunnerOptions,
   RunnerSettings,
+  SettingsInput,
+  SettingsProblem,
   SyncClock,
   SyncContext,
   SyncDokployOptions,

@@ -1,17 +1,84 @@
 import { parseDotenv } from "@iac/sync";
 import { hasControlOrSpace, refNameProblem } from "./git/ref-name.js";
-import { SettingsError } from "./settings-error.js";
-import type { LogLevel, RunnerSettings, SyncVaultOptions } from "./types.js";
+import { createSettingsChecker, type SettingsChecker, type SettingsValues } from "./settings-checker.js";
+import type { LogLevel, RunnerSettings, SettingsInput, SyncVaultOptions } from "./types.js";
 
 /** Where a vault-agent sidecar renders the runner's secrets; used when `IAC_SECRETS_FILE` is not set and it exists. */
 export const DEFAULT_SECRETS_FILE = "/secrets/.env";
 
+/**
+ * The environment variable of every field of {@link SettingsInput}: one table for `loadSettings`, which reads the
+ * variables, and `defineSettings`, which reads the fields; both then go through the same rules.
+ */
+const VARIABLES = {
+  webhookSecret: "WEBHOOK_SECRET",
+  webhookSecretPrevious: "WEBHOOK_SECRET_PREVIOUS",
+  "git.url": "GIT_REPO_URL",
+  "git.branch": "GIT_BRANCH",
+  "dokploy.url": "DOKPLOY_URL",
+  "dokploy.apiKey": "DOKPLOY_API_KEY",
+  "vault.address": "VAULT_ADDR",
+  "vault.token": "VAULT_TOKEN",
+  "vault.appRole.roleId": "VAULT_ROLE_ID",
+  "vault.appRole.secretId": "VAULT_SECRET_ID",
+  internalDomain: "INTERNAL_DOMAIN",
+  deployEnv: "DEPLOY_ENV",
+  dataDir: "IAC_DATA_DIR",
+  databaseUrl: "IAC_DATABASE_URL",
+  secretsFile: "IAC_SECRETS_FILE",
+  host: "HOST",
+  port: "PORT",
+  logLevel: "LOG_LEVEL",
+  requireTimestamp: "IAC_REQUIRE_TIMESTAMP",
+  deployTimeoutSeconds: "IAC_DEPLOY_TIMEOUT_SECONDS",
+  hashKey: "IAC_HASH_KEY",
+  webhookMaxBodyBytes: "IAC_WEBHOOK_MAX_BODY_BYTES",
+  maxBodyBytes: "IAC_MAX_BODY_BYTES",
+  pollInterval: "IAC_POLL_INTERVAL",
+  retryLimit: "IAC_RETRY_LIMIT",
+  historyDays: "IAC_HISTORY_DAYS",
+  apiToken: "IAC_API_TOKEN",
+  waitSeconds: "IAC_WAIT_SECONDS",
+  leaseSeconds: "IAC_LEASE_SECONDS",
+} as const;
+
+/** A field of {@link SettingsInput}, as a dotted path. */
+type Field = keyof typeof VARIABLES;
+
+/** Older names still read when the variable itself is unset or blank. */
+const ALIASES: Partial<Record<Field, string>> = { "vault.token": "VAULT_APP_TOKEN" };
+
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-const TRUE = new Set(["true", "1", "yes", "on"]);
-const FALSE = new Set(["false", "0", "no", "off"]);
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
+type Checker = SettingsChecker<Field>;
+
+/** The values of the environment: the variable of a field (else its alias); `""` when set but blank. */
+function fromEnvironment(env: Env): SettingsValues<Field> {
+  return {
+    value(field) {
+      const names = [VARIABLES[field], ALIASES[field]].filter((name) => name !== undefined);
+      const given = names.map((name) => env[name]).filter((value) => value !== undefined);
+      return given.find((value) => value.trim() !== "") ?? given[0];
+    },
+    variable: (field) => VARIABLES[field],
+  };
+}
+
+/** The values of a {@link SettingsInput}, found by the dotted path of each field. */
+function fromInput(input: SettingsInput): SettingsValues<Field> {
+  return {
+    value(field) {
+      let value: unknown = input;
+      for (const key of field.split(".")) {
+        value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+      }
+      return value;
+    },
+    variable: () => undefined,
+  };
+}
 
 /** `https://`, `ssh://`, `file://` or scp-like `user@host:path`; never anything git could read as an option. */
 function repoUrlProblem(url: string): string | undefined {
@@ -28,114 +95,128 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^/@]*@/, "//***@");
 }
 
-function createReader(env: Env) {
-  const raw = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
-  const required = (name: string, what: string): string => {
-    const value = raw(name);
-    if (value === undefined) {
-      throw new SettingsError(
-        name,
-        `is required: expected ${what}, received ${name in env ? "an empty value" : "nothing"}`,
-      );
-    }
+/** An http(s) URL without trailing slashes or the API path users often write too (`…/api`, `…:8200/v1`). */
+function serverRoot(check: Checker, field: Field, value: string, apiPath: string): string {
+  if (check.failed(field)) {
     return value;
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = raw(name);
-    if (value === undefined) {
-      return fallback;
-    }
-    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      throw new SettingsError(name, `must be an integer from ${min} to ${max}, received ${JSON.stringify(value)}`);
-    }
-    return parsed;
-  };
-  const boolean = (name: string, fallback: boolean): boolean => {
-    const value = raw(name)?.toLowerCase();
-    if (value === undefined) {
-      return fallback;
-    }
-    if (TRUE.has(value) || FALSE.has(value)) {
-      return TRUE.has(value);
-    }
-    throw new SettingsError(name, `must be true or false, received ${JSON.stringify(value)}`);
-  };
-  const url = (name: string, value: string): string => {
-    if (!/^https?:\/\/[^\s/]+/i.test(value)) {
-      throw new SettingsError(name, `must be an http:// or https:// URL, received ${JSON.stringify(redactUrl(value))}`);
-    }
-    return value.replace(/\/+$/, "");
-  };
-  // Users write the API root too ("https://dokploy.example.com/api", "https://vault:8200/v1"): keep the server root.
-  const serverRoot = (name: string, value: string, apiPath: string): string =>
-    url(name, value).replace(new RegExp(`${apiPath}$`, "i"), "");
-  return { raw, required, integer, boolean, url, serverRoot };
+  }
+  if (!/^https?:\/\/[^\s/]+/i.test(value)) {
+    check.fail(field, `must be an http:// or https:// URL, received ${JSON.stringify(redactUrl(value))}`);
+    return value;
+  }
+  return value.replace(/\/+$/, "").replace(new RegExp(`${apiPath}$`, "i"), "");
 }
 
-function readVault(read: ReturnType<typeof createReader>): SyncVaultOptions | undefined {
-  const address = read.raw("VAULT_ADDR");
-  const token = read.raw("VAULT_TOKEN") ?? read.raw("VAULT_APP_TOKEN");
-  const roleId = read.raw("VAULT_ROLE_ID");
-  const secretId = read.raw("VAULT_SECRET_ID");
-  if (address === undefined) {
-    if (token !== undefined || roleId !== undefined || secretId !== undefined) {
-      throw new SettingsError("VAULT_ADDR", "is required when Vault credentials are set, received nothing");
-    }
-    return undefined;
+function readRepoUrl(check: Checker): string {
+  const url = check.required("git.url", "the infrastructure repository URL");
+  const problem = check.failed("git.url") ? undefined : repoUrlProblem(url);
+  if (problem !== undefined) {
+    check.fail("git.url", `${problem}, received ${JSON.stringify(redactUrl(url))}`);
+  }
+  return url;
+}
+
+function readBranch(check: Checker): string {
+  const branch = check.text("git.branch") ?? "main";
+  const problem = check.failed("git.branch") ? undefined : refNameProblem(branch);
+  if (problem !== undefined) {
+    check.fail("git.branch", `must be a branch name, received ${JSON.stringify(branch)} (it ${problem})`);
+  }
+  return branch;
+}
+
+function readDokploy(check: Checker): RunnerSettings["dokploy"] {
+  const url = check.required("dokploy.url", "the Dokploy base URL");
+  return {
+    baseUrl: serverRoot(check, "dokploy.url", url, "/api"),
+    apiKey: check.required("dokploy.apiKey", "a Dokploy API key"),
+  };
+}
+
+/** Every problem of the Vault variables at once: an address without credentials, credentials without an address. */
+function readVault(check: Checker): SyncVaultOptions | undefined {
+  const address = check.text("vault.address");
+  const token = check.text("vault.token");
+  const roleId = check.text("vault.appRole.roleId");
+  const secretId = check.text("vault.appRole.secretId");
+  if (address === undefined && (token !== undefined || roleId !== undefined || secretId !== undefined)) {
+    check.fail("vault.address", "is required when Vault credentials are set, received nothing");
   }
   if ((roleId === undefined) !== (secretId === undefined)) {
-    const missing = roleId === undefined ? "VAULT_ROLE_ID" : "VAULT_SECRET_ID";
-    throw new SettingsError(missing, "is required with the other AppRole variable, received nothing");
+    const missing = roleId === undefined ? "vault.appRole.roleId" : "vault.appRole.secretId";
+    check.fail(missing, "is required with the other AppRole credential, received nothing");
   }
-  if (roleId !== undefined && secretId !== undefined) {
-    return { address: read.serverRoot("VAULT_ADDR", address, "/v1"), appRole: { roleId, secretId } };
-  }
-  if (token === undefined) {
-    throw new SettingsError(
-      "VAULT_TOKEN",
-      "is required with VAULT_ADDR (or VAULT_APP_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID)",
-    );
-  }
-  return { address: read.serverRoot("VAULT_ADDR", address, "/v1"), token };
-}
-
-function readDatabaseUrl(value: string | undefined): string | undefined {
-  if (value !== undefined && !/^postgres(ql)?:\/\/\S+$/i.test(value)) {
-    throw new SettingsError(
-      "IAC_DATABASE_URL",
-      `must be a postgres:// or postgresql:// URL, received ${JSON.stringify(redactUrl(value))}`,
-    );
-  }
-  return value;
-}
-
-const INTERVAL_UNITS: Readonly<Record<string, number>> = { "": 1_000, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** `90` (seconds), `30s`, `5m` or `1h`; at least 10 seconds, at most a day. */
-function readInterval(name: string, value: string | undefined): number | undefined {
-  if (value === undefined || FALSE.has(value.toLowerCase())) {
+  if (address === undefined) {
     return undefined;
   }
-  const match = /^(\d{1,6})(s|m|h)?$/i.exec(value);
-  const ms = match === null ? Number.NaN : Number(match[1]) * (INTERVAL_UNITS[(match[2] ?? "").toLowerCase()] ?? 0);
-  if (!(ms >= 10_000 && ms <= 86_400_000)) {
-    throw new SettingsError(
-      name,
-      `must be an interval from 10s to 24h such as 90, 30s, 5m or 1h (or off), received ${JSON.stringify(value)}`,
-    );
+  const root = serverRoot(check, "vault.address", address, "/v1");
+  if (roleId !== undefined && secretId !== undefined) {
+    return { address: root, appRole: { roleId, secretId } };
   }
-  return ms;
+  if (token === undefined && roleId === undefined && secretId === undefined) {
+    const appRole = `${check.name("vault.appRole.roleId")} + ${check.name("vault.appRole.secretId")}`;
+    check.fail("vault.token", `is required with ${check.name("vault.address")} (or ${appRole}), received nothing`);
+  }
+  return { address: root, token };
 }
 
-function readApiToken(value: string | undefined): string | undefined {
-  if (value !== undefined && value.length < 16) {
-    throw new SettingsError("IAC_API_TOKEN", `must be at least 16 characters, received ${value.length}`);
+function readDeployEnv(check: Checker): string {
+  const deployEnv = check.text("deployEnv") ?? "staging";
+  if (!check.failed("deployEnv") && !ENV_NAME.test(deployEnv)) {
+    check.fail("deployEnv", `must be an environment name like "staging", received ${JSON.stringify(deployEnv)}`);
   }
-  return value;
+  return deployEnv;
+}
+
+function readDatabaseUrl(check: Checker): string | undefined {
+  const url = check.text("databaseUrl");
+  if (url !== undefined && !/^postgres(ql)?:\/\/\S+$/i.test(url)) {
+    check.fail("databaseUrl", `must be a postgres:// or postgresql:// URL, received ${JSON.stringify(redactUrl(url))}`);
+  }
+  return url;
+}
+
+function readApiToken(check: Checker): string | undefined {
+  const token = check.text("apiToken");
+  if (token !== undefined && token.length < 16) {
+    check.fail("apiToken", `must be at least 16 characters, received ${token.length}`);
+  }
+  return token;
+}
+
+/** The runner's settings by the one set of rules, from either source; see {@link loadSettings}. */
+function readSettings(values: SettingsValues<Field>): RunnerSettings {
+  const check = createSettingsChecker(values);
+  const webhookSecret = check.required("webhookSecret", "a non-empty secret (e.g. openssl rand -hex 32)");
+  const settings: RunnerSettings = {
+    webhookSecret,
+    webhookSecretPrevious: check.text("webhookSecretPrevious"),
+    gitRepoUrl: readRepoUrl(check),
+    gitBranch: readBranch(check),
+    dokploy: readDokploy(check),
+    vault: readVault(check),
+    internalDomain: check.text("internalDomain"),
+    deployEnv: readDeployEnv(check),
+    dataDir: check.text("dataDir") ?? "./.iac-runner",
+    secretsFile: check.text("secretsFile"),
+    host: check.text("host") ?? "0.0.0.0",
+    port: check.integer("port", 8080, 0, 65_535),
+    logLevel: check.oneOf("logLevel", LOG_LEVELS, "info"),
+    requireTimestamp: check.boolean("requireTimestamp", false),
+    deployTimeoutMs: check.integer("deployTimeoutSeconds", 900, 1, 86_400) * 1000,
+    hashKey: check.text("hashKey") ?? webhookSecret,
+    webhookMaxBodyBytes: check.integer("webhookMaxBodyBytes", 25 * 1024 * 1024, 1, 1024 ** 3),
+    maxBodyBytes: check.integer("maxBodyBytes", 64 * 1024, 1, 1024 ** 3),
+    databaseUrl: readDatabaseUrl(check),
+    pollIntervalMs: check.interval("pollInterval"),
+    retryLimit: check.integer("retryLimit", 3, 0, 20),
+    historyDays: check.integer("historyDays", 90, 1, 36_500),
+    apiToken: readApiToken(check),
+    waitMs: check.integer("waitSeconds", 300, 1, 3_600) * 1000,
+    leaseMs: check.integer("leaseSeconds", 30, 2, 60) * 1000,
+  };
+  check.throwProblems();
+  return settings;
 }
 
 /** The environment with the values of a dotenv secrets file on top, as the runner reads them. */
@@ -145,29 +226,6 @@ function withSecretsFile(env: Env, secretsFileText: string | undefined): Env {
     merged[key] = value;
   }
   return merged;
-}
-
-function readDeployEnv(read: ReturnType<typeof createReader>): string {
-  const deployEnv = read.raw("DEPLOY_ENV") ?? "staging";
-  if (!ENV_NAME.test(deployEnv)) {
-    throw new SettingsError(
-      "DEPLOY_ENV",
-      `must be an environment name like "staging", received ${JSON.stringify(deployEnv)}`,
-    );
-  }
-  return deployEnv;
-}
-
-function readDokploy(read: ReturnType<typeof createReader>): RunnerSettings["dokploy"] {
-  return {
-    baseUrl: read.serverRoot("DOKPLOY_URL", read.required("DOKPLOY_URL", "the Dokploy base URL"), "/api"),
-    apiKey: read.required("DOKPLOY_API_KEY", "a Dokploy API key"),
-  };
-}
-
-/** `IAC_HASH_KEY`, else `WEBHOOK_SECRET`: rotating the webhook secret must not change every hash when a key is set. */
-function readHashKey(read: ReturnType<typeof createReader>): string | undefined {
-  return read.raw("IAC_HASH_KEY") ?? read.raw("WEBHOOK_SECRET");
 }
 
 /** What the operator commands (`iac-runner hash`, `plan`) need of the runner's configuration. */
@@ -188,21 +246,23 @@ export interface OperatorSettings {
  * command run with the runner's environment computes the hashes the runner records. Nothing else is required: the
  * hash key only matters for services with Vault secrets, and the caller says so when it is missing.
  *
- * @throws {SettingsError} naming the first missing or invalid variable, in one line.
+ * @throws {SettingsError} naming every missing or invalid variable of that part.
  */
 export function loadOperatorSettings(
   env: Env,
   secretsFileText?: string | undefined,
   options: { dokploy?: boolean | undefined } = {},
 ): OperatorSettings {
-  const read = createReader(withSecretsFile(env, secretsFileText));
-  return {
-    deployEnv: readDeployEnv(read),
-    dokploy: options.dokploy === true ? readDokploy(read) : undefined,
-    vault: readVault(read),
-    internalDomain: read.raw("INTERNAL_DOMAIN"),
-    hashKey: readHashKey(read),
+  const check = createSettingsChecker(fromEnvironment(withSecretsFile(env, secretsFileText)));
+  const settings: OperatorSettings = {
+    deployEnv: readDeployEnv(check),
+    dokploy: options.dokploy === true ? readDokploy(check) : undefined,
+    vault: readVault(check),
+    internalDomain: check.text("internalDomain"),
+    hashKey: check.text("hashKey") ?? check.text("webhookSecret"),
   };
+  check.throwProblems();
+  return settings;
 }
 
 /** The webhook secrets in the order they are tried: the current one, then the previous one during a rotation. */
@@ -216,61 +276,26 @@ export function webhookSecretsOf(settings: RunnerSettings): string[] {
  * vault-agent sidecar) taking precedence. Refuses to produce settings without a webhook secret: the runner never
  * accepts unsigned requests.
  *
- * @throws {SettingsError} naming the first missing or invalid variable, in one line.
+ * @throws {SettingsError} with every missing or invalid variable at once, each named.
  * @example
  * const settings = loadSettings(process.env, await readFile("/secrets/.env", "utf8"));
  */
 export function loadSettings(env: Env, secretsFileText?: string | undefined): RunnerSettings {
-  const read = createReader(withSecretsFile(env, secretsFileText));
+  return readSettings(fromEnvironment(withSecretsFile(env, secretsFileText)));
+}
 
-  const webhookSecret = read.required("WEBHOOK_SECRET", "a non-empty secret (e.g. openssl rand -hex 32)");
-  const gitRepoUrl = read.required("GIT_REPO_URL", "the infrastructure repository URL");
-  const urlProblem = repoUrlProblem(gitRepoUrl);
-  if (urlProblem !== undefined) {
-    throw new SettingsError("GIT_REPO_URL", `${urlProblem}, received ${JSON.stringify(redactUrl(gitRepoUrl))}`);
-  }
-  const gitBranch = read.raw("GIT_BRANCH") ?? "main";
-  const branchProblem = refNameProblem(gitBranch);
-  if (branchProblem !== undefined) {
-    throw new SettingsError(
-      "GIT_BRANCH",
-      `must be a branch name, received ${JSON.stringify(gitBranch)} (it ${branchProblem})`,
-    );
-  }
-  const deployEnv = readDeployEnv(read);
-  const logLevel = (read.raw("LOG_LEVEL") ?? "info").toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
-    throw new SettingsError(
-      "LOG_LEVEL",
-      `must be one of ${LOG_LEVELS.join(", ")}, received ${JSON.stringify(logLevel)}`,
-    );
-  }
-
-  return {
-    webhookSecret,
-    webhookSecretPrevious: read.raw("WEBHOOK_SECRET_PREVIOUS"),
-    gitRepoUrl,
-    gitBranch,
-    dokploy: readDokploy(read),
-    vault: readVault(read),
-    internalDomain: read.raw("INTERNAL_DOMAIN"),
-    deployEnv,
-    dataDir: read.raw("IAC_DATA_DIR") ?? "./.iac-runner",
-    secretsFile: read.raw("IAC_SECRETS_FILE"),
-    host: read.raw("HOST") ?? "0.0.0.0",
-    port: read.integer("PORT", 8080, 0, 65_535),
-    logLevel: logLevel as LogLevel,
-    requireTimestamp: read.boolean("IAC_REQUIRE_TIMESTAMP", false),
-    deployTimeoutMs: read.integer("IAC_DEPLOY_TIMEOUT_SECONDS", 900, 1, 86_400) * 1000,
-    hashKey: readHashKey(read) ?? webhookSecret,
-    webhookMaxBodyBytes: read.integer("IAC_WEBHOOK_MAX_BODY_BYTES", 25 * 1024 * 1024, 1, 1024 ** 3),
-    maxBodyBytes: read.integer("IAC_MAX_BODY_BYTES", 64 * 1024, 1, 1024 ** 3),
-    databaseUrl: readDatabaseUrl(read.raw("IAC_DATABASE_URL")),
-    pollIntervalMs: readInterval("IAC_POLL_INTERVAL", read.raw("IAC_POLL_INTERVAL")),
-    retryLimit: read.integer("IAC_RETRY_LIMIT", 3, 0, 20),
-    historyDays: read.integer("IAC_HISTORY_DAYS", 90, 1, 36_500),
-    apiToken: readApiToken(read.raw("IAC_API_TOKEN")),
-    waitMs: read.integer("IAC_WAIT_SECONDS", 300, 1, 3_600) * 1000,
-    leaseMs: read.integer("IAC_LEASE_SECONDS", 30, 2, 60) * 1000,
-  };
+/**
+ * Makes the runner's settings from code, with the defaults and rules of {@link loadSettings} (each field of
+ * {@link SettingsInput} names its environment variable). Nothing is read from the environment.
+ *
+ * @throws {SettingsError} with every missing or invalid field at once, each named by its path (`dokploy.apiKey`).
+ * @example
+ * const settings = defineSettings({
+ *   webhookSecret: process.env.WEBHOOK_SECRET ?? "",
+ *   git: { url: "https://github.com/acme/infra.git" },
+ *   dokploy: { url: "https://dokploy.example.com", apiKey: process.env.DOKPLOY_API_KEY ?? "" },
+ * });
+ */
+export function defineSettings(input: SettingsInput): RunnerSettings {
+  return readSettings(fromInput(input));
 }

@@ -476,7 +476,10 @@ export interface SyncTarget {
 /** pino's level names; `silent` turns logging off. */
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
-/** The runner's configuration, read from the environment and the secrets file by `loadSettings`. */
+/**
+ * The runner's configuration, read from the environment and the secrets file by `loadSettings`, or made from a
+ * {@link SettingsInput} by `defineSettings`.
+ */
 export interface RunnerSettings {
   /** `WEBHOOK_SECRET`: signs GitHub deliveries and CI requests. Never empty. */
   webhookSecret: string;
@@ -530,6 +533,85 @@ export interface RunnerSettings {
   leaseMs: number;
 }
 
+/** One missing or invalid setting, as {@link SettingsError} reports it. */
+export interface SettingsProblem {
+  /** The field of {@link SettingsInput} at fault, e.g. `dokploy.apiKey`; undefined for a secrets file that cannot be read. */
+  field: string | undefined;
+  /** The environment variable at fault, e.g. `DOKPLOY_API_KEY`; undefined when the settings came from `defineSettings`. */
+  variable: string | undefined;
+  /** One line naming the variable (else the field), what was expected and what was received. Never a secret. */
+  message: string;
+}
+
+/**
+ * The runner's configuration written in code, for `defineSettings`: the same rules and defaults as the environment
+ * variables named on each field. Only the webhook secret, the repository and Dokploy are required.
+ */
+export interface SettingsInput {
+  /** `WEBHOOK_SECRET`: signs GitHub deliveries and CI requests. */
+  webhookSecret: string;
+  /** `WEBHOOK_SECRET_PREVIOUS`: still accepted while a rotation is in progress. */
+  webhookSecretPrevious?: string | undefined;
+  git: {
+    /** `GIT_REPO_URL`: `https://`, `ssh://`, `file://` or `git@host:path`. */
+    url: string;
+    /** `GIT_BRANCH` (default `main`). */
+    branch?: string | undefined;
+  };
+  dokploy: {
+    /** `DOKPLOY_URL`, with or without the trailing `/api`. */
+    url: string;
+    /** `DOKPLOY_API_KEY`. */
+    apiKey: string;
+  };
+  /** `VAULT_ADDR` with `VAULT_TOKEN`, or with `VAULT_ROLE_ID` + `VAULT_SECRET_ID` (`appRole`). */
+  vault?:
+    | {
+        address: string;
+        token?: string | undefined;
+        appRole?: { roleId: string; secretId: string } | undefined;
+      }
+    | undefined;
+  /** `INTERNAL_DOMAIN`. */
+  internalDomain?: string | undefined;
+  /** `DEPLOY_ENV` (default `staging`). */
+  deployEnv?: string | undefined;
+  /** `IAC_DATA_DIR` (default `./.iac-runner`). */
+  dataDir?: string | undefined;
+  /** `IAC_DATABASE_URL` (`postgres://…`); SQLite in `dataDir` when absent. */
+  databaseUrl?: string | undefined;
+  /** `IAC_SECRETS_FILE`: a dotenv file whose `WEBHOOK_SECRET` and `WEBHOOK_SECRET_PREVIOUS` the runner follows live. */
+  secretsFile?: string | undefined;
+  /** `HOST` (default `0.0.0.0`); used by `iac-runner serve` only. */
+  host?: string | undefined;
+  /** `PORT` (default 8080); used by `iac-runner serve` only. */
+  port?: number | undefined;
+  /** `LOG_LEVEL` (default `info`): the level of the default logger. */
+  logLevel?: LogLevel | undefined;
+  /** `IAC_REQUIRE_TIMESTAMP` (default false). */
+  requireTimestamp?: boolean | undefined;
+  /** `IAC_DEPLOY_TIMEOUT_SECONDS` (default 900). */
+  deployTimeoutSeconds?: number | undefined;
+  /** `IAC_HASH_KEY` (default `webhookSecret`). */
+  hashKey?: string | undefined;
+  /** `IAC_WEBHOOK_MAX_BODY_BYTES` (default 25 MiB). */
+  webhookMaxBodyBytes?: number | undefined;
+  /** `IAC_MAX_BODY_BYTES` (default 64 KiB). */
+  maxBodyBytes?: number | undefined;
+  /** `IAC_POLL_INTERVAL`: seconds, or `"30s"`, `"5m"`, `"1h"` (10 s to 24 h); `false` (the default) for none. */
+  pollInterval?: number | string | false | undefined;
+  /** `IAC_RETRY_LIMIT` (default 3). */
+  retryLimit?: number | undefined;
+  /** `IAC_HISTORY_DAYS` (default 90). */
+  historyDays?: number | undefined;
+  /** `IAC_API_TOKEN` (at least 16 characters). */
+  apiToken?: string | undefined;
+  /** `IAC_WAIT_SECONDS` (default 300). */
+  waitSeconds?: number | undefined;
+  /** `IAC_LEASE_SECONDS` (default 30). */
+  leaseSeconds?: number | undefined;
+}
+
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */
 export type HealthCheck = (signal: AbortSignal) => Promise<void>;
 
@@ -546,13 +628,19 @@ export interface HealthCheckState {
 
 /** Options of `createRunner`. Everything with a side effect can be injected; the rest is built from `settings`. */
 export interface RunnerOptions {
+  /** From `defineSettings({ ... })` or `loadSettings(process.env)`. */
   settings: RunnerSettings;
+  /**
+   * Serve every endpoint under this prefix, e.g. `/iac` for `/iac/webhook`; other paths answer 404. Starts with `/`,
+   * does not end with one. Default: the root.
+   */
+  basePath?: string | undefined;
   /** Defaults to a bare mirror at `<IAC_DATA_DIR>/mirror.git`. */
   git?: GitMirror | undefined;
   /** Defaults to the built-in sync engine over Dokploy and Vault; an injected engine is not closed by `close()`. */
   engine?: SyncEngine | undefined;
-  /** Defaults to a logger that drops everything. */
-  logger?: Logger | undefined;
+  /** Defaults to JSON lines on stdout at `settings.logLevel` (see `createLogger`); `false` logs nothing. */
+  logger?: Logger | false | undefined;
   clock?: SyncClock | undefined;
   /** Used for Dokploy, Vault and the health checks; defaults to `globalThis.fetch` at call time. */
   fetch?: typeof fetch | undefined;
@@ -565,7 +653,11 @@ export interface RunnerOptions {
   timing?: SyncEngineTiming | undefined;
   /** Catch up with the branch once at start (default true), then every `IAC_POLL_INTERVAL` when set. */
   catchUp?: boolean | undefined;
-  /** Accepted secrets, current first, read on every request (default: from `settings`); lets a rotation apply live. */
+  /**
+   * Accepted secrets, current first, read on every request; lets a rotation apply live. Default: those of
+   * `settings`, and when `settings.secretsFile` names a file, its `WEBHOOK_SECRET` and `WEBHOOK_SECRET_PREVIOUS` as
+   * the file changes (see `createSettingsSource`).
+   */
   webhookSecrets?: (() => readonly string[] | Promise<readonly string[]>) | undefined;
   /** Replaces the default checks (git remote, Dokploy, Vault). */
   healthChecks?: Readonly<Record<string, HealthCheck>> | undefined;

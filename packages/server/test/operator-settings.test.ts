@@ -44,7 +44,11 @@ describe("loadOperatorSettings", () => {
       hashKey: undefined,
     });
     expect(() => loadOperatorSettings({}, undefined, { dokploy: true })).toThrow(
-      "[@iac/server] invalid configuration: DOKPLOY_URL is required: expected the Dokploy base URL, received nothing",
+      [
+        "[@iac/server] invalid configuration, 2 problems:",
+        "  DOKPLOY_URL is required: expected the Dokploy base URL, received nothing",
+        "  DOKPLOY_API_KEY is required: expected a Dokploy API key, received nothing",
+      ].join("\n"),
     );
   });
 

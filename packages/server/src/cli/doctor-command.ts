@@ -86,7 +86,7 @@ export async function doctorCommand(args: readonly string[], io: CliIo): Promise
       print([skipped]);
       results.push(skipped);
     } else {
-      const invalid = new Set(read.problems.map((problem) => problem.variable));
+      const invalid = new Set(read.problems.flatMap((problem) => problem.variable ?? []));
       results.push(
         ...(await runChecks(dependencyChecks(read.settings, timeoutMs), { timeoutMs, invalid, onResult: print })),
       );

@@ -36,7 +36,7 @@ async function readForce(request: Request, maxBytes: number): Promise<boolean> {
 export const handleCancel: RouteHandler = async (request, context, logger) => {
   requireApiToken(request, context.settings.apiToken, new URL(request.url).pathname);
   const force = await readForce(request, context.settings.maxBodyBytes);
-  const id = deploymentId(request);
+  const id = deploymentId(request, "cancel");
   const outcome = await context.engine.cancel(id, force);
   if (outcome === undefined) {
     throw new HttpError(404, "deployment_not_found", `no deployment ${JSON.stringify(id)} (unknown or expired)`);

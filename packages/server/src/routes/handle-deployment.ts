@@ -4,9 +4,13 @@ import { jsonResponse } from "../http/json-response.js";
 import type { RouteHandler } from "../runner-context.js";
 import { jobView } from "./job-view.js";
 
-/** The job id of `/deployments/<id>` or `/deployments/<id>/cancel`. */
-export function deploymentId(request: Request): string {
-  const raw = new URL(request.url).pathname.slice("/deployments/".length).replace(/\/cancel$/, "");
+/**
+ * The job id of `/deployments/<id>` or, with `action`, of `/deployments/<id>/<action>`: the segment before the action,
+ * counted from the end so that the runner's base path does not matter.
+ */
+export function deploymentId(request: Request, action?: string): string {
+  const segments = new URL(request.url).pathname.split("/");
+  const raw = segments.at(action === undefined ? -1 : -2) ?? "";
   try {
     return decodeURIComponent(raw);
   } catch {

@@ -1,8 +1,8 @@
 import { loadSettings } from "../../settings.js";
 import { SettingsError } from "../../settings-error.js";
-import type { RunnerSettings } from "../../types.js";
+import type { RunnerSettings, SettingsProblem } from "../../types.js";
 
-// Valid stand-ins for required variables, so that reading can go on past a missing one. They are never used to reach
+// Valid stand-ins for required variables, so that the checks of the valid ones can run. They are never used to reach
 // anything: every check that needs a replaced variable is skipped.
 const STAND_INS: Readonly<Record<string, string>> = {
   WEBHOOK_SECRET: "stand-in",
@@ -17,37 +17,42 @@ const STAND_INS: Readonly<Record<string, string>> = {
 
 /** Every problem of a configuration, and settings in which the invalid variables have stand-ins or defaults. */
 export interface CollectedSettings {
-  /** Undefined only when a problem could not be set aside (the same variable failed again). */
+  /** Undefined only when the stand-ins were refused too. */
   settings: RunnerSettings | undefined;
-  problems: SettingsError[];
+  problems: readonly SettingsProblem[];
 }
 
 /**
- * Finds every missing or invalid variable, not only the first, with `loadSettings` as the only judge: each time it
- * refuses a variable, the variable is replaced by a valid stand-in (required ones) or removed (optional ones, whose
- * default then applies) and the settings are read again. So doctor and `serve` can never disagree about what is valid.
+ * Every missing or invalid variable, as `loadSettings` reports them, and settings for the checks that remain: each
+ * variable at fault is replaced by a valid stand-in (required ones) or removed (optional ones, whose default then
+ * applies). `loadSettings` is the only judge, so doctor and `serve` never disagree about what is valid.
  *
  * @param merged the environment with the secrets file's values already applied, as `serve` reads it.
  */
 export function collectSettingsProblems(merged: Readonly<Record<string, string | undefined>>): CollectedSettings {
-  const env: Record<string, string | undefined> = { ...merged };
-  const problems: SettingsError[] = [];
-  const seen = new Set<string>();
-  for (;;) {
-    try {
-      return { settings: loadSettings(env), problems };
-    } catch (error) {
-      if (!(error instanceof SettingsError)) {
-        throw error;
-      }
-      if (seen.has(error.variable)) {
-        return { settings: undefined, problems };
-      }
-      seen.add(error.variable);
-      problems.push(error);
-      // VAULT_APP_TOKEN is read as VAULT_TOKEN: an alias left behind would be read again.
-      const aliases = error.variable === "VAULT_TOKEN" ? { VAULT_APP_TOKEN: undefined } : {};
-      Object.assign(env, { [error.variable]: STAND_INS[error.variable], ...aliases });
+  let problems: readonly SettingsProblem[];
+  try {
+    return { settings: loadSettings(merged), problems: [] };
+  } catch (error) {
+    if (!(error instanceof SettingsError)) {
+      throw error;
     }
+    problems = error.problems;
+  }
+  const env: Record<string, string | undefined> = { ...merged };
+  for (const { variable } of problems) {
+    if (variable !== undefined) {
+      // VAULT_APP_TOKEN is read as VAULT_TOKEN: an alias left behind would be read again.
+      const aliases = variable === "VAULT_TOKEN" ? { VAULT_APP_TOKEN: undefined } : {};
+      Object.assign(env, { [variable]: STAND_INS[variable], ...aliases });
+    }
+  }
+  try {
+    return { settings: loadSettings(env), problems };
+  } catch (error) {
+    if (!(error instanceof SettingsError)) {
+      throw error;
+    }
+    return { settings: undefined, problems };
   }
 }

@@ -15,7 +15,7 @@ export function configLines(read: DoctorSettings): CheckResult[] {
   return read.problems.map((problem) => ({
     name: NAME,
     status: "fail",
-    message: problem.message.replace(/^\[@iac\/server\] invalid configuration: /, ""),
+    message: problem.message,
     fix:
       problem.variable === "IAC_SECRETS_FILE"
         ? "fix the path in IAC_SECRETS_FILE, or make the file readable by the runner's user"

@@ -1,7 +1,7 @@
 import { parseDotenv } from "@iac/sync";
 import { SettingsError } from "../../settings-error.js";
 import { createSettingsSource, readSecretsFile } from "../../settings-source.js";
-import type { RunnerSettings } from "../../types.js";
+import type { RunnerSettings, SettingsProblem } from "../../types.js";
 import { collectSettingsProblems } from "./collect-settings-problems.js";
 
 /** The configuration as `serve` would read it, with every problem instead of the first. */
@@ -11,7 +11,7 @@ export interface DoctorSettings {
    * variables (the checks that need those are skipped), or undefined when none could be made.
    */
   settings: RunnerSettings | undefined;
-  problems: SettingsError[];
+  problems: readonly SettingsProblem[];
   /** The secrets file whose values override the environment, when one is used. */
   secretsFile: string | undefined;
 }
@@ -35,7 +35,7 @@ export async function readDoctorSettings(
     }
     if (error.variable === "IAC_SECRETS_FILE") {
       // Without the file's values, what the environment alone lacks would be guesswork: report the file only.
-      return { settings: undefined, problems: [error], secretsFile: undefined };
+      return { settings: undefined, problems: error.problems, secretsFile: undefined };
     }
   }
   // The first problem stopped createSettingsSource: read the same environment and file again, collecting them all.

@@ -1,0 +1,35 @@
+import { webhookSecretsOf } from "./settings.js";
+import { createSettingsSource } from "./settings-source.js";
+import type { Logger, RunnerSettings } from "./types.js";
+
+/**
+ * The webhook secrets of `settings`, current first. When the settings name a secrets file, they follow it as
+ * `iac-runner serve` does (through `createSettingsSource`): its `WEBHOOK_SECRET` and `WEBHOOK_SECRET_PREVIOUS` take
+ * precedence and a rotation applies to the next request; a rewrite that is invalid or a file that disappears keeps
+ * the last valid secrets.
+ *
+ * @throws {SettingsError} when the named file cannot be read or its values are invalid.
+ */
+export async function followSecretsFile(
+  settings: RunnerSettings,
+  logger: Logger,
+): Promise<() => Promise<readonly string[]>> {
+  if (settings.secretsFile === undefined) {
+    const secrets = webhookSecretsOf(settings);
+    return async () => secrets;
+  }
+  // The source reads an environment with the file on top: hand it the settings' own values of what it requires, so
+  // that only the file can change them.
+  const source = await createSettingsSource(
+    {
+      WEBHOOK_SECRET: settings.webhookSecret,
+      WEBHOOK_SECRET_PREVIOUS: settings.webhookSecretPrevious,
+      GIT_REPO_URL: settings.gitRepoUrl,
+      DOKPLOY_URL: settings.dokploy.baseUrl,
+      DOKPLOY_API_KEY: settings.dokploy.apiKey,
+      IAC_SECRETS_FILE: settings.secretsFile,
+    },
+    { logger },
+  );
+  return async () => webhookSecretsOf(await source.load());
+}
