@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadSettings } from "../src/settings.js";
+import { defineSettings, loadSettings } from "../src/settings.js";
 import { SettingsError } from "../src/settings-error.js";
+import type { SettingsInput } from "../src/types.js";
 
 const BASE = {
   WEBHOOK_SECRET: "s3cret",
@@ -220,5 +221,250 @@ describe("loadSettings", () => {
 
   it("refuses an empty WEBHOOK_SECRET in the secrets file even when the environment has one", () => {
     expect(() => loadSettings(BASE, "WEBHOOK_SECRET=\n")).toThrow(SettingsError);
+  });
+});
+
+describe("loadSettings with several problems", () => {
+  it("reports every missing or invalid variable at once, in the order of the configuration table", () => {
+    let caught: unknown;
+    try {
+      loadSettings({ WEBHOOK_SECRET: " ", DOKPLOY_URL: "dokploy.example.com", PORT: "http", VAULT_TOKEN: "t" });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SettingsError);
+    const error = caught as SettingsError;
+    expect(error.problems.map(({ field, variable }) => [field, variable])).toEqual([
+      ["webhookSecret", "WEBHOOK_SECRET"],
+      ["git.url", "GIT_REPO_URL"],
+      ["dokploy.url", "DOKPLOY_URL"],
+      ["dokploy.apiKey", "DOKPLOY_API_KEY"],
+      ["vault.address", "VAULT_ADDR"],
+      ["port", "PORT"],
+    ]);
+    expect(error.variable).toBe("WEBHOOK_SECRET");
+    expect(error.message.split("\n")).toEqual([
+      "[@iac/server] invalid configuration, 6 problems:",
+      "  WEBHOOK_SECRET is required: expected a non-empty secret (e.g. openssl rand -hex 32), received an empty value",
+      "  GIT_REPO_URL is required: expected the infrastructure repository URL, received nothing",
+      '  DOKPLOY_URL must be an http:// or https:// URL, received "dokploy.example.com"',
+      "  DOKPLOY_API_KEY is required: expected a Dokploy API key, received nothing",
+      "  VAULT_ADDR is required when Vault credentials are set, received nothing",
+      '  PORT must be an integer from 0 to 65535, received "http"',
+    ]);
+  });
+
+  it("finds a half AppRole even when VAULT_ADDR is missing too", () => {
+    expect(() => loadSettings({ ...BASE, VAULT_ROLE_ID: "r" })).toThrow(
+      /VAULT_ADDR is required when Vault credentials are set.*\n.*VAULT_SECRET_ID is required with the other AppRole/,
+    );
+  });
+});
+
+/** The same configuration written as a {@link SettingsInput} and as environment variables. */
+const SAME: ReadonlyArray<[string, SettingsInput, Record<string, string>]> = [
+  [
+    "the required fields only",
+    {
+      webhookSecret: "s3cret",
+      git: { url: "https://github.com/acme/infra.git" },
+      dokploy: { url: "https://dokploy.example.com/api/", apiKey: "key" },
+    },
+    BASE,
+  ],
+  [
+    "every field",
+    {
+      webhookSecret: " s3cret ",
+      webhookSecretPrevious: "old",
+      git: { url: "git@github.com:acme/infra.git", branch: "release/v2" },
+      dokploy: { url: "https://dokploy.example.com", apiKey: "key" },
+      vault: { address: "https://vault.example.com:8200/v1", token: "t" },
+      internalDomain: "internal.example.com",
+      deployEnv: "production",
+      dataDir: "/var/lib/iac",
+      databaseUrl: "postgres://runner@db/iac",
+      secretsFile: "/run/secrets/.env",
+      host: "127.0.0.1",
+      port: 0,
+      logLevel: "debug",
+      requireTimestamp: true,
+      deployTimeoutSeconds: 60,
+      hashKey: "hash-key",
+      webhookMaxBodyBytes: 1000,
+      maxBodyBytes: 100,
+      pollInterval: 90,
+      retryLimit: 0,
+      historyDays: 7,
+      apiToken: "a-token-of-sixteen+",
+      waitSeconds: 30,
+      leaseSeconds: 60,
+    },
+    {
+      WEBHOOK_SECRET: " s3cret ",
+      WEBHOOK_SECRET_PREVIOUS: "old",
+      GIT_REPO_URL: "git@github.com:acme/infra.git",
+      GIT_BRANCH: "release/v2",
+      DOKPLOY_URL: "https://dokploy.example.com",
+      DOKPLOY_API_KEY: "key",
+      VAULT_ADDR: "https://vault.example.com:8200/v1",
+      VAULT_TOKEN: "t",
+      INTERNAL_DOMAIN: "internal.example.com",
+      DEPLOY_ENV: "production",
+      IAC_DATA_DIR: "/var/lib/iac",
+      IAC_DATABASE_URL: "postgres://runner@db/iac",
+      IAC_SECRETS_FILE: "/run/secrets/.env",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "DEBUG",
+      IAC_REQUIRE_TIMESTAMP: "yes",
+      IAC_DEPLOY_TIMEOUT_SECONDS: "60",
+      IAC_HASH_KEY: "hash-key",
+      IAC_WEBHOOK_MAX_BODY_BYTES: "1000",
+      IAC_MAX_BODY_BYTES: "100",
+      IAC_POLL_INTERVAL: "90",
+      IAC_RETRY_LIMIT: "0",
+      IAC_HISTORY_DAYS: "7",
+      IAC_API_TOKEN: "a-token-of-sixteen+",
+      IAC_WAIT_SECONDS: "30",
+      IAC_LEASE_SECONDS: "60",
+    },
+  ],
+  [
+    "an AppRole and a poll interval in minutes",
+    {
+      webhookSecret: "s3cret",
+      git: { url: "https://github.com/acme/infra.git" },
+      dokploy: { url: "https://dokploy.example.com/api/", apiKey: "key" },
+      vault: { address: "https://vault.example.com", appRole: { roleId: "r", secretId: "s" } },
+      pollInterval: "5m",
+    },
+    {
+      ...BASE,
+      VAULT_ADDR: "https://vault.example.com",
+      VAULT_ROLE_ID: "r",
+      VAULT_SECRET_ID: "s",
+      IAC_POLL_INTERVAL: "5m",
+    },
+  ],
+  [
+    "no poll interval",
+    {
+      webhookSecret: "s3cret",
+      git: { url: "https://github.com/acme/infra.git" },
+      dokploy: { url: "https://dokploy.example.com/api/", apiKey: "key" },
+      pollInterval: false,
+    },
+    { ...BASE, IAC_POLL_INTERVAL: "off" },
+  ],
+];
+
+/** The same mistakes written both ways: the fields at fault must be the same. */
+const SAME_MISTAKES: ReadonlyArray<[string, Record<string, unknown>, Record<string, string>]> = [
+  ["nothing at all", {}, {}],
+  [
+    "empty and malformed values",
+    {
+      webhookSecret: "",
+      git: { url: "http://github.com/a/b.git", branch: "main..dev" },
+      dokploy: { url: "dokploy.example.com", apiKey: " " },
+      vault: { address: "https://vault.example.com" },
+      deployEnv: "prod/eu",
+      port: 70_000,
+      logLevel: "loud",
+      deployTimeoutSeconds: 0,
+      databaseUrl: "mysql://db/iac",
+      pollInterval: "9s",
+      apiToken: "short",
+      leaseSeconds: 1,
+    },
+    {
+      WEBHOOK_SECRET: "",
+      GIT_REPO_URL: "http://github.com/a/b.git",
+      GIT_BRANCH: "main..dev",
+      DOKPLOY_URL: "dokploy.example.com",
+      DOKPLOY_API_KEY: " ",
+      VAULT_ADDR: "https://vault.example.com",
+      DEPLOY_ENV: "prod/eu",
+      PORT: "70000",
+      LOG_LEVEL: "loud",
+      IAC_DEPLOY_TIMEOUT_SECONDS: "0",
+      IAC_DATABASE_URL: "mysql://db/iac",
+      IAC_POLL_INTERVAL: "9s",
+      IAC_API_TOKEN: "short",
+      IAC_LEASE_SECONDS: "1",
+    },
+  ],
+  [
+    "Vault credentials without an address",
+    {
+      webhookSecret: "s",
+      git: { url: "https://github.com/acme/infra.git" },
+      dokploy: { url: "https://dokploy.example.com", apiKey: "k" },
+      vault: { appRole: { roleId: "r" } },
+    },
+    { ...BASE, VAULT_ROLE_ID: "r" },
+  ],
+];
+
+function problemsOf(read: () => unknown): SettingsError {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error("expected a SettingsError");
+}
+
+describe("defineSettings", () => {
+  it.each(SAME)("makes the settings loadSettings reads for %s", (_name, input, env) => {
+    expect(defineSettings(input)).toEqual(loadSettings(env));
+  });
+
+  it.each(SAME_MISTAKES)("refuses %s with the fields loadSettings refuses, named by field", (_name, input, env) => {
+    const fromEnv = problemsOf(() => loadSettings(env));
+    const fromCode = problemsOf(() => defineSettings(input as unknown as SettingsInput));
+    expect(fromCode.problems.map((problem) => problem.field)).toEqual(fromEnv.problems.map((problem) => problem.field));
+    for (const problem of fromCode.problems) {
+      expect(problem.variable).toBeUndefined();
+      expect(problem.message.startsWith(`${problem.field} `)).toBe(true);
+    }
+  });
+
+  it("names the field in its message and never the environment variable", () => {
+    expect(() =>
+      defineSettings({
+        webhookSecret: "s",
+        git: { url: "https://github.com/acme/infra.git" },
+        dokploy: { url: "https://dokploy.example.com", apiKey: "" },
+        port: 70_000,
+      }),
+    ).toThrow(
+      [
+        "[@iac/server] invalid configuration, 2 problems:",
+        "  dokploy.apiKey is required: expected a Dokploy API key, received an empty value",
+        "  port must be an integer from 0 to 65535, received 70000",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses values of the wrong type from JavaScript callers", () => {
+    const input = { webhookSecret: 42, git: { url: "https://a/b.git" }, dokploy: { url: "https://d", apiKey: "k" } };
+    expect(() => defineSettings(input as unknown as SettingsInput)).toThrow(
+      "[@iac/server] invalid configuration: webhookSecret must be a string, received 42",
+    );
+    expect(() => defineSettings({ ...(input as unknown as SettingsInput), webhookSecret: "s", port: 1.5 })).toThrow(
+      "port must be an integer from 0 to 65535, received 1.5",
+    );
+  });
+
+  it("requires the webhook secret, the repository and Dokploy in its type", () => {
+    // @ts-expect-error dokploy is required
+    expect(() => defineSettings({ webhookSecret: "s", git: { url: "https://a/b.git" } })).toThrow(
+      /dokploy\.url is required.*\n.*dokploy\.apiKey is required/,
+    );
   });
 });

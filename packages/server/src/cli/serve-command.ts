@@ -9,6 +9,7 @@ import { SettingsError } from "../settings-error.js";
 import { createSettingsSource } from "../settings-source.js";
 import type { Logger } from "../types.js";
 import { type CliIo, UsageError } from "./cli-io.js";
+import { plainMessage } from "./inspect/plain-message.js";
 import { SERVE_USAGE } from "./usage.js";
 
 function parsePort(value: string): number {
@@ -50,7 +51,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     source = await createSettingsSource(io.env, { logger: reloadLogger });
   } catch (error) {
     if (error instanceof SettingsError) {
-      io.stderr(`iac-runner: ${error.message}\n`);
+      // Every problem at once, one per line, so a first start needs one try.
+      io.stderr(`iac-runner: ${plainMessage(error)}\n`);
       return 1;
     }
     throw error;

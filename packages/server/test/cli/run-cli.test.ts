@@ -45,8 +45,21 @@ describe("runCli", () => {
       IAC_SECRETS_FILE: undefined,
     });
     expect(await runCli(["serve"], cli)).toBe(1);
-    expect(cli.err.trim().split("\n")).toHaveLength(1);
-    expect(cli.err).toMatch(/WEBHOOK_SECRET is required/);
+    expect(cli.err).toMatch(/^iac-runner: invalid configuration: WEBHOOK_SECRET is required: .*received nothing\n$/);
+  });
+
+  it("refuses to serve with every missing or invalid variable listed, one per line", async () => {
+    const cli = captureIo({ GIT_REPO_URL: "https://github.com/acme/infra.git", DOKPLOY_URL: "", PORT: "http" });
+    expect(await runCli(["serve"], cli)).toBe(1);
+    expect(cli.err.split("\n")).toEqual([
+      "iac-runner: invalid configuration, 4 problems:",
+      expect.stringMatching(/^ {2}WEBHOOK_SECRET is required: .*received nothing$/),
+      expect.stringMatching(/^ {2}DOKPLOY_URL is required: .*received an empty value$/),
+      expect.stringMatching(/^ {2}DOKPLOY_API_KEY is required: .*received nothing$/),
+      '  PORT must be an integer from 0 to 65535, received "http"',
+      "",
+    ]);
+    expect(cli.out).toBe("");
   });
 
   it("prints an X-Hub-Signature-256 header for a body that verifies", async () => {
