@@ -93,8 +93,9 @@ const engine = createSyncEngine({
   logger: createQuietLogger(),
   pollIntervalMs: 50,
 });
-// The repository is brand new, so there is nothing to catch up with: the first push is the starting point.
-const runner = await createRunner({ settings, git: mirror, engine, store, catchUp: false });
+// The repository is brand new, so there is nothing to catch up with: the first push is the starting point. The demo
+// tells its own story, so the runner's request lines stay off.
+const runner = await createRunner({ settings, git: mirror, engine, store, catchUp: false, logger: false });
 
 function createQuietLogger(): import("../src/index.js").Logger {
   const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
