@@ -18,7 +18,10 @@ const INTERVAL_UNITS: Readonly<Record<string, number>> = { "": 1_000, s: 1_000, 
 
 /** A value as a message shows it: strings and numbers as JSON, anything else by its type. */
 function shown(value: unknown): string {
-  return typeof value === "string" || typeof value === "number" ? JSON.stringify(value) : `a ${typeof value}`;
+  if (typeof value === "string" || typeof value === "number") {
+    return JSON.stringify(value);
+  }
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** The checks every setting goes through; see {@link createSettingsChecker}. */
@@ -59,14 +62,16 @@ export interface SettingsChecker<Field extends string> {
  */
 export function createSettingsChecker<Field extends string>(values: SettingsValues<Field>): SettingsChecker<Field> {
   const problems: SettingsProblem[] = [];
+  // JavaScript callers may write null for "not set".
+  const given = (field: Field): unknown => values.value(field) ?? undefined;
   const fail = (field: Field, problem: string): void => {
     const variable = values.variable(field);
     problems.push({ field, variable, message: `${variable ?? field} ${problem}` });
   };
   const failed = (field: Field): boolean => problems.some((problem) => problem.field === field);
   const text = (field: Field): string | undefined => {
-    const value = values.value(field);
-    if (value === undefined || value === null) {
+    const value = given(field);
+    if (value === undefined) {
       return undefined;
     }
     if (typeof value !== "string") {
@@ -78,13 +83,15 @@ export function createSettingsChecker<Field extends string>(values: SettingsValu
   const required = (field: Field, what: string): string => {
     const value = text(field);
     if (value === undefined && !failed(field)) {
-      const given = values.value(field) === undefined ? "nothing" : "an empty value";
-      fail(field, `is required: expected ${what}, received ${given}`);
+      fail(
+        field,
+        `is required: expected ${what}, received ${given(field) === undefined ? "nothing" : "an empty value"}`,
+      );
     }
     return value ?? "";
   };
   const integer = (field: Field, fallback: number, min: number, max: number): number => {
-    const value = values.value(field);
+    const value = given(field);
     const digits = typeof value === "string" ? value.trim() : value;
     if (digits === undefined || digits === "") {
       return fallback;
@@ -102,7 +109,7 @@ export function createSettingsChecker<Field extends string>(values: SettingsValu
     return parsed;
   };
   const boolean = (field: Field, fallback: boolean): boolean => {
-    const value = values.value(field);
+    const value = given(field);
     if (typeof value === "boolean") {
       return value;
     }
@@ -122,7 +129,7 @@ export function createSettingsChecker<Field extends string>(values: SettingsValu
     return fallback;
   };
   const interval = (field: Field): number | undefined => {
-    const value = values.value(field);
+    const value = given(field);
     const word = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : value;
     if (
       word === undefined ||
