@@ -1,6 +1,11 @@
 import { webhookSecretsOf } from "./settings.js";
-import { createSettingsSource } from "./settings-source.js";
+import { createSettingsSource, type SettingsSource } from "./settings-source.js";
 import type { Logger, RunnerSettings } from "./types.js";
+
+/** The webhook secrets of a settings source, current first, as the source stands at each call. */
+export function webhookSecretsFrom(source: SettingsSource): () => Promise<readonly string[]> {
+  return async () => webhookSecretsOf(await source.load());
+}
 
 /**
  * The webhook secrets of `settings`, current first. When the settings name a secrets file, they follow it as
@@ -18,8 +23,10 @@ export async function followSecretsFile(
     const secrets = webhookSecretsOf(settings);
     return async () => secrets;
   }
-  // The source reads an environment with the file on top: hand it the settings' own values of what it requires, so
-  // that only the file can change them.
+  // The source reads an environment with the file on top. Hand it the settings' own values of what is required and of
+  // what the file's values are checked against (a Vault login in the file needs the address), so that any file that
+  // is valid on top of the settings is valid here too.
+  const { vault } = settings;
   const source = await createSettingsSource(
     {
       WEBHOOK_SECRET: settings.webhookSecret,
@@ -27,9 +34,13 @@ export async function followSecretsFile(
       GIT_REPO_URL: settings.gitRepoUrl,
       DOKPLOY_URL: settings.dokploy.baseUrl,
       DOKPLOY_API_KEY: settings.dokploy.apiKey,
+      VAULT_ADDR: vault?.address,
+      VAULT_TOKEN: vault?.token,
+      VAULT_ROLE_ID: vault?.appRole?.roleId,
+      VAULT_SECRET_ID: vault?.appRole?.secretId,
       IAC_SECRETS_FILE: settings.secretsFile,
     },
     { logger },
   );
-  return async () => webhookSecretsOf(await source.load());
+  return webhookSecretsFrom(source);
 }

@@ -146,6 +146,15 @@ describe("createRunner following the secrets file of its settings", () => {
     expect([await ping(runner, "second"), await ping(runner, "first")]).toEqual([401, 401]);
   });
 
+  it("starts with a file that holds the Vault login of the Vault address in the settings", async () => {
+    rewrite("WEBHOOK_SECRET=first\nVAULT_ROLE_ID=role\nVAULT_SECRET_ID=secret-id\n", 1_000);
+    const vault = { address: "https://vault.example.com", token: "t" };
+    const runner = await embedded({
+      settings: testSettings(fixture.repo.url, fixture.dataDir, { vault, secretsFile: file }),
+    });
+    expect(await ping(runner, "first")).toBe(200);
+  });
+
   it("keeps the last valid secrets when the file is rewritten with an invalid content", async () => {
     rewrite("WEBHOOK_SECRET=first\n", 1_000);
     const runner = await embedded({ settings: testSettings(fixture.repo.url, fixture.dataDir, { secretsFile: file }) });

@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
 import { createRunner } from "../create-runner.js";
+import { webhookSecretsFrom } from "../follow-secrets-file.js";
 import { mirrorFromSettings } from "../git/git-mirror.js";
 import { createLogger } from "../logging/create-logger.js";
 import { noopLogger } from "../logging/noop-logger.js";
 import { createNodeServer } from "../node-server.js";
-import { webhookSecretsOf } from "../settings.js";
 import { SettingsError } from "../settings-error.js";
 import { createSettingsSource } from "../settings-source.js";
 import type { Logger } from "../types.js";
@@ -67,7 +67,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       settings,
       git,
       logger,
-      webhookSecrets: async () => webhookSecretsOf(await source.load()),
+      // serve's own source: it also picks up the default secrets file when a sidecar renders it after start-up.
+      webhookSecrets: webhookSecretsFrom(source),
     });
   } catch (error) {
     // The store could not be opened (a database that does not answer, a data folder another runner holds).
