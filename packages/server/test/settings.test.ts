@@ -468,3 +468,32 @@ describe("defineSettings", () => {
     );
   });
 });
+
+describe("SettingsError", () => {
+  it("names the variable of a single problem on one line", () => {
+    const error = new SettingsError("IAC_SECRETS_FILE", "names a file that cannot be read (ENOENT): /x");
+    expect(error.message).toBe(
+      "[@iac/server] invalid configuration: IAC_SECRETS_FILE names a file that cannot be read (ENOENT): /x",
+    );
+    expect(error.variable).toBe("IAC_SECRETS_FILE");
+    expect(error.problems).toEqual([
+      {
+        field: undefined,
+        variable: "IAC_SECRETS_FILE",
+        message: "IAC_SECRETS_FILE names a file that cannot be read (ENOENT): /x",
+      },
+    ]);
+  });
+
+  it("names the field of a problem without a variable", () => {
+    const error = new SettingsError([{ field: "git.url", variable: undefined, message: "git.url is required" }]);
+    expect([error.variable, error.message]).toEqual([
+      "git.url",
+      "[@iac/server] invalid configuration: git.url is required",
+    ]);
+  });
+
+  it("refuses to be made without a problem", () => {
+    expect(() => new SettingsError([])).toThrow(TypeError);
+  });
+});
