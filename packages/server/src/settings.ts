@@ -6,9 +6,15 @@ import type { LogLevel, RunnerSettings, SettingsInput, SyncVaultOptions } from "
 /** Where a vault-agent sidecar renders the runner's secrets; used when `IAC_SECRETS_FILE` is not set and it exists. */
 export const DEFAULT_SECRETS_FILE = "/secrets/.env";
 
+/** The dotted paths of the values of `T`: `webhookSecret`, `git.url`, `vault.appRole.roleId`, ... */
+type Paths<T> = {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends object ? `${K}.${Paths<NonNullable<T[K]>>}` : K;
+}[keyof T & string];
+
 /**
- * The environment variable of every field of {@link SettingsInput}: one table for `loadSettings`, which reads the
- * variables, and `defineSettings`, which reads the fields; both then go through the same rules.
+ * The environment variable of every field of {@link SettingsInput} (the compiler checks that none is missing): one
+ * table for `loadSettings`, which reads the variables, and `defineSettings`, which reads the fields; both then go
+ * through the same rules.
  */
 const VARIABLES = {
   webhookSecret: "WEBHOOK_SECRET",
@@ -40,7 +46,7 @@ const VARIABLES = {
   apiToken: "IAC_API_TOKEN",
   waitSeconds: "IAC_WAIT_SECONDS",
   leaseSeconds: "IAC_LEASE_SECONDS",
-} as const;
+} as const satisfies Record<Paths<SettingsInput>, string>;
 
 /** A field of {@link SettingsInput}, as a dotted path. */
 type Field = keyof typeof VARIABLES;
