@@ -8,7 +8,7 @@ import { plainMessage } from "./plain-message.js";
  * The runner's configuration as `iac-runner serve` reads it (the environment, with the secrets file on top), reduced
  * to what the operator commands need; `dokploy: true` requires `DOKPLOY_URL` and `DOKPLOY_API_KEY`.
  *
- * @throws {CliError} naming the variable at fault.
+ * @throws {CliError} naming every variable at fault (its JSON names the first).
  */
 export async function readOperatorSettings(
   env: Readonly<Record<string, string | undefined>>,
