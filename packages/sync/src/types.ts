@@ -102,11 +102,17 @@ export interface SharedPaths {
 export interface EnvironmentConfig {
   /** Value of the `ENV` variable handed to services; defaults to the environment's name. */
   env: string;
-  /** Appended to host names (`ENV_DOMAIN_SUFFIX`): `""` for `production`, `-<name>` for any other environment. */
+  /**
+   * The environment's suffix, handed to services as `ENV_SUFFIX` (container names) and `ENV_DOMAIN_SUFFIX` (host
+   * names), and `{suffix}` in `dataPath`: `""` for `production`, `-<name>` for any other environment.
+   */
   domainSuffix: string;
   /** Dokploy environment that holds this environment's composes; defaults to the environment's name. */
   dokployEnvironment: string;
-  /** Host data directory template (`DATA_PATH`), with `{env}` and `{service}`; defaults to `/data/{env}/{service}`. */
+  /**
+   * Host data directory template (`DATA_PATH`), with `{env}`, `{service}`, `{layer}` and `{suffix}`; defaults to
+   * `/data/{layer}/{service}{suffix}`, the original runner's folders.
+   */
   dataPath: string;
 }
 

@@ -25,7 +25,7 @@ shared:
   - paths: [pg-shared/**, ...x]
     services: [postgres]
 environments:
-  staging: { domainSuffix: -stg, dataPath: "/srv/{env}/{service}" }
+  staging: { domainSuffix: -stg, dataPath: "/srv/{env}/{layer}/{service}{suffix}" }
   production: {}
   preview_2: { env: dev, dokployEnvironment: previews, domainSuffix: "" }
 services:
@@ -72,6 +72,8 @@ const INVALID: [string, string][] = [
   ["a misspelt environment key", "environments: { staging: { domainsuffix: x } }"],
   ["an unknown placeholder in dataPath", "environments: { staging: { dataPath: '/d/{stage}' } }"],
   ["an empty placeholder in dataPath", "environments: { staging: { dataPath: '/d/{}' } }"],
+  ["a dataPath placeholder in a Vault path", "services: { pg: { vault: ['secret/{layer}/pg'] } }"],
+  ["a dataPath placeholder in the Dokploy environment", "services: { pg: { dokploy: { environment: '{suffix}' } } }"],
   ["a number as domain suffix", "environments: { staging: { domainSuffix: 1 } }"],
   ["an empty env", "environments: { staging: { env: '' } }"],
   ["a service name with a slash", "services: { platform/pg: {} }"],

@@ -84,7 +84,7 @@ describe("resolvePlan() environments", () => {
       env: "production",
       domainSuffix: "",
       dokployEnvironment: "production",
-      dataPath: "/data/{env}/{service}",
+      dataPath: "/data/{layer}/{service}{suffix}",
     });
   });
 
@@ -94,7 +94,7 @@ describe("resolvePlan() environments", () => {
       env: "dev",
       domainSuffix: "-preview",
       dokployEnvironment: "previews",
-      dataPath: "/data/{env}/{service}",
+      dataPath: "/data/{layer}/{service}{suffix}",
     });
   });
 

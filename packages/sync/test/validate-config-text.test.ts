@@ -76,7 +76,7 @@ describe("validateConfigText", () => {
         keyPath: "environments.staging.dataPath",
         line: 9,
         column: 14,
-        message: 'expected only the placeholders {env} and {service}, received "{stage}"',
+        message: 'expected only the placeholders {env}, {service}, {layer} and {suffix}, received "{stage}"',
       },
       {
         keyPath: "services.postgres.compse",
