@@ -33,6 +33,7 @@ export type {
   CatalogIssueCode,
   CatalogService,
   ChangeMapping,
+  CommitClaim,
   ConfigDigestDiff,
   ConfigHashDigests,
   ConfigHashInput,
