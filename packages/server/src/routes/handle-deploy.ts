@@ -24,7 +24,7 @@ export const DEFAULT_DEPLOY_ENV = "staging";
  * `commit` and `staging_tag` are what the original runner's release workflows send (it ignored them): the commit the
  * staging workflow tagged, and the staging release a production tag promotes. Here each must name the target's
  * commit (`resolvePlan` refuses a mismatch with 409 `commit_mismatch`), so what deploys is what CI tagged or staging
- * ran; the job's commit records them, and the log names them.
+ * ran. The job records them (its `commit`, and `staging_tag` as `promotedFrom`), and the log names them.
  */
 export const handleDeploy: RouteHandler = async (request, context, baseLogger, requestId) => {
   const { fields, signature, digest } = await readCiBody(request, context, [
@@ -81,6 +81,7 @@ export const handleDeploy: RouteHandler = async (request, context, baseLogger, r
       triggeredBy,
       tag,
       ref,
+      promotedFrom: claimed.stagingTag,
       requestKey: requestKey === undefined ? undefined : { key: requestKey, ttlMs: REQUEST_MEMORY_MS },
     }),
   );

@@ -149,7 +149,13 @@ describe("POST /deploy", () => {
         commit: fixture.initial,
       });
       expect(engine.submitted).toEqual([
-        expect.objectContaining({ env: "staging", commit: fixture.initial, tag: "v1.0.1", triggeredBy: "octocat" }),
+        expect.objectContaining({
+          env: "staging",
+          commit: fixture.initial,
+          tag: "v1.0.1",
+          promotedFrom: null,
+          triggeredBy: "octocat",
+        }),
       ]);
     });
 
@@ -167,7 +173,13 @@ describe("POST /deploy", () => {
         commit: staged,
       });
       expect(engine.submitted).toEqual([
-        expect.objectContaining({ env: "production", commit: staged, tag: "v1.2.0", triggeredBy: "octocat" }),
+        expect.objectContaining({
+          env: "production",
+          commit: staged,
+          tag: "v1.2.0",
+          promotedFrom: "v1.1.1",
+          triggeredBy: "octocat",
+        }),
       ]);
     });
 
