@@ -66,7 +66,7 @@ export async function resolveClaims(git: GitMirror, claims: ReleaseClaims, logge
     if (!isCommitSha(claims.commit)) {
       throw new PlanError(
         "invalid_ref",
-        `invalid commit ${JSON.stringify(claims.commit)}: expected the 40-hex SHA of the commit the tag names`,
+        `invalid commit ${JSON.stringify(claims.commit)}: expected the 40-hex SHA of the commit to deploy`,
       );
     }
     resolved.push({ field: "commit", value: claims.commit, commit: claims.commit });

@@ -12,7 +12,7 @@ import { optionalBoolean, optionalServiceList, optionalString, readCiBody } from
 export const REQUEST_MEMORY_MS: number = 30 * 24 * 60 * 60 * 1000;
 
 /** The environment of a request without `env`, as with the original runner. */
-export const DEFAULT_DEPLOY_ENV = "staging";
+const DEFAULT_DEPLOY_ENV = "staging";
 
 /**
  * `POST /deploy`: `{ env?, tag | ref, triggered_by?, services?, wait?, commit?, staging_tag? }` from CI. Resolves the

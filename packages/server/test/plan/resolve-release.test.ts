@@ -124,7 +124,7 @@ describe("resolveClaims", () => {
     const error = await planErrorOf(resolveClaims(git, { commit: "main" }, createLineLogger([])));
     expect({ code: error.code, message: error.message }).toEqual({
       code: "invalid_ref",
-      message: 'invalid commit "main": expected the 40-hex SHA of the commit the tag names',
+      message: 'invalid commit "main": expected the 40-hex SHA of the commit to deploy',
     });
     expect(calls).toEqual([]);
   });

@@ -233,7 +233,7 @@ describe("POST /deploy", () => {
         { commit: "abc1234" },
         400,
         "invalid_ref",
-        'invalid commit "abc1234": expected the 40-hex SHA of the commit the tag names',
+        'invalid commit "abc1234": expected the 40-hex SHA of the commit to deploy',
       ],
     ])("refuses %s", async (_name, fields, status, code, error) => {
       const response = await deploy({ env: "production", tag: "v1.0.0", ...fields });
