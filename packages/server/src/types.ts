@@ -170,6 +170,8 @@ export interface SyncJob {
   /** Tag or ref as the `/deploy` request named it. */
   tag: string | null;
   ref: string | null;
+  /** The staging tag a production `/deploy` promotes (its `staging_tag`, checked to be at `commit`). */
+  promotedFrom: string | null;
   services: JobService[];
   createdAt: string;
   finishedAt: string | null;
@@ -211,6 +213,7 @@ export interface NewJob {
   triggeredBy: string | null;
   tag: string | null;
   ref: string | null;
+  promotedFrom: string | null;
   /** ISO time. */
   createdAt: string;
   /**

@@ -27,6 +27,26 @@ function assertStrings(value: unknown, field: string): asserts value is readonly
   });
 }
 
+function assertClaims(claims: unknown): void {
+  if (!Array.isArray(claims)) {
+    fail("request.claims", "an array of claims", claims);
+  }
+  claims.forEach((claim: unknown, index) => {
+    const { field, value, commit } = readObject(claim, `request.claims[${index}]`);
+    for (const [name, text] of [
+      ["field", field],
+      ["value", value],
+    ] as const) {
+      if (typeof text !== "string" || text === "") {
+        fail(`request.claims[${index}].${name}`, "a non-empty string", text);
+      }
+    }
+    if (typeof commit !== "string" || !COMMIT_SHA.test(commit)) {
+      fail(`request.claims[${index}].commit`, "a commit SHA of 40 hex digits", commit);
+    }
+  });
+}
+
 /**
  * Throws a `TypeError` for input the caller should never have built: these are bugs, not requests to refuse, so the
  * server validates request bodies before and `resolvePlan` keeps `PlanError` for what a valid request can get wrong.
@@ -34,7 +54,7 @@ function assertStrings(value: unknown, field: string): asserts value is readonly
  */
 export function assertPlanInput(input: unknown): asserts input is PlanInput {
   const { request, commit, catalog } = readObject(input, "input");
-  const { trigger, env, changedPaths, services } = readObject(request, "request");
+  const { trigger, env, changedPaths, services, claims } = readObject(request, "request");
   if (!TRIGGERS.includes(trigger as PlanTrigger)) {
     fail("request.trigger", `one of ${TRIGGERS.join(", ")}`, trigger);
   }
@@ -50,6 +70,9 @@ export function assertPlanInput(input: unknown): asserts input is PlanInput {
         "[@iac/sync] invalid plan input: request.services must be a non-empty array (omit it to plan every service), received an empty array",
       );
     }
+  }
+  if (claims !== undefined) {
+    assertClaims(claims);
   }
   if (typeof commit !== "string" || !COMMIT_SHA.test(commit)) {
     fail("commit", "a commit SHA of 40 hex digits", commit);

@@ -1,4 +1,5 @@
 import { attempt, fail, formatReceived, type KeyPath, Violation, type Violations } from "./config-violation.js";
+import { DATA_PATH_PLACEHOLDERS } from "./environment-variables.js";
 import { globToRegExp } from "./glob-to-regexp.js";
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -76,15 +77,26 @@ export function readOptional<T>(
   return Object.hasOwn(record, key) ? (attempt(out, () => read(record[key], [...path, key])) ?? fallback) : fallback;
 }
 
-export function readTemplate(value: unknown, path: KeyPath): string {
-  const text = readName(value, path);
-  for (const [placeholder, name] of text.matchAll(PLACEHOLDER)) {
-    if (name !== "env" && name !== "service") {
-      return fail(path, "only the placeholders {env} and {service}", placeholder);
+/** A reader of a non-empty string whose `{...}` placeholders are all in `names`. */
+function templateReader(names: readonly string[]): (value: unknown, path: KeyPath) => string {
+  const allowed = names.map((name) => `{${name}}`);
+  const expected = `only the placeholders ${allowed.slice(0, -1).join(", ")} and ${allowed.at(-1)}`;
+  return (value, path) => {
+    const text = readName(value, path);
+    for (const [placeholder, name] of text.matchAll(PLACEHOLDER)) {
+      if (!names.includes(name as string)) {
+        return fail(path, expected, placeholder);
+      }
     }
-  }
-  return text;
+    return text;
+  };
 }
+
+/** Vault paths and Dokploy environment names: `{env}` and `{service}`. */
+export const readTemplate: (value: unknown, path: KeyPath) => string = templateReader(["env", "service"]);
+
+/** `dataPath`: also `{layer}` and `{suffix}` (see `DATA_PATH_PLACEHOLDERS`). */
+export const readDataPath: (value: unknown, path: KeyPath) => string = templateReader(DATA_PATH_PLACEHOLDERS);
 
 export function readGlob(value: unknown, path: KeyPath): string {
   const glob = readName(value, path);

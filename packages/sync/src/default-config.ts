@@ -1,8 +1,12 @@
 import { deepFreeze } from "./deep-freeze.js";
 import type { EnvironmentConfig, IacConfig } from "./types.js";
 
-/** Data directory template used when an environment does not set `dataPath`. */
-export const DEFAULT_DATA_PATH = "/data/{env}/{service}";
+/**
+ * Data directory template used when an environment does not set `dataPath`: the original runner's
+ * `/data/<layer>/<service>` in production and `/data/<layer>/<service>-staging` in staging, so a migrated database
+ * keeps its folder.
+ */
+export const DEFAULT_DATA_PATH = "/data/{layer}/{service}{suffix}";
 
 /** Values of an environment that does not override them: production has no domain suffix, others `-<name>`. */
 export function defaultEnvironment(name: string): EnvironmentConfig {

@@ -4,6 +4,7 @@ export { configHash, isConfigHash } from "./config-hash.js";
 export { configHashDigests } from "./config-hash-digests.js";
 export { diffConfigDigests } from "./diff-config-digests.js";
 export { discoverServices } from "./discover-services.js";
+export { environmentVariables } from "./environment-variables.js";
 export { findService } from "./find-service.js";
 export { formatKeyPath } from "./format-key-path.js";
 export { globToRegExp } from "./glob-to-regexp.js";
@@ -32,6 +33,7 @@ export type {
   CatalogIssueCode,
   CatalogService,
   ChangeMapping,
+  CommitClaim,
   ConfigDigestDiff,
   ConfigHashDigests,
   ConfigHashInput,

@@ -15,6 +15,10 @@ export const PLAN_ERRORS: Readonly<Record<PlanErrorCode, { readonly status: numb
     invalid_ref: Object.freeze({ status: 400, title: "The ref is not a 40-hex commit SHA" }),
     tag_not_found: Object.freeze({ status: 404, title: "The tag does not exist in the repository" }),
     commit_not_found: Object.freeze({ status: 404, title: "The commit does not exist in the repository" }),
+    commit_mismatch: Object.freeze({
+      status: 409,
+      title: "The request's commit or staging_tag names another commit than its tag or ref",
+    }),
     branch_not_found: Object.freeze({ status: 502, title: "The followed branch does not exist in the repository" }),
     git_fetch_failed: Object.freeze({ status: 502, title: "The repository could not be fetched or read" }),
   });

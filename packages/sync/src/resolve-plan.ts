@@ -5,6 +5,7 @@ import { mapChanges } from "./map-changes.js";
 import { PlanError } from "./plan-error.js";
 import type {
   CatalogService,
+  CommitClaim,
   EnvironmentConfig,
   JobPlan,
   PlanInput,
@@ -25,6 +26,23 @@ function requireEnvironment(catalog: ServiceCatalog, env: string): EnvironmentCo
     throw new PlanError("unknown_env", message, { known });
   }
   return environments[env] as EnvironmentConfig;
+}
+
+/**
+ * A request that says which commit its target is at must get exactly that commit: a tag moved after CI tagged it, or a
+ * production tag that is not at the staging release it claims to promote, would deploy something nobody tested.
+ */
+function requireClaims(claims: readonly CommitClaim[], commit: string): void {
+  for (const { field, value, commit: claimed } of claims) {
+    if (claimed.toLowerCase() !== commit) {
+      const named = field === "commit" ? `commit ${value}` : `${field} ${JSON.stringify(value)} (commit ${claimed})`;
+      throw new PlanError(
+        "commit_mismatch",
+        `${named} is not the commit the deploy resolved to, ${commit}: refusing to deploy something other than what the request names`,
+        { field, value, claimed: claimed.toLowerCase(), resolved: commit },
+      );
+    }
+  }
 }
 
 function changedMessage(paths: readonly string[]): string {
@@ -105,13 +123,14 @@ function planAll(catalog: ServiceCatalog): PlannedService[] {
  *   land in `skipped`. No changed paths give an empty plan.
  * - `deploy` and `sync` without `services` plan every syncable service (`all`). With `services`, each name
  *   (`postgres`, `platform/postgres` or `platform/01.postgres`) is planned with reason `requested`, in request order
- *   without duplicates.
+ *   without duplicates. Each of their `claims` must name `commit` (compared case-insensitively).
  *
  * The plan holds the catalog's own (frozen) service objects. Planned services come in catalog order (sorted by name),
  * except requested ones, which keep the request's order; `skipped` lists ignored paths (sorted), then services.
  *
  * @throws {PlanError} `unknown_env` when `request.env` is not an environment of the catalog's config (details:
- * `known`); `unknown_service` for a requested name that is no service (details: `known`, the syncable names);
+ * `known`); `commit_mismatch` for a claim naming another commit (details: `field`, `value`, `claimed`, `resolved`);
+ * `unknown_service` for a requested name that is no service (details: `known`, the syncable names);
  * `service_manual` for a requested service of a manual layer or of the bootstrap layer (details: `service`, `layer`).
  * @throws {TypeError} for input no valid request gives: a missing or malformed `input`, `request` or `catalog`, an
  * unknown trigger, an empty `services` list, a `commit` that is not 40 hex digits.
@@ -136,7 +155,8 @@ export function resolvePlan(input: PlanInput): JobPlan {
       return { ...plan, ...planChanges(catalog, request.changedPaths) };
     case "deploy":
     case "sync": {
-      const { services } = request;
+      const { services, claims = [] } = request;
+      requireClaims(claims, plan.commit);
       return {
         ...plan,
         services: services === undefined ? planAll(catalog) : planRequested(catalog, services),

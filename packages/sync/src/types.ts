@@ -102,11 +102,17 @@ export interface SharedPaths {
 export interface EnvironmentConfig {
   /** Value of the `ENV` variable handed to services; defaults to the environment's name. */
   env: string;
-  /** Appended to host names (`ENV_DOMAIN_SUFFIX`): `""` for `production`, `-<name>` for any other environment. */
+  /**
+   * The environment's suffix, handed to services as `ENV_SUFFIX` (container names) and `ENV_DOMAIN_SUFFIX` (host
+   * names), and `{suffix}` in `dataPath`: `""` for `production`, `-<name>` for any other environment.
+   */
   domainSuffix: string;
   /** Dokploy environment that holds this environment's composes; defaults to the environment's name. */
   dokployEnvironment: string;
-  /** Host data directory template (`DATA_PATH`), with `{env}` and `{service}`; defaults to `/data/{env}/{service}`. */
+  /**
+   * Host data directory template (`DATA_PATH`), with `{env}`, `{service}`, `{layer}` and `{suffix}`; defaults to
+   * `/data/{layer}/{service}{suffix}`, the original runner's folders.
+   */
   dataPath: string;
 }
 
@@ -382,13 +388,32 @@ export interface PlanReason {
 }
 
 /**
+ * A commit a request says its target is at. The original runner's release workflows send two such fields with
+ * `/deploy`: `commit` (the commit the staging workflow tagged) and `staging_tag` (the staging release a production tag
+ * promotes). The server resolves each to a commit; `resolvePlan` refuses the request unless it is the target's.
+ */
+export interface CommitClaim {
+  /** The request field, e.g. `commit` or `staging_tag`. */
+  field: string;
+  /** The field's value as sent: a commit SHA or a tag name. */
+  value: string;
+  /** The commit the value names: 40 hex digits of either case. */
+  commit: string;
+}
+
+/**
  * A request to resolve. Branch-following triggers give the paths changed since the last synced commit; explicit
  * ones name services (`postgres`, `platform/postgres` or `platform/01.postgres`; a non-empty list) or leave
- * `services` out, meaning every service the runner may sync.
+ * `services` out, meaning every service the runner may sync, and may say which commit their target is at (`claims`).
  */
 export type PlanRequest =
   | { trigger: "webhook" | "catchup"; env: string; changedPaths: readonly string[] }
-  | { trigger: "deploy" | "sync"; env: string; services?: readonly string[] | undefined };
+  | {
+      trigger: "deploy" | "sync";
+      env: string;
+      services?: readonly string[] | undefined;
+      claims?: readonly CommitClaim[] | undefined;
+    };
 
 /** Input of `resolvePlan`: the request and the repository at the commit it resolved to. */
 export interface PlanInput {
@@ -445,5 +470,6 @@ export type PlanErrorCode =
   | "invalid_ref"
   | "tag_not_found"
   | "commit_not_found"
+  | "commit_mismatch"
   | "branch_not_found"
   | "git_fetch_failed";

@@ -1,5 +1,6 @@
 import {
   GLOB_CHARS,
+  readDataPath,
   readList,
   readMapping,
   readName,
@@ -83,7 +84,7 @@ function readEnvironment(name: string, entry: unknown, path: KeyPath, out: Viola
     env: readOptional(record, "env", path, out, readName, defaults.env),
     domainSuffix: readOptional(record, "domainSuffix", path, out, readText, defaults.domainSuffix),
     dokployEnvironment: readOptional(record, "dokployEnvironment", path, out, readName, defaults.dokployEnvironment),
-    dataPath: readOptional(record, "dataPath", path, out, readTemplate, defaults.dataPath),
+    dataPath: readOptional(record, "dataPath", path, out, readDataPath, defaults.dataPath),
   };
 }
 

@@ -20,12 +20,12 @@ const VALID: [string, string][] = [
     `
 layers: { infra: auto, ops/tools: manual, apps: ignore }
 shared:
-  - paths: ["common/**", "scripts/*.sh", "{a,b}/x", "a\\\\{b"]
+  - paths: ["common/**", "scripts/*.sh", "{a,b}/x", "a\\\\{b", "a\\\\[b\\\\]\\\\(c\\\\|d\\\\)", "\\\\!x", "a!b", "@scope/x+y"]
     services: "*"
   - paths: [pg-shared/**, ...x]
     services: [postgres]
 environments:
-  staging: { domainSuffix: -stg, dataPath: "/srv/{env}/{service}" }
+  staging: { domainSuffix: -stg, dataPath: "/srv/{env}/{layer}/{service}{suffix}" }
   production: {}
   preview_2: { env: dev, dokployEnvironment: previews, domainSuffix: "" }
 services:
@@ -62,6 +62,14 @@ const INVALID: [string, string][] = [
   ["shared with an empty glob", "shared: [{ paths: [''], services: '*' }]"],
   ["shared with a glob ending in a lone backslash", "shared: [{ paths: ['libs\\'], services: '*' }]"],
   ["a files glob ending in a lone backslash", "services: { pg: { files: ['../a\\\\\\'] } }"],
+  ["a character class in a shared glob", "shared: [{ paths: ['platform/[ab]/**'], services: '*' }]"],
+  ["an extglob in a shared glob", "shared: [{ paths: ['libs/@(a|b)/**'], services: '*' }]"],
+  ["a + extglob in a files glob", "services: { pg: { files: ['+(x)'] } }"],
+  ["a ! extglob in a files glob", "services: { pg: { files: ['conf/!(x)'] } }"],
+  ["a | alternative in a files glob", "services: { pg: { files: ['a|b'] } }"],
+  ["a class after an escaped backslash", "services: { pg: { files: ['a\\\\[b]'] } }"],
+  ["a negated shared glob", "shared: [{ paths: ['!libs/**'], services: '*' }]"],
+  ["a negated files glob", "services: { pg: { files: ['!secret.env'] } }"],
   ["shared with a bad target", "shared: [{ paths: [x], services: all }]"],
   ["shared with no targets", "shared: [{ paths: [x], services: [] }]"],
   ["shared with an empty target", "shared: [{ paths: [x], services: [''] }]"],
@@ -72,6 +80,8 @@ const INVALID: [string, string][] = [
   ["a misspelt environment key", "environments: { staging: { domainsuffix: x } }"],
   ["an unknown placeholder in dataPath", "environments: { staging: { dataPath: '/d/{stage}' } }"],
   ["an empty placeholder in dataPath", "environments: { staging: { dataPath: '/d/{}' } }"],
+  ["a dataPath placeholder in a Vault path", "services: { pg: { vault: ['secret/{layer}/pg'] } }"],
+  ["a dataPath placeholder in the Dokploy environment", "services: { pg: { dokploy: { environment: '{suffix}' } } }"],
   ["a number as domain suffix", "environments: { staging: { domainSuffix: 1 } }"],
   ["an empty env", "environments: { staging: { env: '' } }"],
   ["a service name with a slash", "services: { platform/pg: {} }"],
@@ -105,6 +115,7 @@ const SCHEMA_GAPS: [string, string][] = [
   ["nested layers", "layers: { a/b: auto, a: manual }"],
   ["a glob with an unclosed brace", "shared: [{ paths: ['libs/{a'], services: '*' }]"],
   ["a glob with an unopened brace", "services: { pg: { files: ['a}'] } }"],
+  ["a ** inside a segment", "shared: [{ paths: ['src/**.ts'], services: '*' }]"],
 ];
 
 describe("iac.config.schema.json", () => {

@@ -12,7 +12,6 @@ const cases: [string, { glob: string; path: string; want: boolean }][] = [
   ["* stays inside one segment", { glob: "*.md", path: "docs/a.md", want: false }],
   ["* matches within a segment", { glob: "platform/*/compose.yaml", path: "platform/01.pg/compose.yaml", want: true }],
   ["* matches dotfiles", { glob: "a/*", path: "a/.env", want: true }],
-  ["** glued to a name acts like *", { glob: "a/b**", path: "a/bc/d", want: false }],
   ["? matches one character", { glob: "v?.txt", path: "v1.txt", want: true }],
   ["? does not match a slash", { glob: "a?b", path: "a/b", want: false }],
   ["braces match the first alternative", { glob: "compose.{yaml,yml}", path: "compose.yaml", want: true }],
@@ -20,7 +19,14 @@ const cases: [string, { glob: string; path: string; want: boolean }][] = [
   ["braces match nothing else", { glob: "compose.{yaml,yml}", path: "compose.json", want: false }],
   ["braces nest and hold globs", { glob: "{a,b/{c,**}}/x", path: "b/q/r/x", want: true }],
   ["a comma outside braces is literal", { glob: "a,b", path: "a,b", want: true }],
-  ["regexp characters are literal", { glob: "a+(b)|c$.txt", path: "a+(b)|c$.txt", want: true }],
+  ["regexp characters are literal", { glob: "a+^$.txt", path: "a+^$.txt", want: true }],
+  ["escaped classes, groups and bars are literal", { glob: "\\[a\\]\\(b\\|c\\)", path: "[a](b|c)", want: true }],
+  ["an escaped leading ! is literal", { glob: "\\!x", path: "!x", want: true }],
+  ["a ! after the start is literal", { glob: "a!b", path: "a!b", want: true }],
+  [
+    "@ and + without a group are literal",
+    { glob: "node_modules/@scope/a+b", path: "node_modules/@scope/a+b", want: true },
+  ],
   ["a dot is not a wildcard", { glob: "a.txt", path: "abtxt", want: false }],
   ["a backslash escapes a wildcard", { glob: "a\\*", path: "a*", want: true }],
   ["an escaped wildcard matches only itself", { glob: "a\\*", path: "ab", want: false }],
@@ -39,5 +45,32 @@ describe("globToRegExp", () => {
     ["a\\", 'expected a character after "\\"'],
   ])("throws on the invalid glob %j", (glob, message) => {
     expect(() => globToRegExp(glob)).toThrow(message);
+  });
+
+  const FOREIGN = '(character classes, extglobs and "|" alternatives) is not supported; use {a,b} for alternatives';
+  it.each([
+    ["platform/[ab]/**", `invalid glob "platform/[ab]/**": "[" ${FOREIGN}, or write "\\[" for a literal "["`],
+    ["[!a]*", `invalid glob "[!a]*": "[" ${FOREIGN}, or write "\\[" for a literal "["`],
+    ["a]", `invalid glob "a]": "]" ${FOREIGN}, or write "\\]" for a literal "]"`],
+    ["libs/@(a|b)/**", `invalid glob "libs/@(a|b)/**": "(" ${FOREIGN}, or write "\\(" for a literal "("`],
+    ["+(x)", `invalid glob "+(x)": "(" ${FOREIGN}, or write "\\(" for a literal "("`],
+    ["a/!(x)", `invalid glob "a/!(x)": "(" ${FOREIGN}, or write "\\(" for a literal "("`],
+    ["*(x)", `invalid glob "*(x)": "(" ${FOREIGN}, or write "\\(" for a literal "("`],
+    ["?(x)", `invalid glob "?(x)": "(" ${FOREIGN}, or write "\\(" for a literal "("`],
+    ["a)", `invalid glob "a)": ")" ${FOREIGN}, or write "\\)" for a literal ")"`],
+    ["a|b", `invalid glob "a|b": "|" ${FOREIGN}, or write "\\|" for a literal "|"`],
+    ["\\\\[a]", `invalid glob ${JSON.stringify("\\\\[a]")}: "[" ${FOREIGN}, or write "\\[" for a literal "["`],
+    [
+      "!libs/**",
+      'invalid glob "!libs/**": a leading "!" (negation) is not supported; list only the paths to include, or write "\\!" for a literal "!"',
+    ],
+    [
+      "src/**.ts",
+      'invalid glob "src/**.ts": "**" inside a segment is not supported; write ** as a whole segment (a/**/b, a/**) for any depth, or * for one segment',
+    ],
+    ["a/b**", 'invalid glob "a/b**": "**" inside a segment is not supported'],
+    ["a/***/b", 'invalid glob "a/***/b": "***" inside a segment is not supported'],
+  ])("refuses %j, which other glob dialects read as a pattern", (glob, message) => {
+    expect(() => globToRegExp(glob)).toThrow(`[@iac/sync] ${message}`);
   });
 });

@@ -11,13 +11,13 @@ const DEFAULTS: IacConfig = {
       env: "staging",
       domainSuffix: "-staging",
       dokployEnvironment: "staging",
-      dataPath: "/data/{env}/{service}",
+      dataPath: "/data/{layer}/{service}{suffix}",
     },
     production: {
       env: "production",
       domainSuffix: "",
       dokployEnvironment: "production",
-      dataPath: "/data/{env}/{service}",
+      dataPath: "/data/{layer}/{service}{suffix}",
     },
   },
   services: {},
@@ -80,13 +80,13 @@ describe("parseConfig", () => {
           env: "production",
           domainSuffix: "",
           dokployEnvironment: "production",
-          dataPath: "/data/{env}/{service}",
+          dataPath: "/data/{layer}/{service}{suffix}",
         },
         preview: {
           env: "dev",
           domainSuffix: "-preview",
           dokployEnvironment: "previews",
-          dataPath: "/data/{env}/{service}",
+          dataPath: "/data/{layer}/{service}{suffix}",
         },
       },
       services: {
@@ -262,7 +262,7 @@ describe("parseConfig", () => {
       {
         yaml: "environments: { staging: { dataPath: '/d/{stage}' } }",
         keyPath: "environments.staging.dataPath",
-        message: 'placeholders {env} and {service}, received "{stage}"',
+        message: 'placeholders {env}, {service}, {layer} and {suffix}, received "{stage}"',
       },
     ],
     [

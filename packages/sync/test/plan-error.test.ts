@@ -11,6 +11,7 @@ const STATUSES: Record<PlanErrorCode, number> = {
   invalid_ref: 400,
   tag_not_found: 404,
   commit_not_found: 404,
+  commit_mismatch: 409,
   branch_not_found: 502,
   git_fetch_failed: 502,
 };

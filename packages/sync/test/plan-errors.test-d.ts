@@ -19,6 +19,7 @@ describe("PLAN_ERRORS types", () => {
       | "invalid_ref"
       | "tag_not_found"
       | "commit_not_found"
+      | "commit_mismatch"
       | "branch_not_found"
       | "git_fetch_failed"
     >();

@@ -84,7 +84,7 @@ describe("resolvePlan() environments", () => {
       env: "production",
       domainSuffix: "",
       dokployEnvironment: "production",
-      dataPath: "/data/{env}/{service}",
+      dataPath: "/data/{layer}/{service}{suffix}",
     });
   });
 
@@ -94,7 +94,7 @@ describe("resolvePlan() environments", () => {
       env: "dev",
       domainSuffix: "-preview",
       dokployEnvironment: "previews",
-      dataPath: "/data/{env}/{service}",
+      dataPath: "/data/{layer}/{service}{suffix}",
     });
   });
 
@@ -542,6 +542,52 @@ describe("resolvePlan() for deploy and sync with services", () => {
   });
 });
 
+describe("resolvePlan() commit claims", () => {
+  const OTHER = "b".repeat(40);
+
+  it("plans a deploy whose claims all name its commit, in any case", () => {
+    const claims = [
+      { field: "commit", value: SHA.toUpperCase(), commit: SHA.toUpperCase() },
+      { field: "staging_tag", value: "v1.2.4", commit: SHA },
+    ];
+    expect(names(plan({ trigger: "deploy", env: "production", claims }))).toEqual(
+      names(plan({ trigger: "deploy", env: "production" })),
+    );
+  });
+
+  it("refuses a commit that is not the target's with commit_mismatch, naming both", () => {
+    const error = planError(() =>
+      plan({ trigger: "deploy", env: "staging", claims: [{ field: "commit", value: OTHER, commit: OTHER }] }),
+    );
+    expect({ code: error.code, status: error.status, message: error.message, details: error.details }).toEqual({
+      code: "commit_mismatch",
+      status: 409,
+      message: `commit ${OTHER} is not the commit the deploy resolved to, ${SHA}: refusing to deploy something other than what the request names`,
+      details: { field: "commit", value: OTHER, claimed: OTHER, resolved: SHA },
+    });
+  });
+
+  it("refuses a staging tag at another commit, naming the tag and its commit", () => {
+    const claims = [
+      { field: "commit", value: SHA, commit: SHA },
+      { field: "staging_tag", value: "v1.2.4", commit: OTHER.toUpperCase() },
+    ];
+    const error = planError(() => plan({ trigger: "deploy", env: "production", claims }));
+    expect(error.message).toBe(
+      `staging_tag "v1.2.4" (commit ${OTHER.toUpperCase()}) is not the commit the deploy resolved to, ${SHA}: refusing to deploy something other than what the request names`,
+    );
+    expect(error.details).toEqual({ field: "staging_tag", value: "v1.2.4", claimed: OTHER, resolved: SHA });
+  });
+
+  it("checks the environment first and the claims before the services", () => {
+    const claims = [{ field: "commit", value: OTHER, commit: OTHER }];
+    expect(planError(() => plan({ trigger: "deploy", env: "qa", claims })).code).toBe("unknown_env");
+    expect(planError(() => plan({ trigger: "deploy", env: "staging", services: ["nope"], claims })).code).toBe(
+      "commit_mismatch",
+    );
+  });
+});
+
 describe("resolvePlan() programmer errors", () => {
   const request: PlanRequest = { trigger: "deploy", env: "staging" };
   it.each<[string, unknown, string]>([
@@ -607,6 +653,40 @@ describe("resolvePlan() programmer errors", () => {
       "an empty services list",
       { request: { trigger: "deploy", env: "staging", services: [] }, commit: SHA, catalog: defaults },
       "request.services must be a non-empty array (omit it to plan every service), received an empty array",
+    ],
+    [
+      "claims that are not a list",
+      { request: { ...request, claims: {} }, commit: SHA, catalog: defaults },
+      "request.claims must be an array of claims, received object",
+    ],
+    [
+      "a claim without a field",
+      { request: { ...request, claims: [{ value: "v1", commit: SHA }] }, commit: SHA, catalog: defaults },
+      "request.claims[0].field must be a non-empty string, received undefined",
+    ],
+    [
+      "a claim with an empty value",
+      {
+        request: { ...request, claims: [{ field: "commit", value: "", commit: SHA }] },
+        commit: SHA,
+        catalog: defaults,
+      },
+      'request.claims[0].value must be a non-empty string, received ""',
+    ],
+    [
+      "a claim whose commit is abbreviated",
+      {
+        request: {
+          ...request,
+          claims: [
+            { field: "commit", value: SHA, commit: SHA },
+            { field: "x", value: "v", commit: "abc" },
+          ],
+        },
+        commit: SHA,
+        catalog: defaults,
+      },
+      'request.claims[1].commit must be a commit SHA of 40 hex digits, received "abc"',
     ],
     ["no catalog", { request, commit: SHA }, "catalog must be an object, received undefined"],
     [

@@ -76,7 +76,7 @@ describe("validateConfigText", () => {
         keyPath: "environments.staging.dataPath",
         line: 9,
         column: 14,
-        message: 'expected only the placeholders {env} and {service}, received "{stage}"',
+        message: 'expected only the placeholders {env}, {service}, {layer} and {suffix}, received "{stage}"',
       },
       {
         keyPath: "services.postgres.compse",
@@ -150,6 +150,51 @@ describe("validateConfigText", () => {
     const [problem] = problemsOf(bomb);
     expect(problem).toMatchObject({ keyPath: "", line: null, column: null });
     expect(problem?.message).toMatch(/^expected valid YAML, /);
+  });
+
+  it("refuses glob syntax of other dialects, naming the pattern and the key, instead of matching it as text", () => {
+    const text = [
+      "shared:", // 1
+      '  - paths: ["libs/**", "platform/[ab]/**"]', // 2
+      '    services: "*"', // 3
+      '  - paths: ["!docs/**"]', // 4
+      "    services: [postgres]", // 5
+      "services:", // 6
+      "  postgres:", // 7
+      '    files: ["conf/@(a|b).conf", "../sql/**.sql"]', // 8
+    ].join("\n");
+    const foreign = '(character classes, extglobs and "|" alternatives) is not supported; use {a,b} for alternatives';
+    expect(problemsOf(text)).toEqual([
+      {
+        keyPath: "shared[0].paths[1]",
+        line: 2,
+        column: 24,
+        message: `invalid glob "platform/[ab]/**": "[" ${foreign}, or write "\\[" for a literal "["`,
+      },
+      {
+        keyPath: "shared[1].paths[0]",
+        line: 4,
+        column: 13,
+        message:
+          'invalid glob "!docs/**": a leading "!" (negation) is not supported; list only the paths to include, or write "\\!" for a literal "!"',
+      },
+      {
+        keyPath: "services.postgres.files[0]",
+        line: 8,
+        column: 13,
+        message: `invalid glob "conf/@(a|b).conf": "(" ${foreign}, or write "\\(" for a literal "("`,
+      },
+      {
+        keyPath: "services.postgres.files[1]",
+        line: 8,
+        column: 33,
+        message:
+          'invalid glob "../sql/**.sql": "**" inside a segment is not supported; write ** as a whole segment (a/**/b, a/**) for any depth, or * for one segment',
+      },
+    ]);
+    expect(() => parseConfig(text)).toThrow(
+      `[@iac/sync] invalid iac.config.yaml at shared[0].paths[1]: invalid glob "platform/[ab]/**": "[" ${foreign}`,
+    );
   });
 
   it("gives parseConfig its first problem", () => {

@@ -60,6 +60,16 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const settings = await source.load();
   const logger = createLogger({ level: settings.logLevel });
   sink = logger;
+  if (settings.hashKey === settings.webhookSecret) {
+    // Secret values enter config hashes through an HMAC with this key: without a key of its own, a routine rotation
+    // of the webhook secret would change every such hash and silently redeploy those services.
+    logger.warn(
+      {
+        hint: "set IAC_HASH_KEY to its own random value (openssl rand -hex 32) beside WEBHOOK_SECRET; that changes the same hashes once, at a time you choose, and never again on a rotation",
+      },
+      "IAC_HASH_KEY is not set (or equals WEBHOOK_SECRET): rotating WEBHOOK_SECRET changes the config hash of every service with Vault secrets, so each redeploys once",
+    );
+  }
   const git = mirrorFromSettings(settings, logger);
   let runner: Awaited<ReturnType<typeof createRunner>>;
   try {

@@ -1,4 +1,4 @@
-import type { CatalogService, EnvironmentConfig } from "@iac/sync";
+import { type CatalogService, type EnvironmentConfig, environmentVariables } from "@iac/sync";
 
 /** Inputs of {@link serviceEnv}. */
 export interface ServiceEnvInput {
@@ -13,16 +13,14 @@ export interface ServiceEnvInput {
 }
 
 /**
- * The plain (non-secret) env of a service in one environment: `ENV`, `ENV_DOMAIN_SUFFIX`, `DATA_PATH` (the
- * environment's template with `{env}` and `{service}` filled in), `INTERNAL_DOMAIN` and `VAULT_ADDR` when known, then
+ * The plain (non-secret) env of a service in one environment: the environment's variables (`ENV`, `ENV_SUFFIX`,
+ * `ENV_DOMAIN_SUFFIX`, `DATA_PATH`: see `environmentVariables`), `INTERNAL_DOMAIN` and `VAULT_ADDR` when known, then
  * the service's static `env` from `iac.config.yaml`, which wins on a clash.
  */
 export function serviceEnv(input: ServiceEnvInput): Record<string, string> {
   const { env, environment, service } = input;
   return {
-    ENV: environment.env,
-    ENV_DOMAIN_SUFFIX: environment.domainSuffix,
-    DATA_PATH: environment.dataPath.replaceAll("{env}", env).replaceAll("{service}", service.name),
+    ...environmentVariables(env, environment, service),
     ...(input.internalDomain === undefined ? {} : { INTERNAL_DOMAIN: input.internalDomain }),
     ...(input.vaultAddress === undefined ? {} : { VAULT_ADDR: input.vaultAddress }),
     ...service.env,

@@ -4,7 +4,7 @@ import type { NewJob } from "../types.js";
 
 /** What a job carries besides its plan. */
 export type JobExtras = {
-  [K in "delivery" | "triggeredBy" | "tag" | "ref"]?: NewJob[K] | undefined;
+  [K in "delivery" | "triggeredBy" | "tag" | "ref" | "promotedFrom"]?: NewJob[K] | undefined;
 } & Pick<NewJob, "cursor" | "deliveryKey" | "requestKey">;
 
 /** The job to store for a resolved plan: a fresh id, the plan's services with their reasons, and `extras`. */
@@ -20,6 +20,7 @@ export function toNewJob(plan: JobPlan, now: number, extras: JobExtras): NewJob 
     triggeredBy: extras.triggeredBy ?? null,
     tag: extras.tag ?? null,
     ref: extras.ref ?? null,
+    promotedFrom: extras.promotedFrom ?? null,
     createdAt: new Date(now).toISOString(),
     cursor: extras.cursor,
     deliveryKey: extras.deliveryKey,

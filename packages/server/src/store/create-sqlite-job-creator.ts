@@ -36,9 +36,9 @@ export function createSqliteJobCreator(
   );
   const insertJob = db.prepare(
     `INSERT INTO jobs (id, env, commit_sha, trigger, state, environment, delivery, triggered_by, tag, ref,
-       follows_branch, service_set, created_at)
+       promoted_from, follows_branch, service_set, created_at)
      VALUES (@id, @env, @commit, @trigger, 'queued', @environment, @delivery, @triggeredBy, @tag, @ref,
-       @followsBranch, @serviceSet, @createdAt)`,
+       @promotedFrom, @followsBranch, @serviceSet, @createdAt)`,
   );
   const insertService = db.prepare<[number, number, string, string, string, string]>(
     `INSERT INTO job_services (job_seq, position, env, service, definition, reason, state)
@@ -120,6 +120,7 @@ export function createSqliteJobCreator(
         triggeredBy: job.triggeredBy,
         tag: job.tag,
         ref: job.ref,
+        promotedFrom: job.promotedFrom,
         followsBranch: job.cursor === undefined ? 0 : 1,
         serviceSet,
         createdAt: job.createdAt,

@@ -87,4 +87,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     synced_seq BIGINT
   );
   `,
+  // Version 2: the staging tag a production deploy promotes (the original release workflow's staging_tag).
+  `
+  ALTER TABLE jobs ADD COLUMN promoted_from TEXT;
+  `,
 ];

@@ -86,4 +86,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     synced_seq INTEGER
   );
   `,
+  // Version 2: the staging tag a production deploy promotes (the original release workflow's staging_tag).
+  `
+  ALTER TABLE jobs ADD COLUMN promoted_from TEXT;
+  `,
 ];

@@ -14,6 +14,7 @@ export function toSyncJob(job: JobRow, services: readonly ServiceRow[], readJson
     triggeredBy: job.triggered_by,
     tag: job.tag,
     ref: job.ref,
+    promotedFrom: job.promoted_from,
     services: services.map((row) => ({
       service: row.service,
       state: row.state as JobState,

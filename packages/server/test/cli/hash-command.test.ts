@@ -112,8 +112,13 @@ describe("iac-runner hash (built CLI)", () => {
     ]);
     expect(document.inputs.env).toEqual([
       { key: "ENV", value: "staging", digest: sha256("staging") },
+      { key: "ENV_SUFFIX", value: "-staging", digest: sha256("-staging") },
       { key: "ENV_DOMAIN_SUFFIX", value: "-staging", digest: sha256("-staging") },
-      { key: "DATA_PATH", value: "/data/staging/postgres", digest: sha256("/data/staging/postgres") },
+      {
+        key: "DATA_PATH",
+        value: "/data/platform/postgres-staging",
+        digest: sha256("/data/platform/postgres-staging"),
+      },
       { key: "INTERNAL_DOMAIN", value: INTERNAL_DOMAIN, digest: sha256(INTERNAL_DOMAIN) },
       { key: "VAULT_ADDR", value: vault.vault.address, digest: sha256(vault.vault.address) },
       { key: "POSTGRES_DB", value: "app", digest: sha256("app") },

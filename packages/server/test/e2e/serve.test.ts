@@ -100,6 +100,44 @@ describe("iac-runner serve (child process, real HTTP)", () => {
     return fetch(`${cli.url}${url.pathname}`, { method: request.method, headers: request.headers, body });
   };
 
+  it("warns at start that rotating WEBHOOK_SECRET redeploys every service with Vault secrets without IAC_HASH_KEY", () => {
+    const lines = cli.lines.map((line) => JSON.parse(line) as { msg?: string; level?: string });
+    const warning = lines.filter((line) => String(line.msg).includes("IAC_HASH_KEY"));
+    expect(warning).toEqual([
+      expect.objectContaining({
+        level: "warn",
+        msg: "IAC_HASH_KEY is not set (or equals WEBHOOK_SECRET): rotating WEBHOOK_SECRET changes the config hash of every service with Vault secrets, so each redeploys once",
+        hint: expect.stringContaining("set IAC_HASH_KEY to its own random value"),
+      }),
+    ]);
+  });
+
+  it("does not warn when IAC_HASH_KEY has a value of its own", async () => {
+    const ownKeyDir = makeTemp();
+    const ownSecrets = join(ownKeyDir, "secrets.env");
+    writeFileSync(ownSecrets, `WEBHOOK_SECRET="${SECRET}"\nIAC_HASH_KEY=another-random-key\n`);
+    const other = await startCli({
+      TSX_TSCONFIG_PATH: join(tsconfigDir, "tsconfig.json"),
+      IAC_SECRETS_FILE: ownSecrets,
+      GIT_REPO_URL: fixture.repo.url,
+      DOKPLOY_URL: fake.dokploy.baseUrl,
+      DOKPLOY_API_KEY: fake.dokploy.apiKey,
+      IAC_DATA_DIR: join(ownKeyDir, "data"),
+      HOST: "127.0.0.1",
+      PORT: "0",
+    });
+    try {
+      const messages = other.lines.map((line) => JSON.parse(line) as { msg?: string; level?: string });
+      expect(messages.map((line) => line.msg)).toContain("listening");
+      expect(messages.filter((line) => String(line.msg).includes("IAC_HASH_KEY"))).toEqual([]);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => other.child.once("exit", resolve));
+      other.child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      cleanupTemp(ownKeyDir);
+    }
+  }, 60_000);
+
   it("prints the bound loopback address and answers /health", async () => {
     expect(cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${cli.url}/health`);

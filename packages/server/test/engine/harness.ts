@@ -291,6 +291,7 @@ export async function createHarness(server: SetupServer, options: HarnessOptions
       triggeredBy: null,
       tag: null,
       ref: null,
+      promotedFrom: null,
       createdAt: new Date(fakeClock.now()).toISOString(),
     };
   };

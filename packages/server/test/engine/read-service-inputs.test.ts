@@ -55,8 +55,9 @@ describe("readServiceInputs", () => {
     expect([...plain.files.keys()]).toEqual(["platform/01.postgres/init.sql", "platform/01.postgres/pg.env"]);
     expect(plain.env).toEqual({
       ENV: "staging",
+      ENV_SUFFIX: "-staging",
       ENV_DOMAIN_SUFFIX: "-staging",
-      DATA_PATH: "/data/staging/postgres",
+      DATA_PATH: "/data/platform/postgres-staging",
       INTERNAL_DOMAIN: "internal.example",
       VAULT_ADDR: "https://vault.example",
       POSTGRES_DB: "app",

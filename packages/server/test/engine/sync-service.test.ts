@@ -36,8 +36,9 @@ describe("syncService", () => {
     const env = envOf(compose?.env);
     expect(env).toMatchObject({
       ENV: "staging",
+      ENV_SUFFIX: "-staging",
       ENV_DOMAIN_SUFFIX: "-staging",
-      DATA_PATH: "/data/staging/postgres",
+      DATA_PATH: "/data/platform/postgres-staging",
       VAULT_ADDR: h.vault.address,
       POSTGRES_DB: "app",
       POSTGRES_PASSWORD: PG_PASSWORD,
@@ -53,7 +54,13 @@ describe("syncService", () => {
     const environments = [...h.dokploy.state.environments.values()];
     expect(environments.map((e) => e.name)).toEqual(["production"]);
     expect(composeNamed(h.dokploy, "redis")?.environmentId).toBe(environments[0]?.environmentId);
-    expect(envValue(composeNamed(h.dokploy, "redis")?.env, "ENV_DOMAIN_SUFFIX")).toBe("");
+    // The original runner's production values, which its compose files rely on (data folder, container names).
+    expect(envOf(composeNamed(h.dokploy, "redis")?.env)).toMatchObject({
+      ENV: "production",
+      ENV_SUFFIX: "",
+      ENV_DOMAIN_SUFFIX: "",
+      DATA_PATH: "/data/platform/redis",
+    });
   });
 
   it("uses the project, environment and compose names that iac.config.yaml overrides", async () => {
@@ -206,8 +213,9 @@ describe("syncService", () => {
     const staging = h.dokploy.seed.environment({ name: "staging", projectId: project.projectId });
     const legacy = legacyConfigHash(REDIS_COMPOSE, {
       ENV: "staging",
+      ENV_SUFFIX: "-staging",
       ENV_DOMAIN_SUFFIX: "-staging",
-      DATA_PATH: "/data/staging/redis",
+      DATA_PATH: "/data/platform/redis-staging",
       VAULT_ADDR: h.vault.address,
     });
     h.dokploy.seed.compose({

@@ -1,6 +1,6 @@
 import { PlanError } from "@iac/sync";
 import { describe, expect, it } from "vitest";
-import { resolveRelease } from "../../src/plan/resolve-release.js";
+import { resolveClaims, resolveRelease } from "../../src/plan/resolve-release.js";
 import { createFakeGit } from "../helpers/fake-git.js";
 import { createLineLogger, type LoggedLine } from "../helpers/runner-fixture.js";
 
@@ -100,6 +100,42 @@ describe("resolveRelease", () => {
       expect(error.code).toBe("invalid_ref");
       expect(error.message).toBe(`invalid ref ${JSON.stringify(ref)}: expected a 40-hex commit SHA`);
       expect(calls).toEqual([]);
+    });
+  });
+});
+
+describe("resolveClaims", () => {
+  it("takes a commit as it is, without touching git, and resolves a staging tag like a target tag", async () => {
+    const { git, calls } = createFakeGit({
+      fetch: async () => undefined,
+      tagExists: async () => true,
+      resolveCommit: async () => COMMIT,
+    });
+    expect(await resolveClaims(git, { commit: SHA, stagingTag: "v1.2.4" }, createLineLogger([]))).toEqual([
+      { field: "commit", value: SHA, commit: SHA },
+      { field: "staging_tag", value: "v1.2.4", commit: COMMIT },
+    ]);
+    expect(calls).toEqual([["fetch"], ["tagExists", "v1.2.4"], ["resolveCommit", "refs/tags/v1.2.4"]]);
+    expect(await resolveClaims(git, {}, createLineLogger([]))).toEqual([]);
+  });
+
+  it("refuses a commit that is not 40 hex digits with invalid_ref", async () => {
+    const { git, calls } = createFakeGit({});
+    const error = await planErrorOf(resolveClaims(git, { commit: "main" }, createLineLogger([])));
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: "invalid_ref",
+      message: 'invalid commit "main": expected the 40-hex SHA of the commit to deploy',
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it("names the field in the errors of a staging tag", async () => {
+    const { git } = createFakeGit({ fetch: async () => undefined, tagExists: async () => false });
+    const error = await planErrorOf(resolveClaims(git, { stagingTag: "v9.9.9" }, createLineLogger([])));
+    expect({ code: error.code, message: error.message, details: error.details }).toEqual({
+      code: "tag_not_found",
+      message: 'staging_tag: tag "v9.9.9" does not exist in the repository',
+      details: { field: "staging_tag" },
     });
   });
 });

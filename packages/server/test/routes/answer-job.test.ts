@@ -17,6 +17,7 @@ function job(state: JobState): SyncJob {
     triggeredBy: null,
     tag: null,
     ref: null,
+    promotedFrom: null,
     services: [],
     createdAt: "2026-01-01T00:00:00.000Z",
     finishedAt: null,

@@ -121,6 +121,152 @@ describe("POST /deploy", () => {
     expect(engine.submitted.map((job) => job.commit)).toEqual([newer, fixture.initial]);
   });
 
+  describe("the original runner's release workflows", () => {
+    // The bodies exactly as its workflows build them (a heredoc in a YAML block, so two-space indented JSON without a
+    // trailing newline), signed with a plain HMAC of the body as `openssl dgst -hmac` computes it.
+    const stagingBody = (tag: string, commit: string): string =>
+      `{\n  "env": "staging",\n  "tag": "${tag}",\n  "commit": "${commit}",\n  "triggered_by": "octocat"\n}`;
+    const productionBody = (tag: string, stagingTag: string): string =>
+      `{\n  "env": "production",\n  "tag": "${tag}",\n  "staging_tag": "${stagingTag}",\n  "triggered_by": "octocat"\n}`;
+    const plainSigned = (body: string): Request =>
+      new Request("http://runner.test/deploy", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-hub-signature-256": `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`,
+        },
+        body,
+      });
+
+    it("deploys the staging release a push tagged, at the commit it names", async () => {
+      fixture.repo.tag("v1.0.1", { annotated: true });
+      const response = await runner.fetch(plainSigned(stagingBody("v1.0.1", fixture.initial)));
+      expect(response.status).toBe(202);
+      expect(await json(response)).toMatchObject({
+        status: "accepted",
+        env: "staging",
+        tag: "v1.0.1",
+        commit: fixture.initial,
+      });
+      expect(engine.submitted).toEqual([
+        expect.objectContaining({
+          env: "staging",
+          commit: fixture.initial,
+          tag: "v1.0.1",
+          promotedFrom: null,
+          triggeredBy: "octocat",
+        }),
+      ]);
+    });
+
+    it("deploys a production tag promoted from a staging tag at the same commit", async () => {
+      const staged = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 3\n" });
+      fixture.repo.tag("v1.1.1", { annotated: true });
+      fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 4\n" });
+      fixture.repo.tag("v1.2.0", { annotated: true, commit: "v1.1.1" });
+      const response = await runner.fetch(plainSigned(productionBody("v1.2.0", "v1.1.1")));
+      expect(response.status).toBe(202);
+      expect(await json(response)).toMatchObject({
+        status: "accepted",
+        env: "production",
+        tag: "v1.2.0",
+        commit: staged,
+      });
+      expect(engine.submitted).toEqual([
+        expect.objectContaining({
+          env: "production",
+          commit: staged,
+          tag: "v1.2.0",
+          promotedFrom: "v1.1.1",
+          triggeredBy: "octocat",
+        }),
+      ]);
+    });
+
+    it("refuses a commit other than the tag's with 409 commit_mismatch and runs nothing", async () => {
+      const other = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 5\n" });
+      const response = await runner.fetch(plainSigned(stagingBody("v1.0.0", other)));
+      expect(response.status).toBe(409);
+      expect(await json(response)).toEqual({
+        code: "commit_mismatch",
+        error: `commit ${other} is not the commit the deploy resolved to, ${fixture.initial}: refusing to deploy something other than what the request names`,
+        field: "commit",
+        value: other,
+        claimed: other,
+        resolved: fixture.initial,
+      });
+      expect(engine.submitted).toEqual([]);
+    });
+
+    it("refuses a production tag that is not at the staging tag it promotes", async () => {
+      const staged = fixture.repo.commit({ "platform/01.postgres/compose.yaml": "v: 6\n" });
+      fixture.repo.tag("v1.3.1");
+      const response = await runner.fetch(plainSigned(productionBody("v1.0.0", "v1.3.1")));
+      expect(response.status).toBe(409);
+      expect(await json(response)).toMatchObject({
+        code: "commit_mismatch",
+        field: "staging_tag",
+        value: "v1.3.1",
+        claimed: staged,
+        resolved: fixture.initial,
+      });
+      expect(engine.submitted).toEqual([]);
+    });
+
+    it.each([
+      [
+        "a staging tag the repository does not have",
+        { staging_tag: "v0.0.9" },
+        404,
+        "tag_not_found",
+        'staging_tag: tag "v0.0.9" does not exist in the repository',
+      ],
+      [
+        "an option-like staging tag",
+        { staging_tag: "-x" },
+        400,
+        "invalid_tag",
+        'staging_tag: invalid tag "-x": it starts with "-"',
+      ],
+      [
+        "an abbreviated commit",
+        { commit: "abc1234" },
+        400,
+        "invalid_ref",
+        'invalid commit "abc1234": expected the 40-hex SHA of the commit to deploy',
+      ],
+    ])("refuses %s", async (_name, fields, status, code, error) => {
+      const response = await deploy({ env: "production", tag: "v1.0.0", ...fields });
+      expect(response.status).toBe(status);
+      expect(await json(response)).toMatchObject({ code, error });
+      expect(engine.submitted).toEqual([]);
+    });
+
+    it("deploys to staging when the body has no env, as the original runner did", async () => {
+      const response = await deploy({ tag: "v1.0.0" });
+      expect(response.status).toBe(202);
+      expect(await json(response)).toMatchObject({ env: "staging", commit: fixture.initial });
+      expect(engine.submitted).toEqual([expect.objectContaining({ env: "staging" })]);
+    });
+
+    it("logs the claimed commit and staging tag with the deploy it planned", async () => {
+      const lines: LoggedLine[] = [];
+      await runner.close();
+      await start({ logger: createLineLogger(lines) });
+      fixture.repo.tag("v1.4.0", { commit: "v1.0.0" });
+      await deploy({ env: "production", tag: "v1.4.0", staging_tag: "v1.0.0", commit: fixture.initial });
+      expect(lines.filter((line) => line.msg === "deploy planned")).toEqual([
+        expect.objectContaining({
+          env: "production",
+          tag: "v1.4.0",
+          claimedCommit: fixture.initial,
+          stagingTag: "v1.0.0",
+          commit: fixture.initial,
+        }),
+      ]);
+    });
+  });
+
   describe("plan errors answer with the status PLAN_ERRORS gives their code", () => {
     const cases: [string, PlanErrorCode, number, () => unknown, Record<string, unknown>][] = [
       [
@@ -169,6 +315,13 @@ describe("POST /deploy", () => {
       ],
       ["an option-like tag", "invalid_tag", 400, () => ({ env: "staging", tag: "--upload-pack=touch /tmp/x" }), {}],
       ["an abbreviated SHA as ref", "invalid_ref", 400, () => ({ env: "staging", ref: "abc1234" }), {}],
+      [
+        "a commit other than the tag's",
+        "commit_mismatch",
+        409,
+        () => ({ env: "staging", tag: "v1.0.0", commit: "f".repeat(40) }),
+        { field: "commit", claimed: "f".repeat(40) },
+      ],
     ];
 
     it.each(cases)("%s: %s", async (_name, code, status, request, details) => {
@@ -214,7 +367,6 @@ describe("POST /deploy", () => {
   });
 
   it.each([
-    ["no env", { tag: "v1.0.0" }, 'env is required, e.g. "staging"'],
     [
       "both tag and ref",
       { env: "staging", tag: "v1.0.0", ref: "a".repeat(40) },
@@ -230,7 +382,18 @@ describe("POST /deploy", () => {
     [
       "an unknown field",
       { env: "staging", tag: "v1.0.0", force: true },
-      'unknown field "force": expected only env, tag, ref, triggered_by, services, wait',
+      'unknown field "force": expected only env, tag, ref, triggered_by, services, wait, commit, staging_tag',
+    ],
+    [
+      "a legacy field of another endpoint",
+      { env: "staging", tag: "v1.0.0", all: true },
+      'unknown field "all": expected only env, tag, ref, triggered_by, services, wait, commit, staging_tag',
+    ],
+    ["a number as commit", { env: "staging", tag: "v1.0.0", commit: 1 }, "commit must be a non-empty string"],
+    [
+      "an empty staging_tag",
+      { env: "production", tag: "v1.0.0", staging_tag: "" },
+      "staging_tag must be a non-empty string",
     ],
     ["an array body", [{ env: "staging" }], "request body must be a JSON object"],
     ["a number body", 5, "request body must be a JSON object"],

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
-import { deployMarker, newJob, T0 } from "./store-fixtures.js";
+import { SQLITE_MIGRATIONS } from "../../src/store/sqlite-migrations.js";
+import { COMMIT_A, deployMarker, newJob, T0 } from "./store-fixtures.js";
 import { claim, jobOf } from "./store-steps.js";
 
 let dir: string;
@@ -73,10 +74,29 @@ describe("createSqliteStore", () => {
     const raw = new Database(path, { readonly: true });
     try {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(raw.prepare("SELECT version FROM schema_migrations").all()).toEqual([{ version: 1 }]);
+      expect(raw.prepare("SELECT version FROM schema_migrations").all()).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       raw.close();
     }
+  });
+
+  test("upgrades a file of schema version 1, keeping its jobs (without a promoted-from tag)", async () => {
+    const raw = new Database(path);
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT '')");
+    raw.exec(SQLITE_MIGRATIONS[0] ?? "");
+    raw.prepare("INSERT INTO schema_migrations (version) VALUES (1)").run();
+    raw
+      .prepare(
+        `INSERT INTO jobs (id, env, commit_sha, trigger, state, environment, tag, follows_branch, service_set, created_at)
+         VALUES ('old-job', 'production', ?, 'deploy', 'succeeded', '{}', 'v1.3.0', 0, '[]', ?)`,
+      )
+      .run(COMMIT_A, new Date(T0).toISOString());
+    raw.close();
+    const store = await createSqliteStore({ path });
+    expect(await store.getJob("old-job")).toMatchObject({ tag: "v1.3.0", promotedFrom: null });
+    const job = jobOf(await store.createJob(newJob({ env: "production", tag: "v1.4.0", promotedFrom: "v1.3.5" })));
+    expect(await store.getJob(job.id)).toMatchObject({ tag: "v1.4.0", promotedFrom: "v1.3.5" });
+    await store.close();
   });
 
   test("refuses a file whose schema a newer runner wrote", async () => {
@@ -85,7 +105,7 @@ describe("createSqliteStore", () => {
     raw.prepare("INSERT INTO schema_migrations (version) VALUES (99)").run();
     raw.close();
     await expect(createSqliteStore({ path })).rejects.toThrow(
-      "[@iac/server] unknown job store schema: expected version 1 or lower, received 99",
+      "[@iac/server] unknown job store schema: expected version 2 or lower, received 99",
     );
   });
 

@@ -17,6 +17,7 @@ export function describeCreateJob(open: OpenStore): void {
         triggeredBy: "alice",
         tag: "v1.2.3",
         ref: "refs/tags/v1.2.3",
+        promotedFrom: "v1.2.2",
       });
       const result = await store.createJob(job);
       expect(result).toEqual({
@@ -31,6 +32,7 @@ export function describeCreateJob(open: OpenStore): void {
           triggeredBy: "alice",
           tag: "v1.2.3",
           ref: "refs/tags/v1.2.3",
+          promotedFrom: "v1.2.2",
           services: [
             { service: "api", state: "queued", reason: job.services[0]?.reason, attempts: 0, result: null },
             { service: "web", state: "queued", reason: job.services[1]?.reason, attempts: 0, result: null },

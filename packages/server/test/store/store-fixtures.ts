@@ -54,6 +54,7 @@ export function newJob(options: NewJobOptions = {}): NewJob {
     triggeredBy: null,
     tag: null,
     ref: null,
+    promotedFrom: null,
     createdAt: new Date(at).toISOString(),
     ...rest,
   };
