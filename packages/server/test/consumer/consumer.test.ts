@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sign } from "@iac/sync";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../store/postgres-test-database.js";
 import { type CommandResult, type ConsumerProject, createConsumerProject, ROOT } from "./consumer-project.js";
 import { PRODUCTION_INSTALL_BUDGET, TARBALL_BUDGET, TEST_ONLY_PACKAGES } from "./install-budget.js";
@@ -13,6 +13,9 @@ const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");
 const ENTRY_POINTS = ["@iac/sync", "@iac/sdk", "@iac/sdk/testing", "@iac/server"];
 // A CommonJS test runner (Jest without ESM mode) cannot load ES modules through require().
 const REFUSE_REQUIRE_ESM = "--no-experimental-require-module";
+
+// tsc, vitest and npm run as child processes, on cores the rest of the suite is using too.
+vi.setConfig({ testTimeout: 60_000 });
 
 let project: ConsumerProject;
 

@@ -164,7 +164,7 @@ describe("Dockerfile", () => {
     for (const name of ["sdk", "sync", "server"]) {
       const engines = (JSON.parse(readRepoFile(`packages/${name}/package.json`)) as { engines: { node: string } })
         .engines.node;
-      expect(engines).toBe(">=20.19");
+      expect(engines).toBe(">=22.12");
     }
     for (const stage of dockerfile.stages) {
       expect(stage.base).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim$|^[a-z]+$/);
