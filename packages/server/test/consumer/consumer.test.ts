@@ -10,6 +10,7 @@ import { PRODUCTION_INSTALL_BUDGET, TARBALL_BUDGET, TEST_ONLY_PACKAGES } from ".
 // repository, then imported, required, type-checked, run and embedded there. Needs the built dist (npm test builds).
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
 const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");
+const ESBUILD = join(ROOT, "node_modules/.bin/esbuild");
 const ENTRY_POINTS = ["@iac/sync", "@iac/sdk", "@iac/sdk/testing", "@iac/server"];
 // A CommonJS test runner (Jest without ESM mode) cannot load ES modules through require().
 const REFUSE_REQUIRE_ESM = "--no-experimental-require-module";
@@ -103,6 +104,50 @@ describe("loading", () => {
 
     const required = await load("load.cjs", WITHOUT_TEST_KIT, [REFUSE_REQUIRE_ESM]);
     expect(required).toEqual(await load("load.mjs", WITHOUT_TEST_KIT));
+  });
+});
+
+describe("bundling @iac/sync and @iac/sdk with esbuild", () => {
+  // GitHub's own example of a webhook signature.
+  const SIGNED = {
+    signature: "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+    client: "function",
+  };
+
+  // yaml's Node.js build is CommonJS and requires built-ins: an ESM bundle for Node.js needs the usual require().
+  const ESM_REQUIRE =
+    "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+  it.each([
+    ["cjs", "bundle.cjs", []],
+    ["esm", "bundle.mjs", [ESM_REQUIRE]],
+  ])("into one %s file for Node.js that runs", async (format, outfile, options) => {
+    const bundled = await project.run(ESBUILD, [
+      "bundle-entry.mjs",
+      "--bundle",
+      "--platform=node",
+      `--format=${format}`,
+      `--outfile=${outfile}`,
+      "--log-level=error",
+      ...options,
+    ]);
+    expect(bundled.stderr).toBe("");
+    const result = await project.node([outfile]);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual(SIGNED);
+  });
+
+  it("for the browser, without Node.js built-ins", async () => {
+    const bundled = await project.run(ESBUILD, [
+      "bundle-entry.mjs",
+      "--bundle",
+      "--platform=browser",
+      "--format=esm",
+      "--outfile=browser.js",
+      "--log-level=error",
+    ]);
+    expect(bundled.stderr).toBe("");
+    expect(bundled.code).toBe(0);
   });
 });
 
