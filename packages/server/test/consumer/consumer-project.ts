@@ -56,18 +56,21 @@ export interface ConsumerProject {
   dir: string;
   packed: PackedPackage[];
   production: InstallFootprint;
-  /** Runs `command` in the project with `env` added to a clean environment. */
+  /** Runs `command` in the project with `env` added to this process's environment. */
   run(command: string, args: string[], env?: Record<string, string>): Promise<CommandResult>;
   /** Runs this Node.js binary (the one running the tests) in the project. */
   node(args: string[], env?: Record<string, string>): Promise<CommandResult>;
-  /** Starts a long-running Node.js script of the project and waits for its first line. */
+  /** Starts a long-running Node.js script of the project with exactly `env` and waits for its first line. */
   start(args: string[], env?: Record<string, string>): Promise<StartedProcess>;
   remove(): void;
 }
 
-// npm exports npm_config_* to the scripts it runs (the local prefix among them): the nested npm must not inherit them.
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const kept = Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== "INIT_CWD");
+// npm tells the scripts it runs where their project is (prefix, package, lifecycle): the tools started here must not
+// take the repository for their project. The rest (registry, cache, certificates) is kept.
+const PROJECT_OF_CALLER = /^(npm_config_(local_)?prefix|npm_package_.*|npm_lifecycle_.*|INIT_CWD)$/i;
+
+function inheritedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const kept = Object.entries(process.env).filter(([name]) => !PROJECT_OF_CALLER.test(name));
   return { ...Object.fromEntries(kept), ...extra };
 }
 
@@ -87,7 +90,7 @@ function collect(child: ChildProcess): Promise<CommandResult> {
 }
 
 function runIn(dir: string, command: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
-  return collect(spawn(command, args, { cwd: dir, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] }));
+  return collect(spawn(command, args, { cwd: dir, env: inheritedEnv(env), stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 async function npm(dir: string, args: string[]): Promise<string> {
@@ -185,8 +188,14 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
   }
 }
 
+// The script gets exactly `env` (plus PATH and HOME): a runner's settings must not come from the caller's shell.
 function startIn(dir: string, args: string[], env: Record<string, string>): Promise<StartedProcess> {
-  const child = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const { PATH = "", HOME = "" } = process.env;
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: { PATH, HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const exited = collect(child);
   const stop = async (): Promise<void> => {
     child.kill("SIGTERM");
