@@ -30,14 +30,13 @@ describe("tarballs", () => {
   it("each carries the root LICENSE, its metadata, and neither source maps nor sources", () => {
     const license = readFileSync(join(ROOT, "LICENSE"), "utf8");
     for (const packed of project.packed) {
-      const folder = packed.name.replace("@iac/", "");
-      expect(packed.files, packed.name).toContain("LICENSE");
-      expect(readFileSync(join(ROOT, "packages", folder, "LICENSE"), "utf8"), packed.name).toBe(license);
+      const installed = join(project.dir, "node_modules", packed.name);
+      expect(readFileSync(join(installed, "LICENSE"), "utf8"), packed.name).toBe(license);
       expect(
         packed.files.filter((file) => file.endsWith(".map") || file.startsWith("src/")),
         packed.name,
       ).toEqual([]);
-      const manifest = JSON.parse(readFileSync(join(project.dir, "node_modules", packed.name, "package.json"), "utf8"));
+      const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
       expect(Object.keys(manifest), packed.name).toEqual(
         expect.arrayContaining(["license", "repository", "homepage", "bugs", "keywords", "engines"]),
       );
