@@ -27,7 +27,7 @@ COPY packages/server/package.json packages/server/
 # no native module (esbuild and rollup load their platform binaries from optional dependencies without them).
 FROM manifests AS build
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.base.json turbo.json ./
+COPY tsconfig.base.json turbo.json tsup.shared.ts ./
 COPY packages/ packages/
 RUN npm run build
 

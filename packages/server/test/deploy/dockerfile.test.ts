@@ -138,7 +138,9 @@ describe("Dockerfile", () => {
         expect(context, `packages/${name}/${file}`).toContain(`packages/${name}/${file}`);
       }
     }
-    expect(context).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "tsconfig.base.json"]));
+    expect(context).toEqual(
+      expect.arrayContaining(["package.json", "package-lock.json", "tsconfig.base.json", "tsup.shared.ts"]),
+    );
     expect(context).toContain("packages/server/src/cli.ts");
     expect(context.filter((path) => /(^|\/)(node_modules|dist|\.turbo)\//.test(path))).toEqual([]);
   });
