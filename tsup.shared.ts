@@ -3,8 +3,8 @@ import { rmSync } from "node:fs";
 import type { Options } from "tsup";
 
 /**
- * Empties `dist` once, before any build of the package starts. tsup's own `clean` runs inside each config of an array,
- * concurrently, and would delete what a sibling config has just written.
+ * Empties `dist` once, before any build of the package starts. No config sets tsup's own `clean`: it runs inside each
+ * config of an array, concurrently, and would delete what a sibling config has just written.
  */
 export function emptyDist(): void {
   rmSync("dist", { recursive: true, force: true });
@@ -15,7 +15,6 @@ export function emptyDist(): void {
  * ESM and CommonJS that stack traces point into directly.
  */
 export const shared: Options = {
-  clean: false,
   sourcemap: false,
   target: "node22",
 };
