@@ -9,7 +9,7 @@
 # On Dokploy it runs from deploy/compose.yaml, with a vault-agent sidecar rendering its secrets file
 # (README.md, "Running it for real").
 
-# Every package declares engines.node ">=20.19": that is the floor. The image uses an LTS line; 24 is a maintained
+# Every package declares engines.node ">=22.12": that is the floor. The image uses an LTS line; 24 is a maintained
 # LTS line (26 became the active one in October 2026): try another with --build-arg NODE_VERSION=26.
 ARG NODE_VERSION=24
 
@@ -27,7 +27,7 @@ COPY packages/server/package.json packages/server/
 # no native module (esbuild and rollup load their platform binaries from optional dependencies without them).
 FROM manifests AS build
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.base.json turbo.json ./
+COPY tsconfig.base.json turbo.json tsup.shared.ts ./
 COPY packages/ packages/
 RUN npm run build
 

@@ -1,20 +1,17 @@
 import { defineConfig } from "tsup";
+import { emptyDist, shared } from "../../tsup.shared.js";
+
+emptyDist();
 
 export default defineConfig([
   {
-    entry: ["src/index.ts"],
-    format: ["esm", "cjs"],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: "node20",
-  },
-  {
-    // The CLI is an executable, not an import target: ESM only, no declarations.
-    entry: { cli: "src/cli.ts" },
+    ...shared,
+    // One ESM build for the library and the CLI: code splitting puts what both use into shared chunks, so the
+    // executable is not a second copy of the server. The shebang comes from src/cli.ts.
+    entry: { index: "src/index.ts", cli: "src/cli.ts" },
     format: ["esm"],
-    sourcemap: true,
-    target: "node20",
-    banner: { js: "#!/usr/bin/env node" },
+    splitting: true,
+    dts: { entry: { index: "src/index.ts" } },
   },
+  { ...shared, entry: { index: "src/index.ts" }, format: ["cjs"], dts: true },
 ]);

@@ -138,7 +138,9 @@ describe("Dockerfile", () => {
         expect(context, `packages/${name}/${file}`).toContain(`packages/${name}/${file}`);
       }
     }
-    expect(context).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "tsconfig.base.json"]));
+    expect(context).toEqual(
+      expect.arrayContaining(["package.json", "package-lock.json", "tsconfig.base.json", "tsup.shared.ts"]),
+    );
     expect(context).toContain("packages/server/src/cli.ts");
     expect(context.filter((path) => /(^|\/)(node_modules|dist|\.turbo)\//.test(path))).toEqual([]);
   });
@@ -164,7 +166,7 @@ describe("Dockerfile", () => {
     for (const name of ["sdk", "sync", "server"]) {
       const engines = (JSON.parse(readRepoFile(`packages/${name}/package.json`)) as { engines: { node: string } })
         .engines.node;
-      expect(engines).toBe(">=20.19");
+      expect(engines).toBe(">=22.12");
     }
     for (const stage of dockerfile.stages) {
       expect(stage.base).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim$|^[a-z]+$/);

@@ -1,0 +1,250 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sign } from "@iac/sync";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../store/postgres-test-database.js";
+import { type CommandResult, type ConsumerProject, createConsumerProject, ROOT } from "./consumer-project.js";
+import { PRODUCTION_INSTALL_BUDGET, TARBALL_BUDGET, TEST_ONLY_PACKAGES } from "./install-budget.js";
+
+// The packages as users get them: packed with npm, installed from the tarballs into a fresh project outside the
+// repository, then imported, required, type-checked, run and embedded there. Needs the built dist (npm test builds).
+const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
+const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");
+const ESBUILD = join(ROOT, "node_modules/.bin/esbuild");
+const ENTRY_POINTS = ["@iac/sync", "@iac/sdk", "@iac/sdk/testing", "@iac/server"];
+// A CommonJS test runner (Jest without ESM mode) cannot load ES modules through require().
+const REFUSE_REQUIRE_ESM = "--no-experimental-require-module";
+
+// tsc, vitest and npm run as child processes, on cores the rest of the suite is using too.
+vi.setConfig({ testTimeout: 60_000 });
+
+let project: ConsumerProject;
+
+beforeAll(async () => {
+  project = await createConsumerProject();
+}, 240_000);
+
+afterAll(() => project?.remove());
+
+describe("tarballs", () => {
+  it("each carries the root LICENSE, its metadata, and neither source maps nor sources", () => {
+    const license = readFileSync(join(ROOT, "LICENSE"), "utf8");
+    for (const packed of project.packed) {
+      const installed = join(project.dir, "node_modules", packed.name);
+      expect(readFileSync(join(installed, "LICENSE"), "utf8"), packed.name).toBe(license);
+      expect(
+        packed.files.filter((file) => file.endsWith(".map") || file.startsWith("src/")),
+        packed.name,
+      ).toEqual([]);
+      const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+      expect(Object.keys(manifest), packed.name).toEqual(
+        expect.arrayContaining(["license", "repository", "homepage", "bugs", "keywords", "engines"]),
+      );
+    }
+  });
+
+  it("stay within their size budget", () => {
+    const sizes = Object.fromEntries(project.packed.map((packed) => [packed.name, packed.size]));
+    for (const [name, budget] of Object.entries(TARBALL_BUDGET)) {
+      expect(sizes[name], name).toBeLessThanOrEqual(budget);
+    }
+  });
+
+  it("ship the CLI as an entry of the server's ESM build, importing the chunks the library is made of", () => {
+    const dist = join(project.dir, "node_modules/@iac/server/dist");
+    const chunksOf = (file: string): string[] =>
+      [...readFileSync(join(dist, file), "utf8").matchAll(/from "\.\/(chunk-[\w-]+\.js)"/g)].map(
+        (match) => match[1] ?? "",
+      );
+    expect(readFileSync(join(dist, "cli.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(chunksOf("index.js")).not.toEqual([]);
+    expect(chunksOf("cli.js")).toEqual(expect.arrayContaining(chunksOf("index.js")));
+  });
+});
+
+describe("production install of @iac/server", () => {
+  it("stays within its budget", () => {
+    expect(project.production.bytes).toBeLessThanOrEqual(PRODUCTION_INSTALL_BUDGET.bytes);
+    expect(project.production.packages.length).toBeLessThanOrEqual(PRODUCTION_INSTALL_BUDGET.packages);
+  });
+
+  it("brings none of the test kit's dependencies", () => {
+    expect(project.production.packages.filter((name) => TEST_ONLY_PACKAGES.includes(name))).toEqual([]);
+  });
+});
+
+describe("loading", () => {
+  // Loads `names` with load.mjs or load.cjs and returns, per module, the type of each export.
+  const load = async (script: string, names: string[], nodeOptions: string[] = []): Promise<unknown> => {
+    const result = await project.node([...nodeOptions, script, ...names]);
+    expect(result.stderr).toBe("");
+    return JSON.parse(result.stdout);
+  };
+  // Without @iac/sdk/testing: msw itself requires ES modules from its CommonJS build.
+  const WITHOUT_TEST_KIT = ENTRY_POINTS.filter((name) => name !== "@iac/sdk/testing");
+
+  it("imports every entry point from ESM", async () => {
+    expect(await load("load.mjs", ENTRY_POINTS)).toMatchObject({
+      "@iac/sync": { sign: "function", configHash: "function" },
+      "@iac/sdk": { createDokployClient: "function" },
+      "@iac/sdk/testing": { createFakeDokploy: "function" },
+      "@iac/server": { createRunner: "function", createNodeServer: "function" },
+    });
+  });
+
+  it("requires every entry point from CommonJS, with the exports of the ESM build", async () => {
+    expect(await load("load.cjs", ENTRY_POINTS)).toEqual(await load("load.mjs", ENTRY_POINTS));
+  });
+
+  it("requires the packages where require() of ES modules is refused, as in a CommonJS test runner", async () => {
+    // The control: this Node.js really refuses it (the ESM-only dependency the CommonJS build must not require).
+    const refused = await project.node([REFUSE_REQUIRE_ESM, "load.cjs", "@noble/hashes/hmac.js"]);
+    expect(refused.stderr).toContain("ERR_REQUIRE_ESM");
+
+    const required = await load("load.cjs", WITHOUT_TEST_KIT, [REFUSE_REQUIRE_ESM]);
+    expect(required).toEqual(await load("load.mjs", WITHOUT_TEST_KIT));
+  });
+});
+
+describe("bundling @iac/sync and @iac/sdk with esbuild", () => {
+  // GitHub's own example of a webhook signature.
+  const SIGNED = {
+    signature: "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+    client: "function",
+  };
+
+  // yaml's Node.js build is CommonJS and requires built-ins: an ESM bundle for Node.js needs the usual require().
+  const ESM_REQUIRE =
+    "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+  it.each([
+    ["cjs", "bundle.cjs", []],
+    ["esm", "bundle.mjs", [ESM_REQUIRE]],
+  ])("into one %s file for Node.js that runs", async (format, outfile, options) => {
+    const bundled = await project.run(ESBUILD, [
+      "bundle-entry.mjs",
+      "--bundle",
+      "--platform=node",
+      `--format=${format}`,
+      `--outfile=${outfile}`,
+      "--log-level=error",
+      ...options,
+    ]);
+    expect(bundled.stderr).toBe("");
+    const result = await project.node([outfile]);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual(SIGNED);
+  });
+
+  it("for the browser, without Node.js built-ins", async () => {
+    const bundled = await project.run(ESBUILD, [
+      "bundle-entry.mjs",
+      "--bundle",
+      "--platform=browser",
+      "--format=esm",
+      "--outfile=browser.js",
+      "--log-level=error",
+    ]);
+    expect(bundled.stderr).toBe("");
+    expect(bundled.code).toBe(0);
+  });
+});
+
+describe("type-checking a consumer", () => {
+  const typecheck = (moduleResolution: string, module: string, files: string[]): Promise<CommandResult> => {
+    const config = `tsconfig.${moduleResolution}.json`;
+    // As a consumer's project has it: third-party declarations (msw's among them) are not ours to check.
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      target: "es2022",
+      module,
+      moduleResolution,
+    };
+    writeFileSync(join(project.dir, config), JSON.stringify({ compilerOptions, files }));
+    return project.node([TSC, "-p", config]);
+  };
+
+  it.each([
+    ["node16", "node16", ["consumer.ts", "consumer.cts"]],
+    ["nodenext", "nodenext", ["consumer.ts", "consumer.cts"]],
+    ["bundler", "esnext", ["consumer.ts"]],
+    ["node10", "commonjs", ["testing-node10.ts"]],
+  ])("passes under moduleResolution %s", async (moduleResolution, module, files) => {
+    const result = await typecheck(moduleResolution, module, files);
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+});
+
+describe("tools", () => {
+  it("runs npx iac-runner --help", async () => {
+    const result = await project.run("npx", ["--no-install", "iac-runner", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("iac-runner");
+    expect(result.stdout).toContain("serve");
+  });
+
+  it("runs a tester's vitest test against the test kit's fake Dokploy", async () => {
+    const result = await project.node([VITEST, "run", "--root", ".", "--globals", "fake-dokploy.spec.mjs"]);
+    expect(result.stdout).toContain("1 passed");
+    expect(result.code).toBe(0);
+  });
+});
+
+// One application per way of embedding, each serving the runner under PREFIX: every one must pass the same checks.
+describe.each(["embed-server.mjs"])("embedding the runner under a sub-path of a node:http server (%s)", (script) => {
+  const SECRET = "consumer-webhook-secret";
+  let database: TestDatabase;
+  let url: string;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const started = await project.start([script], {
+      PREFIX: "/iac",
+      WEBHOOK_SECRET: SECRET,
+      GIT_REPO_URL: "file:///nonexistent/infra.git",
+      DOKPLOY_URL: "http://127.0.0.1:9",
+      DOKPLOY_API_KEY: "consumer-key",
+      IAC_DATA_DIR: join(project.dir, "data"),
+      IAC_DATABASE_URL: database.connectionString,
+    });
+    ({ url } = started.ready as { url: string });
+    stop = started.stop;
+  }, 60_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await database?.drop();
+  });
+
+  it("answers /health under the prefix", async () => {
+    const response = await fetch(`${url}/iac/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "healthy" });
+  });
+
+  it("verifies a signed webhook under the prefix", async () => {
+    const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
+    const response = await fetch(`${url}/iac/webhook`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "ping",
+        "x-github-delivery": "consumer-ping",
+        "x-hub-signature-256": await sign(SECRET, body),
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "pong" });
+  });
+
+  it("leaves paths outside the prefix to the application", async () => {
+    const response = await fetch(`${url}/health`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("the application's own 404");
+  });
+});

@@ -1,0 +1,20 @@
+// The install-size budget of the published packages, checked by consumer.test.ts and quoted in the root README.
+// Raise a number only on purpose, in the same change that explains why.
+
+/** `npm install --omit=dev --ignore-scripts` of the three tarballs into an empty project. */
+export const PRODUCTION_INSTALL_BUDGET = {
+  /** Bytes of every file below node_modules (better-sqlite3's compiled addon not included: no install scripts). */
+  bytes: 17_500_000,
+  /** Installed packages, nested copies included (ours among them). */
+  packages: 75,
+} as const;
+
+/** Compressed size of each tarball, in bytes. */
+export const TARBALL_BUDGET: Readonly<Record<string, number>> = {
+  "@iac/sdk": 115_000,
+  "@iac/sync": 88_000,
+  "@iac/server": 175_000,
+};
+
+/** Packages that only tests use: none of them may come with a production install. */
+export const TEST_ONLY_PACKAGES: readonly string[] = ["msw", "ajv", "ajv-formats"];

@@ -1,0 +1,11 @@
+// Type-checked under node16, nodenext and bundler resolution: an ESM consumer of every entry point.
+import { createDokployClient, type DokployClient } from "@iac/sdk";
+import { createFakeDokploy, type FakeDokploy } from "@iac/sdk/testing";
+import { createRunner, type Runner, type RunnerSettings } from "@iac/server";
+import { configHash, sign } from "@iac/sync";
+
+export const fake: FakeDokploy = createFakeDokploy();
+export const client: DokployClient = createDokployClient({ baseUrl: fake.baseUrl, apiKey: fake.apiKey });
+export const signature: Promise<string> = sign("secret", "{}");
+export const hash: typeof configHash = configHash;
+export const start = (settings: RunnerSettings): Promise<Runner> => createRunner({ settings, catchUp: false });
