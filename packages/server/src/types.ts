@@ -411,7 +411,10 @@ export interface SyncEngineOptions extends SyncEngineTiming {
   store: JobStore;
   /** Identifies this process in leases; defaults to a random id. */
   runnerId?: string | undefined;
-  /** Services this process syncs at the same time. Default 2. */
+  /**
+   * Syncs of this process that talk to Dokploy at the same time (`IAC_CONCURRENCY`); a sync waiting for its deploy
+   * to end does not count, it only keeps its (env, service) lane. Default 4.
+   */
   concurrency?: number | undefined;
   /** How long one deploy may take before the service fails with `deploy_timeout`. Default 15 minutes. */
   deployTimeoutMs?: number | undefined;
@@ -469,6 +472,11 @@ export interface SyncTarget {
   onDeploy?: ((marker: DeployMarker) => Promise<void>) | undefined;
   /** Aborted with `{ force: boolean }` as its reason when the job is cancelled. */
   signal?: AbortSignal | undefined;
+  /**
+   * Runs the wait for the end of the deploy: the engine lends the sync's work slot to another sync meanwhile and
+   * settles once the slot is held again. Without it the wait simply runs.
+   */
+  whileWaiting?: (<T>(wait: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 // --- runner and settings ---

@@ -87,18 +87,21 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
       logger.info({ deploymentId }, "deployment started");
     }
   };
+  const whileWaiting = target.whileWaiting ?? ((wait) => wait());
   const wait = (id: string, known: ReadonlySet<string>): Promise<DeploymentOutcome> =>
-    waitForDeployment({
-      dokploy,
-      composeId: id,
-      known,
-      clock,
-      timeoutMs: context.deployTimeoutMs,
-      intervalMs,
-      logger,
-      onDeployment,
-      signal,
-    });
+    whileWaiting(() =>
+      waitForDeployment({
+        dokploy,
+        composeId: id,
+        known,
+        clock,
+        timeoutMs: context.deployTimeoutMs,
+        intervalMs,
+        logger,
+        onDeployment,
+        signal,
+      }),
+    );
 
   try {
     throwIfCancelled(signal, "before it started");
