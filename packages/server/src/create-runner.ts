@@ -1,7 +1,7 @@
 import { createSyncEngine } from "./engine/create-sync-engine.js";
 import { mirrorFromSettings } from "./git/git-mirror.js";
 import { createHealthMonitor } from "./health/create-health-monitor.js";
-import { dokployCheck, vaultCheck } from "./health/dependency-checks.js";
+import { dokployCheck, gitCheck, vaultCheck } from "./health/dependency-checks.js";
 import { HttpError } from "./http/http-error.js";
 import { toErrorResponse } from "./http/to-error-response.js";
 import { noopLogger } from "./logging/noop-logger.js";
@@ -43,7 +43,7 @@ function defaultChecks(options: RunnerOptions, git: GitMirror): Record<string, H
   const { settings } = options;
   const mirror = "probeRemote" in git ? (git as LocalGitMirror) : undefined;
   return {
-    ...(mirror === undefined ? {} : { git: () => mirror.probeRemote() }),
+    ...(mirror === undefined ? {} : { git: gitCheck(mirror) }),
     dokploy: dokployCheck(settings.dokploy, options.fetch),
     ...(settings.vault === undefined ? {} : { vault: vaultCheck(settings.vault, options.fetch) }),
   };

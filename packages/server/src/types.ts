@@ -64,6 +64,8 @@ export interface LocalGitMirror extends GitMirror {
   isCloned(): Promise<boolean>;
   /** Checks that the remote answers (`git ls-remote` of the branch); throws a `GitError` otherwise. */
   probeRemote(timeoutMs?: number): Promise<void>;
+  /** Why the last fetch failed (even in a fresh repository); undefined once a fetch worked, or before any. */
+  fetchFailure(): string | undefined;
 }
 
 // --- sync engine ---
