@@ -86,6 +86,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       fetch: options.fetch,
       leaseMs: settings.leaseMs,
       retryLimit: settings.retryLimit,
+      concurrency: settings.concurrency,
       ...options.timing,
     });
   const webhookSecrets = options.webhookSecrets ?? (() => webhookSecretsOf(settings));

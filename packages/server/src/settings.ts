@@ -272,5 +272,6 @@ export function loadSettings(env: Env, secretsFileText?: string | undefined): Ru
     apiToken: readApiToken(read.raw("IAC_API_TOKEN")),
     waitMs: read.integer("IAC_WAIT_SECONDS", 300, 1, 3_600) * 1000,
     leaseMs: read.integer("IAC_LEASE_SECONDS", 30, 2, 60) * 1000,
+    concurrency: read.integer("IAC_CONCURRENCY", 4, 1, 64),
   };
 }

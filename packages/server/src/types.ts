@@ -538,6 +538,8 @@ export interface RunnerSettings {
   waitMs: number;
   /** `IAC_LEASE_SECONDS` (default 30), in milliseconds: how long a dead runner's sync stays claimed. */
   leaseMs: number;
+  /** `IAC_CONCURRENCY` (default 4): syncs of one runner that talk to Dokploy at once; waiting for a deploy is free. */
+  concurrency: number;
 }
 
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { noopLogger } from "../logging/noop-logger.js";
 import type { GitMirrorOptions, LocalGitMirror, Logger, RunnerSettings } from "../types.js";
-import { assertRef, createGitReader } from "./git-reader.js";
+import { createCatFileBatch } from "./cat-file-batch.js";
+import { assertCommit, assertPath, assertRef, createGitReader } from "./git-reader.js";
 import { isCommitSha } from "./ref-name.js";
 import { GitError, runGit } from "./run-git.js";
 import { createSwapLock } from "./swap-lock.js";
@@ -42,6 +43,8 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   const path = join(options.dataDir, "mirror.git");
   const lock = createSwapLock();
   const reader = createGitReader({ cwd: path, git, readTimeoutMs });
+  // Objects are read through one long-lived process; refs, which fetches move, through the reader's own processes.
+  const objects = createCatFileBatch({ git, cwd: path, timeoutMs: readTimeoutMs });
   let failure: string | undefined;
 
   // The URL (which may carry a token) lives in the repository's config: set once, then every command names "origin",
@@ -69,6 +72,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   /** Moves `staging` to the mirror's place once no read runs; a crash in between leaves no half-made mirror. */
   function install(staging: string): Promise<void> {
     return lock.exclusive(async () => {
+      objects.stop();
       await rm(path, { recursive: true, force: true });
       await rename(staging, path);
     });
@@ -155,6 +159,10 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
         }
         return null;
       }
+      if (isCommitSha(ref)) {
+        const object = await objects.get(`${ref.toLowerCase()}^{commit}`);
+        return object?.type === "commit" ? object.oid : null;
+      }
       return reader.resolveCommit(ref);
     });
 
@@ -187,7 +195,15 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     resolveCommit,
     tagExists,
     listFiles: (commit) => lock.shared(() => reader.listFiles(commit)),
-    readFile: (commit, file) => lock.shared(() => reader.readFile(commit, file)),
+    readFile: (commit, file) =>
+      lock.shared(async () => {
+        if (file.includes("\n")) {
+          // The batch protocol is line based: such a rare name is read by a process of its own.
+          return reader.readFile(commit, file);
+        }
+        const object = await objects.get(`${assertCommit(commit)}:${assertPath(file)}`);
+        return object?.type === "blob" ? new Uint8Array(object.content) : null;
+      }),
     diffPaths: (before, after) => lock.shared(() => reader.diffPaths(before, after)),
     isAncestor: (ancestor, descendant) => lock.shared(() => reader.isAncestor(ancestor, descendant)),
     isCloned: () => exists(join(path, FETCHED_MARKER)),
