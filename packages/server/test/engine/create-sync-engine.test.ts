@@ -334,7 +334,8 @@ describe("createSyncEngine options", () => {
     const { head, services } = await withServices(h, 5);
     const gate = holdDeployCalls(h);
     const id = await submittedAt(engine, await h.newJob({ services, commit: head }));
-    await vi.waitFor(() => expect(gate.held()).toBe(want));
+    // Five syncs start at once on a shared machine: give them more than waitFor's default second.
+    await vi.waitFor(() => expect(gate.held()).toBe(want), { timeout: 10_000 });
     const states = (await engine.get(id))?.services.map((entry) => entry.state);
     expect(states?.filter((state) => state === "running")).toHaveLength(want);
     expect(states?.filter((state) => state === "queued")).toHaveLength(5 - want);
