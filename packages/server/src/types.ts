@@ -420,7 +420,10 @@ export interface SyncEngineOptions extends SyncEngineTiming {
   concurrency?: number | undefined;
   /** How long one deploy may take before the service fails with `deploy_timeout`. Default 15 minutes. */
   deployTimeoutMs?: number | undefined;
-  /** Interval between `deployment.allByCompose` polls. Default 3 seconds. */
+  /**
+   * Longest interval between `deployment.allByCompose` polls: they start 100 ms apart and double up to it. Default
+   * 3 seconds.
+   */
   pollIntervalMs?: number | undefined;
   clock?: SyncClock | undefined;
   /** Fetch used for Dokploy and Vault; defaults to `globalThis.fetch` at call time. */

@@ -1,5 +1,5 @@
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { noopLogger } from "../logging/noop-logger.js";
 import type { GitMirrorOptions, LocalGitMirror, Logger, RunnerSettings } from "../types.js";
 import { createCatFileBatch } from "./cat-file-batch.js";
@@ -52,10 +52,13 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   const setRemote = (dir: string) =>
     runGit(git, ["config", "remote.origin.url", options.url], { cwd: dir, timeoutMs: readTimeoutMs });
 
-  /** A new bare repository beside the mirror, its remote set; the caller renames or removes it. */
-  async function createStaging(): Promise<string> {
+  /**
+   * A new bare repository beside the mirror, its remote set; the caller renames or removes it. `purpose` names it, so
+   * the leftovers of a rebuild a crash interrupted can be told from a probe in flight.
+   */
+  async function createStaging(purpose: "tmp" | "probe"): Promise<string> {
     await mkdir(options.dataDir, { recursive: true });
-    const staging = await mkdtemp(`${path}.tmp-`);
+    const staging = await mkdtemp(`${path}.${purpose}-`);
     await runGit(git, ["init", "--bare", "--quiet", staging], { timeoutMs: readTimeoutMs });
     await setRemote(staging);
     return staging;
@@ -80,13 +83,29 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
 
   /** Clones into a fresh repository and puts it in the mirror's place. */
   async function rebuild(): Promise<void> {
-    const staging = await createStaging();
+    const staging = await createStaging("tmp");
     try {
       await fetchInto(staging);
       await install(staging);
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
+  }
+
+  // Rebuilds run inside fetches, one at a time: at a process's first fetch, a rebuild directory is what a crash left.
+  let leftoversRemoved = false;
+  async function removeLeftovers(): Promise<void> {
+    if (leftoversRemoved) {
+      return;
+    }
+    leftoversRemoved = true;
+    const prefix = `${basename(path)}.tmp-`;
+    const names = await readdir(options.dataDir).catch(() => []);
+    await Promise.all(
+      names
+        .filter((name) => name.startsWith(prefix))
+        .map((name) => rm(join(options.dataDir, name), { recursive: true, force: true })),
+    );
   }
 
   let remoteReady: Promise<unknown> | undefined;
@@ -113,6 +132,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   async function fetchOnce(): Promise<void> {
     const started = Date.now();
     try {
+      await removeLeftovers();
       if (await exists(join(path, "HEAD"))) {
         await fetchExisting();
       } else {
@@ -177,7 +197,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
 
   async function probeRemote(timeoutMs = 5_000): Promise<void> {
     // Run in a repository of its own, so a probe never races a rebuild of the mirror.
-    const staging = await createStaging();
+    const staging = await createStaging("probe");
     try {
       await runGit(git, ["ls-remote", "--heads", "--exit-code", "origin", `refs/heads/${assertRef(options.branch)}`], {
         cwd: staging,

@@ -1,6 +1,7 @@
-import { readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitMirror } from "../../src/git/git-mirror.js";
 import { createHealthMonitor } from "../../src/health/create-health-monitor.js";
 import { gitCheck } from "../../src/health/dependency-checks.js";
 import type { LocalGitMirror } from "../../src/types.js";
@@ -59,6 +60,14 @@ describe("createGitMirror repair", () => {
     expect(mirror.fetchFailure()).toBeUndefined();
     expect(await mirror.isCloned()).toBe(true);
     // Nothing is left beside the mirror.
+    expect(readdirSync(dataDir)).toEqual(["mirror.git"]);
+  });
+
+  it("removes, at its first fetch, what a rebuild interrupted by a crash left beside the mirror", async () => {
+    await packedMirror();
+    mkdirSync(`${mirror.path}.tmp-crashed/objects`, { recursive: true });
+    const restarted = createGitMirror({ url: repo.url, dataDir, branch: "main" });
+    await restarted.fetch();
     expect(readdirSync(dataDir)).toEqual(["mirror.git"]);
   });
 
