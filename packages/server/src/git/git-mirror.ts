@@ -120,12 +120,12 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
         // A damaged repository fails at once; a fetch that hangs is the remote's doing, and a second would too.
         throw error;
       }
-      logger.warn({ err: error }, "git fetch failed in the mirror; fetching into a fresh one");
+      logger.debug({ err: error }, "git fetch failed in the mirror; fetching into a fresh one");
       await rebuild().catch((second: unknown) => {
         logger.debug({ err: second }, "the fresh fetch failed too: the mirror is kept");
         throw error;
       });
-      logger.warn({}, "git mirror rebuilt");
+      logger.warn({ err: error }, "git fetch failed in the mirror; rebuilt it from a fresh fetch");
     }
   }
 
