@@ -482,6 +482,11 @@ export interface SyncTarget {
    * settles once the slot is held again. Without it the wait simply runs.
    */
   whileWaiting?: (<T>(wait: () => Promise<T>) => Promise<T>) | undefined;
+  /**
+   * Runs `work` while no other runner sharing the job store runs work under the same key; creating a missing Dokploy
+   * project, environment or compose goes through it. Without it the work simply runs.
+   */
+  lock?: (<T>(key: string, work: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 // --- runner and settings ---

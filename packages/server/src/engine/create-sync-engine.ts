@@ -3,6 +3,7 @@ import { isTerminalState } from "../store/is-terminal-state.js";
 import type { ClaimedTask, Logger, SyncEngine, SyncEngineOptions, SyncResult } from "../types.js";
 import { createSignal } from "./create-signal.js";
 import { createSlots } from "./create-slots.js";
+import { createStoreLock } from "./key-lock.js";
 import { createSyncContext } from "./sync-context.js";
 import { isTransient, SyncError } from "./sync-error.js";
 import { failedResult, syncService } from "./sync-service.js";
@@ -46,6 +47,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const runnerId = options.runnerId ?? randomUUID();
   const concurrency = positiveInteger("concurrency", options.concurrency ?? DEFAULT_CONCURRENCY);
   const slots = createSlots(concurrency);
+  const lock = createStoreLock(store, runnerId);
   const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? DEFAULT_LEASE_MS);
   const claimIntervalMs = positiveInteger("claimIntervalMs", options.claimIntervalMs ?? 1_000);
   const retryLimit = options.retryLimit ?? 3;
@@ -149,6 +151,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         logger: taskLogger,
         marker: task.marker,
         signal: controller.signal,
+        lock,
         whileWaiting: async (wait) => {
           slots.give();
           pump();
