@@ -2,7 +2,7 @@ import { createSyncEngine } from "./engine/create-sync-engine.js";
 import { followSecretsFile } from "./follow-secrets-file.js";
 import { mirrorFromSettings } from "./git/git-mirror.js";
 import { createHealthMonitor } from "./health/create-health-monitor.js";
-import { dokployCheck, vaultCheck } from "./health/dependency-checks.js";
+import { dokployCheck, gitCheck, vaultCheck } from "./health/dependency-checks.js";
 import { parseBasePath, stripBasePath } from "./http/base-path.js";
 import { HttpError } from "./http/http-error.js";
 import { toErrorResponse } from "./http/to-error-response.js";
@@ -45,7 +45,7 @@ function defaultChecks(options: RunnerOptions, git: GitMirror): Record<string, H
   const { settings } = options;
   const mirror = "probeRemote" in git ? (git as LocalGitMirror) : undefined;
   return {
-    ...(mirror === undefined ? {} : { git: () => mirror.probeRemote() }),
+    ...(mirror === undefined ? {} : { git: gitCheck(mirror) }),
     dokploy: dokployCheck(settings.dokploy, options.fetch),
     ...(settings.vault === undefined ? {} : { vault: vaultCheck(settings.vault, options.fetch) }),
   };
@@ -100,6 +100,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       fetch: options.fetch,
       leaseMs: settings.leaseMs,
       retryLimit: settings.retryLimit,
+      concurrency: settings.concurrency,
       ...options.timing,
     });
   const context: RunnerContext = {

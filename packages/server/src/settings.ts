@@ -46,6 +46,7 @@ const VARIABLES = {
   apiToken: "IAC_API_TOKEN",
   waitSeconds: "IAC_WAIT_SECONDS",
   leaseSeconds: "IAC_LEASE_SECONDS",
+  concurrency: "IAC_CONCURRENCY",
 } as const satisfies Record<Paths<SettingsInput>, string>;
 
 /** A field of {@link SettingsInput}, as a dotted path. */
@@ -220,6 +221,7 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
     apiToken: readApiToken(check),
     waitMs: check.integer("waitSeconds", 300, 1, 3_600) * 1000,
     leaseMs: check.integer("leaseSeconds", 30, 2, 60) * 1000,
+    concurrency: check.integer("concurrency", 4, 1, 64),
   };
   check.throwProblems();
   return settings;

@@ -64,6 +64,8 @@ export interface LocalGitMirror extends GitMirror {
   isCloned(): Promise<boolean>;
   /** Checks that the remote answers (`git ls-remote` of the branch); throws a `GitError` otherwise. */
   probeRemote(timeoutMs?: number): Promise<void>;
+  /** Why the last fetch failed (even in a fresh repository); undefined once a fetch worked, or before any. */
+  fetchFailure(): string | undefined;
 }
 
 // --- sync engine ---
@@ -414,11 +416,17 @@ export interface SyncEngineOptions extends SyncEngineTiming {
   store: JobStore;
   /** Identifies this process in leases; defaults to a random id. */
   runnerId?: string | undefined;
-  /** Services this process syncs at the same time. Default 2. */
+  /**
+   * Syncs of this process that talk to Dokploy at the same time (`IAC_CONCURRENCY`); a sync waiting for its deploy
+   * to end does not count, it only keeps its (env, service) lane. Default 4.
+   */
   concurrency?: number | undefined;
   /** How long one deploy may take before the service fails with `deploy_timeout`. Default 15 minutes. */
   deployTimeoutMs?: number | undefined;
-  /** Interval between `deployment.allByCompose` polls. Default 3 seconds. */
+  /**
+   * Longest interval between `deployment.allByCompose` polls: they start 100 ms apart and double up to it. Default
+   * 3 seconds.
+   */
   pollIntervalMs?: number | undefined;
   clock?: SyncClock | undefined;
   /** Fetch used for Dokploy and Vault; defaults to `globalThis.fetch` at call time. */
@@ -472,6 +480,16 @@ export interface SyncTarget {
   onDeploy?: ((marker: DeployMarker) => Promise<void>) | undefined;
   /** Aborted with `{ force: boolean }` as its reason when the job is cancelled. */
   signal?: AbortSignal | undefined;
+  /**
+   * Runs the wait for the end of the deploy: the engine lends the sync's work slot to another sync meanwhile and
+   * settles once the slot is held again. Without it the wait simply runs.
+   */
+  whileWaiting?: (<T>(wait: () => Promise<T>) => Promise<T>) | undefined;
+  /**
+   * Runs `work` while no other runner sharing the job store runs work under the same key; creating a missing Dokploy
+   * project, environment or compose goes through it. Without it the work simply runs.
+   */
+  lock?: (<T>(key: string, work: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 // --- runner and settings ---
@@ -534,6 +552,8 @@ export interface RunnerSettings {
   waitMs: number;
   /** `IAC_LEASE_SECONDS` (default 30), in milliseconds: how long a dead runner's sync stays claimed. */
   leaseMs: number;
+  /** `IAC_CONCURRENCY` (default 4): syncs of one runner that talk to Dokploy at once; waiting for a deploy is free. */
+  concurrency: number;
 }
 
 /** One missing or invalid setting, as {@link SettingsError} reports it. */
@@ -613,6 +633,8 @@ export interface SettingsInput {
   waitSeconds?: number | undefined;
   /** `IAC_LEASE_SECONDS` (default 30). */
   leaseSeconds?: number | undefined;
+  /** `IAC_CONCURRENCY` (default 4). */
+  concurrency?: number | undefined;
 }
 
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */

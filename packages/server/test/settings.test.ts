@@ -38,6 +38,7 @@ describe("loadSettings", () => {
       apiToken: undefined,
       waitMs: 300_000,
       leaseMs: 30_000,
+      concurrency: 4,
     });
   });
 
@@ -51,6 +52,7 @@ describe("loadSettings", () => {
       IAC_API_TOKEN: "a-token-of-sixteen+",
       IAC_WAIT_SECONDS: "30",
       IAC_LEASE_SECONDS: "60",
+      IAC_CONCURRENCY: "1",
     });
     expect(settings).toMatchObject({
       databaseUrl: "postgresql://runner:pw@db.internal:5432/iac",
@@ -60,6 +62,7 @@ describe("loadSettings", () => {
       apiToken: "a-token-of-sixteen+",
       waitMs: 30_000,
       leaseMs: 60_000,
+      concurrency: 1,
     });
   });
 
@@ -88,6 +91,8 @@ describe("loadSettings", () => {
     ["IAC_HISTORY_DAYS", "0", /from 1 to 36500/],
     ["IAC_WAIT_SECONDS", "3601", /from 1 to 3600/],
     ["IAC_LEASE_SECONDS", "1", /from 2 to 60/],
+    ["IAC_CONCURRENCY", "0", /from 1 to 64/],
+    ["IAC_CONCURRENCY", "65", /from 1 to 64/],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadSettings({ ...BASE, [name]: value })).toThrow(SettingsError);
     expect(() => loadSettings({ ...BASE, [name]: value })).toThrow(message);

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { isTerminalState } from "../store/is-terminal-state.js";
 import type { ClaimedTask, Logger, SyncEngine, SyncEngineOptions, SyncResult } from "../types.js";
 import { createSignal } from "./create-signal.js";
+import { createSlots } from "./create-slots.js";
+import { createStoreLock } from "./key-lock.js";
 import { createSyncContext } from "./sync-context.js";
 import { isTransient, SyncError } from "./sync-error.js";
 import { failedResult, syncService } from "./sync-service.js";
@@ -11,6 +13,12 @@ const DEFAULT_RETRY_BASE_MS = 5_000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** How long `close()` waits for running syncs before leaving them to the next runner (they resume from the store). */
 const CLOSE_GRACE_MS = 10_000;
+const DEFAULT_CONCURRENCY = 4;
+/**
+ * Syncs waiting for their deploy hold no work slot, but each polls Dokploy and holds a lease: at most this many per
+ * slot are claimed by one process, so a long queue of slow deploys cannot make it claim the whole backlog.
+ */
+const HELD_PER_SLOT = 8;
 
 interface Running {
   controller: AbortController;
@@ -22,8 +30,9 @@ interface Running {
  * Creates the sync engine over a {@link JobStore}. Jobs are stored first and then claimed service by service from the
  * store, so a job outlives the process that accepted it: another runner (or this one after a restart) finishes it.
  *
- * - At most `concurrency` services run in this process; the store guarantees one running sync per (env, service)
- *   across every runner, and a newer job supersedes queued services of older ones ("latest wins").
+ * - At most `concurrency` syncs of this process talk to Dokploy at the same time; a sync waiting for its deploy to
+ *   end gives its slot to the next one and holds only its lane: the store guarantees one running sync per
+ *   (env, service) across every runner, and a newer job supersedes queued services of older ones ("latest wins").
  * - Each claimed service holds a lease renewed by a heartbeat; a runner that dies loses it and another takes over,
  *   settling the deploy the dead one may have started (the deploy marker) before deploying anything.
  * - Transient failures (Dokploy or Vault unreachable, a lost deploy answer) go back to the queue with exponential
@@ -36,7 +45,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const context = createSyncContext(options);
   const { store } = options;
   const runnerId = options.runnerId ?? randomUUID();
-  const concurrency = positiveInteger("concurrency", options.concurrency ?? 2);
+  const concurrency = positiveInteger("concurrency", options.concurrency ?? DEFAULT_CONCURRENCY);
+  const slots = createSlots(concurrency);
+  const lock = createStoreLock(store, runnerId);
   const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? DEFAULT_LEASE_MS);
   const claimIntervalMs = positiveInteger("claimIntervalMs", options.claimIntervalMs ?? 1_000);
   const retryLimit = options.retryLimit ?? 3;
@@ -57,9 +68,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     void (async () => {
       do {
         pumpAgain = false;
-        while (!closed && running.size < concurrency) {
-          const task = await store.claimTask(runnerId, Date.now(), leaseMs);
+        while (!closed && running.size < concurrency * HELD_PER_SLOT && slots.tryTake()) {
+          const task = await store.claimTask(runnerId, Date.now(), leaseMs).catch((error: unknown) => {
+            slots.give();
+            throw error;
+          });
           if (task === undefined) {
+            slots.give();
             break;
           }
           start(task);
@@ -136,6 +151,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         logger: taskLogger,
         marker: task.marker,
         signal: controller.signal,
+        lock,
+        whileWaiting: async (wait) => {
+          slots.give();
+          pump();
+          try {
+            return await wait();
+          } finally {
+            if (!slots.tryTake()) {
+              taskLogger.debug({}, "wait over; queued for a work slot");
+              await slots.take();
+            }
+          }
+        },
         onDeploy: async (marker) => {
           if (!(await store.saveMarker(jobId, service.name, runnerId, marker))) {
             throw new SyncError("store_unavailable", "[@iac/server] this runner no longer holds the sync");
@@ -166,6 +194,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       controller.abort({ force: task.cancel === "force" });
     }
     const done = execute(task, controller).finally(() => {
+      slots.give();
       running.delete(key);
       changed.notify();
       pump();

@@ -1,6 +1,7 @@
 import type { DokployClient } from "@iac/sdk";
 import { dokployCall } from "./dokploy-call.js";
 import { type ComposeNames, findCompose } from "./find-compose.js";
+import { createProcessLock, type KeyLock } from "./key-lock.js";
 
 /** The compose found or created, and whether this call created it. */
 export interface EnsuredCompose {
@@ -8,40 +9,42 @@ export interface EnsuredCompose {
   created: boolean;
 }
 
-/** Lookups-and-creates in flight, per Dokploy client and project name. */
-const inFlight = new WeakMap<DokployClient, Map<string, Promise<unknown>>>();
+/** Creating what is missing of one project, one call at a time in this process, when no lock is given. */
+const processLock = createProcessLock();
 
 /**
  * Finds the compose named `names.compose` in environment `names.environment` of project `names.project`
  * (`findCompose`), creating whatever is missing: `project.create` (which also creates a default `production`
  * environment), `environment.create` for other environments, and `compose.create` as a raw compose.
  *
- * Calls for one project run one at a time: two services of a project that does not exist yet, synced at the same
- * time, would otherwise both create it, and Dokploy does not refuse a second project of the same name.
+ * What is missing is created under `lock` (the engine's lock across runners sharing the store, else one within the
+ * process), keyed by the project name, and looked up again first: two services of a project that does not exist yet,
+ * synced at the same time, would otherwise both create it, and Dokploy does not refuse a second project of the same
+ * name.
  *
  * @throws {SyncError} `dokploy_error` when a name matches more than one entry (the target would be a guess).
  */
-export function ensureCompose(dokploy: DokployClient, names: ComposeNames): Promise<EnsuredCompose> {
-  const projects = inFlight.get(dokploy) ?? new Map<string, Promise<unknown>>();
-  inFlight.set(dokploy, projects);
-  const previous = projects.get(names.project) ?? Promise.resolve();
-  const current = previous.catch(() => undefined).then(() => findOrCreate(dokploy, names));
-  projects.set(names.project, current);
-  void current
-    .finally(() => {
-      if (projects.get(names.project) === current) {
-        projects.delete(names.project);
-      }
-    })
-    .catch(() => undefined);
-  return current;
-}
-
-async function findOrCreate(dokploy: DokployClient, names: ComposeNames): Promise<EnsuredCompose> {
+export async function ensureCompose(
+  dokploy: DokployClient,
+  names: ComposeNames,
+  lock: KeyLock = processLock,
+): Promise<EnsuredCompose> {
   const found = await findCompose(dokploy, names);
   if (found.status === "found") {
     return { composeId: found.composeId, created: false };
   }
+  return lock(`dokploy-project:${names.project}`, async () => {
+    // Another sync, here or on another runner, may have created it meanwhile.
+    const again = await findCompose(dokploy, names);
+    return again.status === "found" ? { composeId: again.composeId, created: false } : create(dokploy, names, again);
+  });
+}
+
+async function create(
+  dokploy: DokployClient,
+  names: ComposeNames,
+  found: Exclude<Awaited<ReturnType<typeof findCompose>>, { status: "found" }>,
+): Promise<EnsuredCompose> {
   let environmentId: string;
   if (found.status === "missing_project") {
     const created = await dokployCall("project.create", () =>

@@ -10,7 +10,7 @@ export interface ServiceContent {
   files: Map<string, Uint8Array>;
 }
 
-/** Files read from git at the same time; each read is one `git` process. */
+/** Files asked of git at the same time (the mirror answers them in turn from one process). */
 const READ_BATCH = 8;
 
 /**

@@ -87,18 +87,21 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
       logger.info({ deploymentId }, "deployment started");
     }
   };
+  const whileWaiting = target.whileWaiting ?? ((wait) => wait());
   const wait = (id: string, known: ReadonlySet<string>): Promise<DeploymentOutcome> =>
-    waitForDeployment({
-      dokploy,
-      composeId: id,
-      known,
-      clock,
-      timeoutMs: context.deployTimeoutMs,
-      intervalMs,
-      logger,
-      onDeployment,
-      signal,
-    });
+    whileWaiting(() =>
+      waitForDeployment({
+        dokploy,
+        composeId: id,
+        known,
+        clock,
+        timeoutMs: context.deployTimeoutMs,
+        intervalMs,
+        logger,
+        onDeployment,
+        signal,
+      }),
+    );
 
   try {
     throwIfCancelled(signal, "before it started");
@@ -114,7 +117,7 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
     const mountFiles = new Map(mountPlan.mounts.map((path) => [path, decodeMountText(path, content.files.get(path))]));
     const values = { ...plainEnv, ...secretValues };
 
-    const ensured = await ensureCompose(dokploy, composeNames(target));
+    const ensured = await ensureCompose(dokploy, composeNames(target), target.lock);
     const id = ensured.composeId;
     composeId = id;
     const detail = await readCompose(context, id);

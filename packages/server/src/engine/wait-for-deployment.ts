@@ -31,7 +31,7 @@ export interface WaitForDeploymentOptions {
 
 const TERMINAL: ReadonlySet<string> = new Set(["done", "error", "cancelled"]);
 /** The first poll comes this soon; the wait then doubles up to `intervalMs` (most deploys end within seconds). */
-const FIRST_POLL_MS = 250;
+const FIRST_POLL_MS = 100;
 
 /** The ids of a compose's deployment rows; taken before deploying so the new row can be told apart. */
 export async function deploymentIds(dokploy: DokployClient, composeId: string): Promise<Set<string>> {
@@ -45,7 +45,7 @@ export async function deploymentIds(dokploy: DokployClient, composeId: string): 
  * Polls `deployment.allByCompose` until a deployment row that was not `known` before the deploy reaches `done`,
  * `error` or `cancelled` (`compose.deploy` only queues a job; `composeStatus` keeps its old value until the worker
  * picks the job up). When several new rows exist, the oldest one is the deploy this sync queued. A poll that gets no
- * answer is retried until the deadline. Polls start 250 ms apart and back off to `intervalMs`, so a short deploy is
+ * answer is retried until the deadline. Polls start 100 ms apart and back off to `intervalMs`, so a short deploy is
  * noticed at once and a long one costs few requests.
  *
  * @throws {SyncError} `deploy_timeout` when nothing finished within `timeoutMs`; `cancelled` as soon as `signal`

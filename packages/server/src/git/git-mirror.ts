@@ -1,12 +1,15 @@
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { noopLogger } from "../logging/noop-logger.js";
 import type { GitMirrorOptions, LocalGitMirror, Logger, RunnerSettings } from "../types.js";
-import { assertRef, createGitReader } from "./git-reader.js";
+import { createCatFileBatch } from "./cat-file-batch.js";
+import { assertCommit, assertPath, assertRef, createGitReader } from "./git-reader.js";
 import { isCommitSha } from "./ref-name.js";
-import { runGit } from "./run-git.js";
+import { GitError, runGit } from "./run-git.js";
+import { createSwapLock } from "./swap-lock.js";
 
 const FETCH_REFSPECS = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"] as const;
+const FETCHED_MARKER = "iac-runner-fetched";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -22,6 +25,11 @@ async function exists(path: string): Promise<boolean> {
  * concurrent syncs at different commits never share a working tree; fetches run one at a time, and callers that
  * arrive during a fetch share the next one.
  *
+ * The mirror repairs itself: a fetch that finds it missing clones it again, and a fetch that fails in it (a crash or
+ * a full disk left it corrupt, a lock file behind, its config gone) is tried once more in a fresh repository beside
+ * it, which replaces it when that fetch works. Reads wait while the directory is swapped. When the fresh fetch fails
+ * too, the remote is what fails, the mirror is kept, and `fetchFailure()` says why until a fetch works again.
+ *
  * @example
  * const git = createGitMirror({ url: "https://github.com/acme/infra.git", dataDir: "/var/lib/iac", branch: "main" });
  * await git.fetch();
@@ -33,45 +41,108 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 120_000;
   const readTimeoutMs = options.readTimeoutMs ?? 30_000;
   const path = join(options.dataDir, "mirror.git");
-  const marker = join(path, "iac-runner-fetched");
-
+  const lock = createSwapLock();
   const reader = createGitReader({ cwd: path, git, readTimeoutMs });
-  const read = (args: readonly string[]) => runGit(git, args, { cwd: path, timeoutMs: readTimeoutMs });
+  // Objects are read through one long-lived process; refs, which fetches move, through the reader's own processes.
+  const objects = createCatFileBatch({ git, cwd: path, timeoutMs: readTimeoutMs });
+  let failure: string | undefined;
 
-  async function ensureRepository(): Promise<void> {
-    if (await exists(join(path, "HEAD"))) {
-      return;
-    }
+  // The URL (which may carry a token) lives in the repository's config: set once, then every command names "origin",
+  // so it is neither parsed as an option nor shown in the process list on every fetch and health probe.
+  const setRemote = (dir: string) =>
+    runGit(git, ["config", "remote.origin.url", options.url], { cwd: dir, timeoutMs: readTimeoutMs });
+
+  /**
+   * A new bare repository beside the mirror, its remote set; the caller renames or removes it. `purpose` names it, so
+   * the leftovers of a rebuild a crash interrupted can be told from a probe in flight.
+   */
+  async function createStaging(purpose: "tmp" | "probe"): Promise<string> {
     await mkdir(options.dataDir, { recursive: true });
-    // Initialise beside the final path and rename, so a crash never leaves a half-made repository behind.
-    const staging = `${path}.tmp-${process.pid}-${Date.now()}`;
+    const staging = await mkdtemp(`${path}.${purpose}-`);
     await runGit(git, ["init", "--bare", "--quiet", staging], { timeoutMs: readTimeoutMs });
-    await rm(path, { recursive: true, force: true });
-    await rename(staging, path);
+    await setRemote(staging);
+    return staging;
   }
 
-  // The URL (which may carry a token) lives in the mirror's config: set once, then every command names "origin",
-  // so it is neither parsed as an option nor shown in the process list on every fetch and health probe.
-  let remoteReady: Promise<void> | undefined;
-  function ensureRemote(): Promise<void> {
-    remoteReady ??= ensureRepository()
-      .then(() => read(["config", "remote.origin.url", options.url]))
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        remoteReady = undefined;
+  async function fetchInto(dir: string): Promise<void> {
+    await runGit(git, ["fetch", "--prune", "--quiet", "--no-write-fetch-head", "origin", ...FETCH_REFSPECS], {
+      cwd: dir,
+      timeoutMs: fetchTimeoutMs,
+    });
+    await writeFile(join(dir, FETCHED_MARKER), new Date().toISOString());
+  }
+
+  /** Moves `staging` to the mirror's place once no read runs; a crash in between leaves no half-made mirror. */
+  function install(staging: string): Promise<void> {
+    return lock.exclusive(async () => {
+      objects.stop();
+      await rm(path, { recursive: true, force: true });
+      await rename(staging, path);
+    });
+  }
+
+  /** Clones into a fresh repository and puts it in the mirror's place. */
+  async function rebuild(): Promise<void> {
+    const staging = await createStaging("tmp");
+    try {
+      await fetchInto(staging);
+      await install(staging);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  // Rebuilds run inside fetches, one at a time: at a process's first fetch, a rebuild directory is what a crash left.
+  let leftoversRemoved = false;
+  async function removeLeftovers(): Promise<void> {
+    if (leftoversRemoved) {
+      return;
+    }
+    leftoversRemoved = true;
+    const prefix = `${basename(path)}.tmp-`;
+    const names = await readdir(options.dataDir).catch(() => []);
+    await Promise.all(
+      names
+        .filter((name) => name.startsWith(prefix))
+        .map((name) => rm(join(options.dataDir, name), { recursive: true, force: true })),
+    );
+  }
+
+  let remoteReady: Promise<unknown> | undefined;
+  async function fetchExisting(): Promise<void> {
+    try {
+      remoteReady ??= setRemote(path);
+      await remoteReady;
+      await fetchInto(path);
+    } catch (error) {
+      remoteReady = undefined;
+      if (error instanceof GitError && error.timedOut) {
+        // A damaged repository fails at once; a fetch that hangs is the remote's doing, and a second would too.
+        throw error;
+      }
+      logger.debug({ err: error }, "git fetch failed in the mirror; fetching into a fresh one");
+      await rebuild().catch((second: unknown) => {
+        logger.debug({ err: second }, "the fresh fetch failed too: the mirror is kept");
         throw error;
       });
-    return remoteReady;
+      logger.warn({ err: error }, "git fetch failed in the mirror; rebuilt it from a fresh fetch");
+    }
   }
 
   async function fetchOnce(): Promise<void> {
     const started = Date.now();
-    await ensureRemote();
-    await runGit(git, ["fetch", "--prune", "--quiet", "--no-write-fetch-head", "origin", ...FETCH_REFSPECS], {
-      cwd: path,
-      timeoutMs: fetchTimeoutMs,
-    });
-    await writeFile(marker, new Date().toISOString());
+    try {
+      await removeLeftovers();
+      if (await exists(join(path, "HEAD"))) {
+        await fetchExisting();
+      } else {
+        await rebuild();
+      }
+      failure = undefined;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : "git fetch failed";
+      throw error;
+    }
     logger.debug({ durationMs: Date.now() - started }, "git fetch done");
   }
 
@@ -100,31 +171,42 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
 
   // Before the first fetch there is no repository to read: refs resolve to nothing (still validated, so a bad ref
   // is refused the same way before and after the clone).
-  async function resolveCommit(ref: string): Promise<string | null> {
-    if (!(await exists(join(path, "HEAD")))) {
-      if (!isCommitSha(ref)) {
-        assertRef(ref);
+  const resolveCommit = (ref: string): Promise<string | null> =>
+    lock.shared(async () => {
+      if (!(await exists(join(path, "HEAD")))) {
+        if (!isCommitSha(ref)) {
+          assertRef(ref);
+        }
+        return null;
       }
-      return null;
-    }
-    return reader.resolveCommit(ref);
-  }
+      if (isCommitSha(ref)) {
+        const object = await objects.get(`${ref.toLowerCase()}^{commit}`);
+        return object?.type === "commit" ? object.oid : null;
+      }
+      return reader.resolveCommit(ref);
+    });
 
-  async function tagExists(tag: string): Promise<boolean> {
-    if (!(await exists(join(path, "HEAD")))) {
-      assertRef(tag);
-      return false;
-    }
-    return reader.tagExists(tag);
-  }
+  const tagExists = (tag: string): Promise<boolean> =>
+    lock.shared(async () => {
+      if (!(await exists(join(path, "HEAD")))) {
+        assertRef(tag);
+        return false;
+      }
+      return reader.tagExists(tag);
+    });
 
   async function probeRemote(timeoutMs = 5_000): Promise<void> {
-    await ensureRemote();
-    await runGit(git, ["ls-remote", "--heads", "--exit-code", "origin", `refs/heads/${assertRef(options.branch)}`], {
-      cwd: path,
-      timeoutMs,
-      allowExitCodes: [2],
-    });
+    // Run in a repository of its own, so a probe never races a rebuild of the mirror.
+    const staging = await createStaging("probe");
+    try {
+      await runGit(git, ["ls-remote", "--heads", "--exit-code", "origin", `refs/heads/${assertRef(options.branch)}`], {
+        cwd: staging,
+        timeoutMs,
+        allowExitCodes: [2],
+      });
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
   }
 
   return {
@@ -132,11 +214,20 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     fetch,
     resolveCommit,
     tagExists,
-    listFiles: reader.listFiles,
-    readFile: reader.readFile,
-    diffPaths: reader.diffPaths,
-    isAncestor: reader.isAncestor,
-    isCloned: () => exists(marker),
+    listFiles: (commit) => lock.shared(() => reader.listFiles(commit)),
+    readFile: (commit, file) =>
+      lock.shared(async () => {
+        if (file.includes("\n")) {
+          // The batch protocol is line based: such a rare name is read by a process of its own.
+          return reader.readFile(commit, file);
+        }
+        const object = await objects.get(`${assertCommit(commit)}:${assertPath(file)}`);
+        return object?.type === "blob" ? new Uint8Array(object.content) : null;
+      }),
+    diffPaths: (before, after) => lock.shared(() => reader.diffPaths(before, after)),
+    isAncestor: (ancestor, descendant) => lock.shared(() => reader.isAncestor(ancestor, descendant)),
+    isCloned: () => exists(join(path, FETCHED_MARKER)),
+    fetchFailure: () => failure,
     probeRemote,
   };
 }

@@ -22,7 +22,8 @@ export interface GitReaderOptions {
   readTimeoutMs?: number | undefined;
 }
 
-function assertCommit(commit: string): string {
+/** `commit` in lower case when it is a full commit SHA; a `TypeError` otherwise. */
+export function assertCommit(commit: string): string {
   if (!isCommitSha(commit)) {
     throw new TypeError(`[@iac/server] invalid commit: expected 40 hex characters, received ${JSON.stringify(commit)}`);
   }
@@ -38,7 +39,8 @@ export function assertRef(ref: string): string {
   return ref;
 }
 
-function assertPath(path: string): string {
+/** `path` itself when it is a plain relative repository path (no `.`, `..` or empty parts); a `TypeError` otherwise. */
+export function assertPath(path: string): string {
   if (
     path === "" ||
     path.startsWith("/") ||

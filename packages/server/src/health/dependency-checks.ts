@@ -1,4 +1,4 @@
-import type { HealthCheck, SyncDokployOptions, SyncVaultOptions } from "../types.js";
+import type { HealthCheck, LocalGitMirror, SyncDokployOptions, SyncVaultOptions } from "../types.js";
 
 /** Vault answers these from `sys/health` when it can serve reads (active, standby, performance standby, DR). */
 const VAULT_SERVING = new Set([200, 429, 472, 473]);
@@ -45,5 +45,19 @@ export function vaultCheck(vault: SyncVaultOptions, fetchFn?: typeof fetch): Hea
     if (!VAULT_SERVING.has(status)) {
       throw new Error(`Vault cannot serve reads (HTTP ${status}: sealed, uninitialised or down)`);
     }
+  };
+}
+
+/**
+ * The runner can fetch the repository: the last fetch worked (or none ran yet) and the remote answers `ls-remote`.
+ * A failed fetch keeps the check failing until a fetch works again, even while the remote answers probes.
+ */
+export function gitCheck(mirror: Pick<LocalGitMirror, "fetchFailure" | "probeRemote">): HealthCheck {
+  return async () => {
+    const failure = mirror.fetchFailure();
+    if (failure !== undefined) {
+      throw new Error(`the last fetch failed: ${failure}`);
+    }
+    await mirror.probeRemote();
   };
 }

@@ -1,7 +1,8 @@
 import { readStoredHash } from "@iac/sync";
+import { http } from "msw";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
-import type { JobStore, Logger, SyncEngine, SyncEngineOptions, SyncJob } from "../../src/types.js";
+import type { JobStore, Logger, NewJob, SyncEngine, SyncEngineOptions, SyncJob } from "../../src/types.js";
 import { composeNamed, createCaptureLogger, createHarness, type Harness, type LogLine, useMsw } from "./harness.js";
 
 const server = useMsw();
@@ -106,22 +107,6 @@ describe("createSyncEngine", () => {
     expect(job.services[1]?.result?.error?.code).toBe("vault_secret_missing");
   });
 
-  it("runs at most `concurrency` services at the same time", async () => {
-    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
-    const engine = await h.makeEngine({ concurrency: 2 });
-    const head = await h.commit({ "platform/03.minio/compose.yaml": "services:\n  minio:\n    image: minio\n" });
-    h.clock.gate();
-    const submitted = await engine.submit(await h.newJob({ services: ["redis", "minio", "postgres"], commit: head }));
-    await vi.waitFor(() => expect(h.clock.pending()).toBe(2));
-    expect(h.dokploy.state.deployCalls).toHaveLength(2);
-    h.dokploy.configureDeploys({ mode: "auto" });
-    h.clock.release();
-    await engine.idle();
-    const job = submitted.status === "cursor_moved" ? undefined : await engine.get(submitted.job.id);
-    expect(statuses(job)).toEqual(["created", "created", "created"]);
-    expect(h.dokploy.state.deployCalls).toHaveLength(3);
-  });
-
   it("answers an identical request in flight with the same job instead of running it twice", async () => {
     const h = await createHarness(server);
     h.clock.gate();
@@ -166,29 +151,31 @@ describe("createSyncEngine", () => {
 
   it("cancels a queued job at once and a running one without recording a hash", async () => {
     const h = await createHarness(server);
-    const engine = await h.makeEngine({ concurrency: 1 });
+    const later = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.4\n" });
     h.clock.gate();
-    const running = await engine.submit(await h.newJob({ services: ["redis"] }));
+    const running = await h.engine.submit(await h.newJob({ services: ["redis"] }));
     await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
-    const queued = await engine.submit(await h.newJob({ services: ["postgres"] }));
+    // The same service at a later commit queues behind the running sync (one sync per lane).
+    const queued = await h.engine.submit(await h.newJob({ services: ["redis"], commit: later }));
     if (running.status === "cursor_moved" || queued.status === "cursor_moved") {
       throw new Error("unexpected cursor");
     }
-    const dequeued = await engine.cancel(queued.job.id, false);
-    expect(dequeued).toMatchObject({ dequeued: ["postgres"], stopping: [], job: { state: "cancelled" } });
-    const stopping = await engine.cancel(running.job.id, false);
+    const dequeued = await h.engine.cancel(queued.job.id, false);
+    expect(dequeued).toMatchObject({ dequeued: ["redis"], stopping: [], job: { state: "cancelled" } });
+    const stopping = await h.engine.cancel(running.job.id, false);
     expect(stopping).toMatchObject({ dequeued: [], stopping: ["redis"] });
     h.clock.release();
-    await engine.idle();
-    const job = await engine.get(running.job.id);
+    await h.engine.idle();
+    const job = await h.engine.get(running.job.id);
     expect(job).toMatchObject({ state: "cancelled", services: [{ state: "cancelled" }] });
     expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).toBeNull();
-    expect(composeNamed(h.dokploy, "postgres")).toBeUndefined();
+    expect(composeNamed(h.dokploy, "redis")?.composeFile).not.toContain("redis:7.4");
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
     expect(h.lines.filter((line) => line.msg === "job cancelled").map((line) => line.fields)).toEqual([
-      expect.objectContaining({ job: queued.job.id, force: false, dequeued: ["postgres"], stopping: [] }),
+      expect.objectContaining({ job: queued.job.id, force: false, dequeued: ["redis"], stopping: [] }),
       expect.objectContaining({ job: running.job.id, force: false, dequeued: [], stopping: ["redis"] }),
     ]);
-    expect(await engine.cancel("no-such-job", true)).toBeUndefined();
+    expect(await h.engine.cancel("no-such-job", true)).toBeUndefined();
   });
 
   it("takes over a service whose runner died, once its lease expired", async () => {
@@ -263,6 +250,46 @@ async function submitted(h: Harness, engine: SyncEngine, services: string[]): Pr
   return outcome.job.id;
 }
 
+/** Submits `job` through `engine` and answers its id. */
+async function submittedAt(engine: SyncEngine, job: NewJob): Promise<string> {
+  const outcome = await engine.submit(job);
+  if (outcome.status !== "created") {
+    throw new Error(`expected a created job, received ${outcome.status}`);
+  }
+  return outcome.job.id;
+}
+
+/** Commits services beside redis until there are `count`, and answers the commit and their names. */
+async function withServices(h: Harness, count: number): Promise<{ head: string; services: string[] }> {
+  const names = Array.from({ length: count - 1 }, (_, index) => `extra${index + 1}`);
+  const head = await h.commit(
+    Object.fromEntries(
+      names.map((name, index) => [
+        `platform/${String(index + 10)}.${name}/compose.yaml`,
+        `services:\n  ${name}:\n    image: nginx\n`,
+      ]),
+    ),
+  );
+  return { head, services: ["redis", ...names] };
+}
+
+/** Holds every `compose.deploy` request before the fake sees it, until `release`. */
+function holdDeployCalls(h: Harness): { held(): number; release(): void } {
+  let count = 0;
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  // A resolver that answers nothing hands the request on to the fake's own handler.
+  server.use(
+    http.post(`${h.dokploy.baseUrl}/api/compose.deploy`, async () => {
+      count += 1;
+      await gate;
+    }),
+  );
+  return { held: () => count, release: () => open() };
+}
+
 /** Waits until `engine` is idle and answers the job. */
 async function ended(engine: SyncEngine, id: string): Promise<SyncJob | undefined> {
   await engine.idle();
@@ -298,21 +325,23 @@ describe("createSyncEngine options", () => {
   });
 
   it.each([
-    ["2 services at once by default", undefined, 2],
-    ["1 service at once with concurrency 1", 1, 1],
-    ["3 services at once with concurrency 3", 3, 3],
-  ])("runs %s", async (_name, concurrency, want) => {
-    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
+    ["4 syncs at once by default", undefined, 4],
+    ["1 sync at once with concurrency 1", 1, 1],
+    ["3 syncs at once with concurrency 3", 3, 3],
+  ])("lets %s talk to Dokploy", async (_name, concurrency, want) => {
+    const h = await createHarness(server);
     const engine = await onlyEngine(h, { concurrency });
-    const head = await h.commit({ "platform/03.minio/compose.yaml": "services:\n  minio:\n    image: minio\n" });
-    h.clock.gate();
-    const outcome = await engine.submit(await h.newJob({ services: ["redis", "minio", "postgres"], commit: head }));
-    const id = outcome.status === "cursor_moved" ? "" : outcome.job.id;
-    await vi.waitFor(() => expect(h.clock.pending()).toBe(want));
-    expect((await engine.get(id))?.services.filter((entry) => entry.state === "running")).toHaveLength(want);
-    h.dokploy.configureDeploys({ mode: "auto" });
-    h.clock.release();
+    const { head, services } = await withServices(h, 5);
+    const gate = holdDeployCalls(h);
+    const id = await submittedAt(engine, await h.newJob({ services, commit: head }));
+    // Five syncs start at once on a shared machine: give them more than waitFor's default second.
+    await vi.waitFor(() => expect(gate.held()).toBe(want), { timeout: 10_000 });
+    const states = (await engine.get(id))?.services.map((entry) => entry.state);
+    expect(states?.filter((state) => state === "running")).toHaveLength(want);
+    expect(states?.filter((state) => state === "queued")).toHaveLength(5 - want);
+    gate.release();
     expect((await ended(engine, id))?.state).toBe("succeeded");
+    expect(h.dokploy.state.deployCalls).toHaveLength(5);
   });
 
   it.each([
@@ -757,13 +786,14 @@ describe("createSyncEngine claims", () => {
 describe("createSyncEngine waits and shutdown", () => {
   it("wakes a waiter as soon as a job of this process is cancelled, whatever the claim interval", async () => {
     const h = await createHarness(server);
-    const engine = await onlyEngine(h, { concurrency: 1, claimIntervalMs: 60_000 });
+    const engine = await onlyEngine(h, { claimIntervalMs: 60_000 });
+    const later = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.4\n" });
     h.clock.gate();
     const running = await submitted(h, engine, ["redis"]);
     await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
-    const queued = await submitted(h, engine, ["postgres"]);
+    const queued = await submittedAt(engine, await h.newJob({ services: ["redis"], commit: later }));
     const waiting = engine.wait(queued, 60_000);
-    expect(await engine.cancel(queued, false)).toMatchObject({ dequeued: ["postgres"] });
+    expect(await engine.cancel(queued, false)).toMatchObject({ dequeued: ["redis"] });
     expect((await waiting)?.state).toBe("cancelled");
     h.clock.release();
     expect((await ended(engine, running))?.state).toBe("succeeded");
@@ -827,3 +857,72 @@ describe("createSyncEngine waits and shutdown", () => {
     await expect.poll(async () => (await h.store.getJob(id))?.state).toBe("succeeded");
   });
 });
+
+describe("createSyncEngine lanes", () => {
+  it("lets another service deploy while a sync waits for its deploy, even with concurrency 1", async () => {
+    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
+    const engine = await onlyEngine(h, { concurrency: 1 });
+    h.clock.gate();
+    const first = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    const second = await submitted(h, engine, ["postgres"]);
+    await vi.waitFor(() => expect(h.dokploy.state.deployCalls).toHaveLength(2));
+    expect((await engine.get(first))?.services[0]?.state).toBe("running");
+    h.dokploy.configureDeploys({ mode: "auto" });
+    h.clock.release();
+    await engine.idle();
+    expect((await engine.get(first))?.state).toBe("succeeded");
+    expect((await engine.get(second))?.state).toBe("succeeded");
+  });
+
+  it("keeps a second sync of the same service queued until the first one's deploy ended", async () => {
+    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
+    const engine = await onlyEngine(h);
+    const later = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.4\n" });
+    h.clock.gate();
+    const first = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    const second = await submittedAt(engine, await h.newJob({ services: ["redis"], commit: later }));
+    // The store hands out the oldest runnable service first: once postgres (submitted later) deploys, the engine
+    // has tried to claim the second redis sync, and its lane was busy.
+    await submitted(h, engine, ["postgres"]);
+    await vi.waitFor(() => expect(h.dokploy.state.deployCalls).toHaveLength(2));
+    expect((await engine.get(second))?.services[0]?.state).toBe("queued");
+    h.dokploy.configureDeploys({ mode: "auto" });
+    h.clock.release();
+    await engine.idle();
+    expect((await engine.get(first))?.state).toBe("succeeded");
+    expect((await engine.get(second))?.state).toBe("succeeded");
+    expect(h.dokploy.state.deployCalls.map((call) => composeName(h, call.composeId))).toEqual([
+      "redis",
+      "postgres",
+      "redis",
+    ]);
+    expect(composeNamed(h.dokploy, "redis")?.composeFile).toContain("redis:7.4");
+  });
+
+  it("lends the slot of a waiting sync and takes one back before it records the deploy", async () => {
+    const h = await createHarness(server);
+    const engine = await onlyEngine(h, { concurrency: 1 });
+    h.clock.gate();
+    const first = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(1));
+    const gate = holdDeployCalls(h);
+    const second = await submitted(h, engine, ["postgres"]);
+    await vi.waitFor(() => expect(gate.held()).toBe(1));
+    // redis's deploy ends while postgres holds the only slot: redis records nothing until the slot is back.
+    h.clock.release();
+    await vi.waitFor(() => expect(linesOf(h.lines, "wait over; queued for a work slot")).toHaveLength(1));
+    expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).toBeNull();
+    expect((await engine.get(first))?.services[0]?.state).toBe("running");
+    gate.release();
+    await engine.idle();
+    expect((await engine.get(first))?.state).toBe("succeeded");
+    expect((await engine.get(second))?.state).toBe("succeeded");
+    expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).not.toBeNull();
+  });
+});
+
+function composeName(h: Harness, composeId: string): string | undefined {
+  return h.dokploy.state.composes.get(composeId)?.name;
+}

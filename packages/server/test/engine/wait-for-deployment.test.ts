@@ -82,8 +82,8 @@ describe("waitForDeployment", () => {
       code: "deploy_timeout",
       message: expect.stringContaining("deployment new still running"),
     });
-    // Polls at 0, 250, 750, 1750, 2750, 3750, 4750 and 5000 ms: quick at first, then one interval apart.
-    expect(calls()).toBe(8);
+    // Polls at 0, 100, 300, 700, 1500, 2500, 3500, 4500 and 5000 ms: quick at first, then one interval apart.
+    expect(calls()).toBe(9);
   });
 
   it("polls quickly at first and backs off to the interval", async () => {
@@ -96,7 +96,7 @@ describe("waitForDeployment", () => {
       return sleep(ms);
     };
     await expect(wait(4_000)).rejects.toMatchObject({ code: "deploy_timeout" });
-    expect(stamps).toEqual([0, 250, 750, 1_750, 2_750, 3_750]);
+    expect(stamps).toEqual([0, 100, 300, 700, 1_500, 2_500, 3_500]);
   });
 
   it("ends at once with cancelled when the signal aborts during a poll interval, even if the clock never wakes", async () => {

@@ -53,6 +53,7 @@ export function testSettings(
     apiToken: undefined,
     waitMs: 300_000,
     leaseMs: 30_000,
+    concurrency: 4,
     ...overrides,
   };
 }
