@@ -60,6 +60,8 @@ export interface ConsumerProject {
   run(command: string, args: string[], env?: Record<string, string>): Promise<CommandResult>;
   /** Runs this Node.js binary (the one running the tests) in the project. */
   node(args: string[], env?: Record<string, string>): Promise<CommandResult>;
+  /** Runs the installed `iac-runner` with exactly `env`, as a service manager starts it. */
+  cli(args: string[], env?: Record<string, string>): Promise<CommandResult>;
   /** Starts a long-running Node.js script of the project with exactly `env` and waits for its first line. */
   start(args: string[], env?: Record<string, string>): Promise<StartedProcess>;
   remove(): void;
@@ -179,6 +181,14 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
       production,
       run,
       node: (args, env) => run(process.execPath, args, env),
+      cli: (args, env) =>
+        collect(
+          spawn(process.execPath, [join(dir, "node_modules/@iac/server/dist/cli.js"), ...args], {
+            cwd: dir,
+            env: exactEnv(env ?? {}),
+            stdio: ["ignore", "pipe", "pipe"],
+          }),
+        ),
       start: (args, env) => startIn(dir, args, env ?? {}),
       remove: () => rmSync(root, { recursive: true, force: true }),
     };
@@ -188,12 +198,16 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
   }
 }
 
-// The script gets exactly `env` (plus PATH and HOME): a runner's settings must not come from the caller's shell.
-function startIn(dir: string, args: string[], env: Record<string, string>): Promise<StartedProcess> {
+// Exactly `env` (plus PATH and HOME): a runner's settings must not come from the caller's shell.
+function exactEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const { PATH = "", HOME = "" } = process.env;
+  return { PATH, HOME, ...env };
+}
+
+function startIn(dir: string, args: string[], env: Record<string, string>): Promise<StartedProcess> {
   const child = spawn(process.execPath, args, {
     cwd: dir,
-    env: { PATH, HOME, ...env },
+    env: exactEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = collect(child);

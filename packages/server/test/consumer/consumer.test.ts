@@ -193,6 +193,70 @@ describe("tools", () => {
   });
 });
 
+describe("migrating from the original runner", () => {
+  it("gives a service the original's environment values when the repository has no iac.config.yaml", async () => {
+    const result = await project.node(["migrate.mjs"]);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout).environments).toEqual({
+      production: { ENV: "production", ENV_SUFFIX: "", ENV_DOMAIN_SUFFIX: "", DATA_PATH: "/data/platform/postgres" },
+      staging: {
+        ENV: "staging",
+        ENV_SUFFIX: "-staging",
+        ENV_DOMAIN_SUFFIX: "-staging",
+        DATA_PATH: "/data/platform/postgres-staging",
+      },
+    });
+  });
+});
+
+describe("configuration that cannot be silently wrong", () => {
+  // Settings of a runner whose store cannot be reached: serve reads and checks them all, then fails to start.
+  const UNREACHABLE_STORE = {
+    WEBHOOK_SECRET: "consumer-webhook-secret",
+    GIT_REPO_URL: "file:///nonexistent/infra.git",
+    DOKPLOY_URL: "http://127.0.0.1:9",
+    DOKPLOY_API_KEY: "consumer-key",
+    IAC_DATABASE_URL: "postgres://postgres@127.0.0.1:1/iac",
+  };
+  const hashKeyWarnings = (stdout: string): unknown[] =>
+    stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg?: string })
+      .filter((line) => line.msg?.startsWith("IAC_HASH_KEY is not set") === true);
+
+  it("refuses globs of other dialects, naming each pattern", async () => {
+    const result = await project.node(["migrate.mjs"]);
+    const problems = JSON.parse(result.stdout).problems as string[][];
+    expect(problems.map((list) => list.length)).toEqual([1, 1, 1]);
+    for (const [index, glob] of ["platform/[ab]*/compose.yaml", "libs/@(a|b)/**", "!libs/tmp/**"].entries()) {
+      expect(problems[index]?.[0]).toMatch(/^shared\[0\]\.paths\[0\]: /);
+      expect(problems[index]?.[0]).toContain(JSON.stringify(glob));
+    }
+  });
+
+  it("lists every missing variable at the first start of serve, without a stack trace", async () => {
+    const result = await project.cli(["serve"]);
+    expect(result.code).toBe(1);
+    for (const name of ["WEBHOOK_SECRET", "GIT_REPO_URL", "DOKPLOY_URL", "DOKPLOY_API_KEY"]) {
+      expect(result.stderr).toMatch(new RegExp(`^\\s*${name} is required`, "m"));
+    }
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("warns at start that without IAC_HASH_KEY a rotated WEBHOOK_SECRET redeploys, and not with one", async () => {
+    const without = await project.cli(["serve"], UNREACHABLE_STORE);
+    expect(without.code).toBe(1);
+    expect(hashKeyWarnings(without.stdout)).toEqual([
+      expect.objectContaining({ level: "warn", msg: expect.stringContaining("each redeploys once") }),
+    ]);
+    const withKey = await project.cli(["serve"], { ...UNREACHABLE_STORE, IAC_HASH_KEY: "consumer-hash-key" });
+    expect(withKey.code).toBe(1);
+    expect(withKey.stdout).toContain("could not start");
+    expect(hashKeyWarnings(withKey.stdout)).toEqual([]);
+  });
+});
+
 // One application per way of embedding, each serving the runner under PREFIX: every one must pass the same checks.
 describe.each(["embed-server.mjs"])("embedding the runner under a sub-path of a node:http server (%s)", (script) => {
   const SECRET = "consumer-webhook-secret";
