@@ -272,5 +272,10 @@ export function loadSettings(env: Env, secretsFileText?: string | undefined): Ru
     apiToken: readApiToken(read.raw("IAC_API_TOKEN")),
     waitMs: read.integer("IAC_WAIT_SECONDS", 300, 1, 3_600) * 1000,
     leaseMs: read.integer("IAC_LEASE_SECONDS", 30, 2, 60) * 1000,
+    bodyBudgetBytes: read.integer("IAC_BODY_BUDGET_BYTES", 64 * 1024 * 1024, 1, 1024 ** 3),
+    headersTimeoutMs: read.integer("IAC_HEADERS_TIMEOUT_SECONDS", 10, 1, 300) * 1000,
+    requestTimeoutMs: read.integer("IAC_REQUEST_TIMEOUT_SECONDS", 30, 1, 3_600) * 1000,
+    keepAliveTimeoutMs: read.integer("IAC_KEEP_ALIVE_TIMEOUT_SECONDS", 5, 1, 300) * 1000,
+    maxConnections: read.integer("IAC_MAX_CONNECTIONS", 512, 1, 65_535),
   };
 }

@@ -528,6 +528,16 @@ export interface RunnerSettings {
   waitMs: number;
   /** `IAC_LEASE_SECONDS` (default 30), in milliseconds: how long a dead runner's sync stays claimed. */
   leaseMs: number;
+  /** `IAC_BODY_BUDGET_BYTES` (default 64 MiB): request body bytes held at once beyond the first 64 KiB of each. */
+  bodyBudgetBytes: number;
+  /** `IAC_HEADERS_TIMEOUT_SECONDS` (default 10), in milliseconds: time a client has to send its headers. */
+  headersTimeoutMs: number;
+  /** `IAC_REQUEST_TIMEOUT_SECONDS` (default 30), in milliseconds: time a client has to send its whole request. */
+  requestTimeoutMs: number;
+  /** `IAC_KEEP_ALIVE_TIMEOUT_SECONDS` (default 5), in milliseconds: how long an idle connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** `IAC_MAX_CONNECTIONS` (default 512): connections open at once; further ones are closed as they arrive. */
+  maxConnections: number;
 }
 
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */

@@ -1,9 +1,10 @@
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { readBody } from "../src/http/read-body.js";
 import { toErrorResponse } from "../src/http/to-error-response.js";
 import { noopLogger } from "../src/logging/noop-logger.js";
+import { createNodeListener } from "../src/node-listener.js";
 import { createNodeServer, type NodeServer } from "../src/node-server.js";
 import type { Runner } from "../src/types.js";
 
@@ -60,6 +61,24 @@ function send(
     req.end();
   });
 }
+
+describe("createNodeListener", () => {
+  it("serves the runner from a plain node:http server, as Express or Fastify would call it", async () => {
+    const server = createServer(createNodeListener(echoRunner()));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await send(server.address() as AddressInfo, {
+        method: "POST",
+        path: "/webhook",
+        headers: { "x-github-event": "push" },
+        chunks: [Buffer.from("12345")],
+      });
+      expect(JSON.parse(response.body)).toEqual({ method: "POST", path: "/webhook", event: "push", bytes: 5 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
 
 describe("createNodeServer", () => {
   let node: NodeServer | undefined;

@@ -53,6 +53,11 @@ export function testSettings(
     apiToken: undefined,
     waitMs: 300_000,
     leaseMs: 30_000,
+    bodyBudgetBytes: 64 * 1024 * 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 512,
     ...overrides,
   };
 }
