@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LoadRequest, type LoadResult, load } from "./front-door/load.js";
 import { pushPayload, sign } from "./front-door/payload.js";
-import { freePort, PINNING, rssMb, startServer, waitForPort } from "./front-door/processes.js";
+import { cpuSeconds, freePort, PINNING, rssMb, startServer, waitForPort } from "./front-door/processes.js";
 import { seedDelivery } from "./front-door/seed-duplicate.js";
 
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 5);
@@ -150,13 +150,20 @@ export async function run(): Promise<void> {
         const ratios: number[] = [];
         const p99: Record<"bare" | "runner", number[]> = { bare: [], runner: [] };
         const throughput: Record<"bare" | "runner", number[]> = { bare: [], runner: [] };
+        // CPU time per request: what each server spends, whatever else runs on the machine.
+        const cpu: Record<"bare" | "runner", number[]> = { bare: [], runner: [] };
         let errors = 0;
         for (let round = 0; round < ROUNDS; round += 1) {
           const order = round % 2 === 0 ? (["bare", "runner"] as const) : (["runner", "bare"] as const);
           const results = {} as Record<"bare" | "runner", LoadResult>;
           for (const side of order) {
             const logBefore = statSync(runnerLog).size;
+            const cpuBefore = cpuSeconds(servers[side].pid);
             results[side] = await load(ports[side], scenario.request, connections, SECONDS);
+            const cpuAfter = cpuSeconds(servers[side].pid);
+            if (cpuBefore !== undefined && cpuAfter !== undefined) {
+              cpu[side].push(((cpuAfter - cpuBefore) * 1e6) / (results[side].throughput * SECONDS));
+            }
             if (side === "runner" && scenario.status === 401) {
               rejectedRequests += results.runner.throughput * SECONDS;
               rejectedLogBytes += statSync(runnerLog).size - logBefore;
@@ -182,6 +189,9 @@ export async function run(): Promise<void> {
             `${ratios.map((value) => value.toFixed(2)).join(" ")}`.padEnd(30),
             `${median(throughput.bare).toFixed(0)} / ${median(throughput.runner).toFixed(0)}`.padEnd(14),
             `${median(p99.bare)} / ${median(p99.runner)} ms`.padEnd(16),
+            cpu.runner.length === 0
+              ? "n/a".padEnd(15)
+              : `${median(cpu.bare).toFixed(0)} / ${median(cpu.runner).toFixed(0)} µs`.padEnd(15),
             errors === 0 ? verdict : `${verdict} (${errors} errors or unexpected answers)`,
           ].join("  "),
         );
@@ -199,6 +209,7 @@ export async function run(): Promise<void> {
         "per round".padEnd(30),
         "req/s bare/run".padEnd(14),
         "p99 bare/runner".padEnd(16),
+        "CPU/req bare/run".padEnd(15),
         "verdict",
       ].join("  "),
     );

@@ -54,6 +54,12 @@ describe("createRunner", () => {
     expect(response.status).toBe(200);
   });
 
+  it("answers a standard Request with a real Response, as Bun and Deno need", async () => {
+    const response = await runner.fetch(new Request("http://runner.test/nope"));
+    expect(Object.getPrototypeOf(response)).toBe(Response.prototype);
+    expect(response.status).toBe(404);
+  });
+
   it("is healthy before the first clone, with the checks still pending", async () => {
     const fresh = createInfraFixture();
     try {

@@ -78,6 +78,42 @@ describe("createNodeListener", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it("hands over a Request that behaves as a standard one beyond the few fields the runner reads", async () => {
+    const runner = {
+      fetch: async (request: Request) =>
+        Response.json({
+          instance: request instanceof Request,
+          header: request.headers.get("X-Custom"),
+          has: [request.headers.has("x-custom"), request.headers.has("x-missing")],
+          pairs: [...request.headers].filter(([name]) => name.startsWith("x-")),
+          text: await request.clone().text(),
+          signal: request.signal instanceof AbortSignal,
+        }),
+    };
+    const server = createServer(createNodeListener(runner));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await send(server.address() as AddressInfo, {
+        method: "POST",
+        headers: { "x-custom": "one", "x-other": "two" },
+        chunks: [Buffer.from("hello")],
+      });
+      expect(JSON.parse(response.body)).toEqual({
+        instance: true,
+        header: "one",
+        has: [true, false],
+        pairs: [
+          ["x-custom", "one"],
+          ["x-other", "two"],
+        ],
+        text: "hello",
+        signal: true,
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe("createNodeServer", () => {

@@ -10,12 +10,12 @@ export function delegateToStandard<T extends object>(
   materialize: (instance: never) => T,
 ): void {
   Object.setPrototypeOf(prototype, standard.prototype);
-  for (const name of Object.getOwnPropertyNames(standard.prototype)) {
-    if (name === "constructor" || Object.hasOwn(prototype, name)) {
+  for (const name of Reflect.ownKeys(standard.prototype)) {
+    if (name === "constructor" || name === Symbol.toStringTag || Object.hasOwn(prototype, name)) {
       continue;
     }
     const descriptor = Object.getOwnPropertyDescriptor(standard.prototype, name);
-    const real = (self: unknown) => materialize(self as never) as Record<string, unknown>;
+    const real = (self: unknown) => materialize(self as never) as Record<PropertyKey, unknown>;
     Object.defineProperty(
       prototype,
       name,

@@ -8,9 +8,45 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** Only the path is used for routing; the Host header is not trusted for anything. */
 const ORIGIN = "http://runner.invalid";
 
+/** The request's headers as a real `Headers`, in the order received. */
+function standardHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    headers.append(raw[index] as string, raw[index + 1] as string);
+  }
+  return headers;
+}
+
+/** `Headers` whose `get` and `has` read Node's parsed headers; anything else is answered by a real `Headers`. */
+class NodeHeaders {
+  readonly #req: IncomingMessage;
+  #real: Headers | undefined;
+
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+  }
+
+  get(name: string): string | null {
+    const value = this.#req.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  has(name: string): boolean {
+    return this.#req.headers[name.toLowerCase()] !== undefined;
+  }
+
+  static materialize(self: NodeHeaders): Headers {
+    self.#real ??= standardHeaders(self.#req);
+    return self.#real;
+  }
+}
+
+delegateToStandard(NodeHeaders.prototype, Headers, NodeHeaders.materialize);
+
 /**
  * A `Request` over a Node request that builds only what is read: the method and URL are plain strings, the headers
- * are copied on first use, the body is read by `readBody` straight from the socket (see {@link nodeBodyOf}), and
+ * are read from Node's own, the body is read by `readBody` straight from the socket (see {@link nodeBodyOf}), and
  * anything else (`signal`, `clone()`, ...) is answered by a real `Request` built on first use.
  */
 class NodeRequest {
@@ -30,14 +66,7 @@ class NodeRequest {
   }
 
   get headers(): Headers {
-    if (this.#headers === undefined) {
-      const headers = new Headers();
-      const raw = this.#req.rawHeaders;
-      for (let index = 0; index + 1 < raw.length; index += 2) {
-        headers.append(raw[index] as string, raw[index + 1] as string);
-      }
-      this.#headers = headers;
-    }
+    this.#headers ??= new NodeHeaders(this.#req) as unknown as Headers;
     return this.#headers;
   }
 
@@ -57,7 +86,7 @@ class NodeRequest {
       });
       self.#real = new Request(self.url, {
         method: self.method,
-        headers: self.headers,
+        headers: standardHeaders(self.#req),
         ...(hasBody ? { body: stream, duplex: "half" } : {}),
       } as RequestInit);
     }
