@@ -138,10 +138,17 @@ describe("iac-runner serve (child process, real HTTP)", () => {
     writeFileSync(secretsFile, "WEBHOOK_SECRET=\n");
     const later = Date.now() / 1000 + 120;
     utimesSync(secretsFile, later, later);
-    const ping = await send(await webhookRequest(examplePayload("ping"), { event: "ping", secret: "rotated-secret" }));
-    expect(ping.status).toBe(200);
+    const ping = async () =>
+      send(await webhookRequest(examplePayload("ping"), { event: "ping", secret: "rotated-secret" }));
+    // The file is looked at once a second, when a request asks for the secrets: keep asking until it was.
     await expect
-      .poll(() => cli.lines.map((line) => JSON.parse(line) as { level?: string; msg?: string }))
+      .poll(
+        async () => {
+          expect((await ping()).status).toBe(200);
+          return cli.lines.map((line) => JSON.parse(line) as { level?: string; msg?: string });
+        },
+        { timeout: 5_000, interval: 200 },
+      )
       .toContainEqual(
         expect.objectContaining({ level: "warn", msg: "secrets file invalid; keeping the previous settings" }),
       );
