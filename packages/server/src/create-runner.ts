@@ -158,7 +158,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       response = await handler(request, context, requestLogger, requestId);
     } catch (error) {
       response = toErrorResponse(error, requestLogger);
-      const { code } = error as { code?: unknown };
+      // Error codes come from fixed vocabularies (HttpError, PlanError, StoreError), so the tally stays small.
+      const code = (error as { code?: unknown } | null | undefined)?.code;
       kind = typeof code === "string" ? `${response.status} ${code}` : undefined;
     }
     tally.count(kind ?? String(response.status));

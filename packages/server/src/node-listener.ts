@@ -13,7 +13,8 @@ export interface NodeListenerOptions {
   maxBodyBytes?: number | undefined;
   /**
    * Request body bytes held at once beyond the first 64 KiB of each body (default 64 MiB): past it, a request whose
-   * body needs more is answered 503 with `Retry-After`, so no flood of large unsigned bodies can exhaust memory.
+   * body needs more is answered 503 with `Retry-After`, so no flood of large unsigned bodies can exhaust memory. The
+   * first 64 KiB of each body are bounded by the number of connections (see `maxConnections` of `createNodeServer`).
    */
   bodyBudgetBytes?: number | undefined;
   logger?: Logger | undefined;
