@@ -12,7 +12,9 @@ class DeferredChild implements Logger {
   }
 
   #target(): Logger {
-    this.#child ??= this.#parent.child(this.#bindings);
+    // A deferred parent is built first (once), then this child of it.
+    const parent = this.#parent instanceof DeferredChild ? this.#parent.#target() : this.#parent;
+    this.#child ??= parent.child(this.#bindings);
     return this.#child;
   }
 
@@ -33,7 +35,7 @@ class DeferredChild implements Logger {
   }
 
   child(bindings: Record<string, unknown>): Logger {
-    return new DeferredChild(this.#parent, { ...this.#bindings, ...bindings });
+    return new DeferredChild(this, bindings);
   }
 }
 
