@@ -79,6 +79,24 @@ describe("createNodeListener", () => {
     }
   });
 
+  it("answers 500, not a hang, when a body parser of the host framework read the body first", async () => {
+    const listener = createNodeListener(echoRunner());
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => listener(req, res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await send(server.address() as AddressInfo, { method: "POST", chunks: [Buffer.from("{}")] });
+      expect([response.status, JSON.parse(response.body)]).toEqual([
+        500,
+        { error: "internal error", code: "internal_error" },
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("hands over a Request that behaves as a standard one beyond the few fields the runner reads", async () => {
     const runner = {
       fetch: async (request: Request) =>

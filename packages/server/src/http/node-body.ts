@@ -58,6 +58,10 @@ export class NodeBody {
 
   #collect(limit: number): Promise<Uint8Array> {
     const req = this.#req;
+    if (req.readableEnded) {
+      // A body parser of the host framework read it first: the signature cannot be checked on bytes that are gone.
+      return Promise.reject(new Error("the request body was already read: mount the runner before any body parser"));
+    }
     const declared = req.headers["content-length"];
     const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
     if (length !== undefined && length > limit) {
