@@ -19,6 +19,7 @@ import { sign } from "@iac/sync";
 import { http } from "msw";
 import { createRunner } from "../src/create-runner.js";
 import { createNodeServer } from "../src/node-server.js";
+import { defineSettings } from "../src/settings.js";
 import { createSqliteStore } from "../src/store/create-sqlite-store.js";
 import type { JobStore, RunnerSettings } from "../src/types.js";
 import { createTestRepo, type TestRepo } from "../test/helpers/git-repo.js";
@@ -90,34 +91,14 @@ function timedStore(store: JobStore, timeline: Timeline): JobStore {
 }
 
 function settings(repo: TestRepo, dataDir: string, dokployUrl: string): RunnerSettings {
-  return {
+  return defineSettings({
     webhookSecret: SECRET,
-    webhookSecretPrevious: undefined,
-    gitRepoUrl: repo.url,
-    gitBranch: "main",
-    dokploy: { baseUrl: dokployUrl, apiKey: "test-dokploy-key" },
-    vault: undefined,
-    internalDomain: undefined,
-    deployEnv: "staging",
+    git: { url: repo.url },
+    dokploy: { url: dokployUrl, apiKey: "test-dokploy-key" },
     dataDir,
-    secretsFile: undefined,
-    host: "127.0.0.1",
-    port: 0,
     logLevel: "silent",
-    requireTimestamp: false,
-    deployTimeoutMs: 60_000,
-    hashKey: SECRET,
-    webhookMaxBodyBytes: 25 * 1024 * 1024,
-    maxBodyBytes: 64 * 1024,
-    databaseUrl: undefined,
-    pollIntervalMs: undefined,
-    retryLimit: 3,
-    historyDays: 90,
-    apiToken: undefined,
-    waitMs: 300_000,
-    leaseMs: 30_000,
-    concurrency: 4,
-  };
+    deployTimeoutSeconds: 60,
+  });
 }
 
 /** Sends a signed push delivery for `before..after` touching `files`; resolves when the runner answered. */

@@ -5,9 +5,13 @@ import { createHealthMonitor } from "./health/create-health-monitor.js";
 import { dokployCheck, gitCheck, vaultCheck } from "./health/dependency-checks.js";
 import { parseBasePath, stripBasePath } from "./http/base-path.js";
 import { HttpError } from "./http/http-error.js";
+import { standardResponse } from "./http/json-response.js";
+import { isNodeRequest } from "./http/node-request.js";
 import { toErrorResponse } from "./http/to-error-response.js";
 import { createLogger } from "./logging/create-logger.js";
+import { deferChild } from "./logging/defer-child.js";
 import { noopLogger } from "./logging/noop-logger.js";
+import { createRequestTally } from "./logging/request-tally.js";
 import { startCatchUp } from "./plan/start-catch-up.js";
 import { handleCancel } from "./routes/handle-cancel.js";
 import { handleDeploy } from "./routes/handle-deploy.js";
@@ -139,13 +143,17 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
           logger: logger.child({ component: "catch-up" }),
         });
   let closing = false;
+  // Answers are counted and summarised: neither a flood of refused requests nor a stream of pushes to other branches
+  // writes a line each (what a request changes is logged by its handler).
+  const tally = createRequestTally(logger);
 
   const fetch = async (request: Request): Promise<Response> => {
     const started = now();
     const requestId = globalThis.crypto.randomUUID();
     const path = new URL(request.url).pathname;
-    const requestLogger = logger.child({ requestId, method: request.method, path });
+    const requestLogger = deferChild(logger, { requestId, method: request.method, path });
     let response: Response;
+    let kind: string | undefined;
     try {
       if (closing) {
         throw new HttpError(503, "shutting_down", "the runner is shutting down");
@@ -165,9 +173,18 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       response = await handler(request, context, requestLogger, requestId);
     } catch (error) {
       response = toErrorResponse(error, requestLogger);
+      // Error codes come from fixed vocabularies (HttpError, PlanError, StoreError), so the tally stays small.
+      const code = (error as { code?: unknown } | null | undefined)?.code;
+      kind = typeof code === "string" ? `${response.status} ${code}` : undefined;
     }
-    requestLogger.info({ status: response.status, durationMs: now() - started }, "request");
-    return request.method === "HEAD" ? new Response(null, response) : response;
+    tally.count(kind ?? String(response.status));
+    logger.debug(
+      { requestId, method: request.method, path, status: response.status, durationMs: now() - started },
+      "request",
+    );
+    const answer = request.method === "HEAD" ? new Response(null, response) : response;
+    // The Node listener writes the runner's JSON answers from their parts; any other server gets a real Response.
+    return isNodeRequest(request) ? answer : standardResponse(answer);
   };
 
   return {
@@ -175,6 +192,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     engine,
     async close() {
       closing = true;
+      tally.flush();
       stopPruning();
       await catchUp?.stop();
       if (ownsEngine) {

@@ -15,6 +15,8 @@ export type { HttpErrorOptions } from "./http/http-error.js";
 export { HttpError } from "./http/http-error.js";
 export type { CreateLoggerOptions } from "./logging/create-logger.js";
 export { createLogger } from "./logging/create-logger.js";
+export type { NodeListener, NodeListenerOptions } from "./node-listener.js";
+export { createNodeListener } from "./node-listener.js";
 export type { NodeServer, NodeServerOptions } from "./node-server.js";
 export { createNodeServer } from "./node-server.js";
 export { DEFAULT_SECRETS_FILE, defineSettings, loadSettings } from "./settings.js";

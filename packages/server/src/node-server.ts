@@ -1,16 +1,20 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HttpError } from "./http/http-error.js";
-import { noopLogger } from "./logging/noop-logger.js";
-import type { Logger, Runner } from "./types.js";
+import { createNodeListener, type NodeListenerOptions } from "./node-listener.js";
+import type { Runner } from "./types.js";
 
-/** Options of {@link createNodeServer}. */
-export interface NodeServerOptions {
-  /** Hard cap on any request body, enforced while streaming (default 25 MiB); routes apply their own lower limits. */
-  maxBodyBytes?: number | undefined;
+/** Options of {@link createNodeServer}: those of the listener, the server's timeouts and its connection cap. */
+export interface NodeServerOptions extends NodeListenerOptions {
+  /** Time a client has to send the request headers (default 10 s); slower connections are cut. */
+  headersTimeoutMs?: number | undefined;
+  /** Time a client has to send the whole request, body included (default 30 s); GitHub itself gives up after 10 s. */
+  requestTimeoutMs?: number | undefined;
+  /** How long an idle keep-alive connection stays open (default 5 s). */
+  keepAliveTimeoutMs?: number | undefined;
+  /** Connections open at once (default 512); further ones are closed as they arrive. */
+  maxConnections?: number | undefined;
   /** How long `close()` waits for in-flight requests before cutting connections (default 10 s). */
   closeTimeoutMs?: number | undefined;
-  logger?: Logger | undefined;
 }
 
 /** The runner on `node:http`. */
@@ -18,77 +22,17 @@ export interface NodeServer {
   readonly server: Server;
   /** Starts listening; resolves with the bound address (useful with port 0). */
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the runner. */
+  /**
+   * Stops accepting connections, closes idle keep-alive connections at once, lets in-flight requests finish (their
+   * connections close after the answer), then closes the runner.
+   */
   close(): Promise<void>;
 }
 
-function requestBody(req: IncomingMessage, limit: number, state: { complete: boolean }): ReadableStream<Uint8Array> {
-  let received = 0;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        req.on("data", (chunk: Buffer) => {
-          received += chunk.byteLength;
-          if (received > limit) {
-            req.pause();
-            controller.error(
-              new HttpError(413, "payload_too_large", `request body too large: expected at most ${limit} bytes`),
-            );
-            return;
-          }
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) {
-            req.pause();
-          }
-        });
-        req.on("end", () => {
-          state.complete = true;
-          controller.close();
-        });
-        req.on("error", (error) => controller.error(error));
-        req.pause();
-      },
-      pull() {
-        req.resume();
-      },
-      cancel() {
-        req.pause();
-      },
-    },
-    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
-  );
-}
-
-function toRequest(req: IncomingMessage, limit: number, state: { complete: boolean }): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-      headers.append(name, item);
-    }
-  }
-  const method = req.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
-  state.complete = !hasBody;
-  // Only the path is used for routing; the Host header is not trusted for anything.
-  const url = new URL(req.url ?? "/", "http://runner.invalid");
-  return new Request(url, {
-    method,
-    headers,
-    ...(hasBody ? { body: requestBody(req, limit, state), duplex: "half" } : {}),
-  } as RequestInit);
-}
-
-async function send(res: ServerResponse, response: Response, closeConnection: boolean): Promise<void> {
-  // When the rest of the body was never read, close the connection instead of draining it for keep-alive.
-  const headers = { ...Object.fromEntries(response.headers), ...(closeConnection ? { connection: "close" } : {}) };
-  const body = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, headers);
-  res.end(body);
-}
-
 /**
- * Serves a runner with `node:http`: each request becomes a web `Request` whose body streams with a hard size cap,
- * and each `Response` is written back. Errors never escape as HTML: anything unexpected answers a JSON 500.
+ * Serves a runner with `node:http` through {@link createNodeListener}, with timeouts and a connection cap so that slow
+ * or idle clients cannot hold sockets: headers must arrive within `headersTimeoutMs`, the whole request within
+ * `requestTimeoutMs`.
  *
  * @example
  * const node = createNodeServer(await createRunner({ settings }));
@@ -96,39 +40,37 @@ async function send(res: ServerResponse, response: Response, closeConnection: bo
  * process.on("SIGTERM", () => void node.close());
  */
 export function createNodeServer(runner: Pick<Runner, "fetch" | "close">, options: NodeServerOptions = {}): NodeServer {
-  const limit = options.maxBodyBytes ?? 25 * 1024 * 1024;
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
-  const logger = options.logger ?? noopLogger;
-  const inFlight = new Set<Promise<void>>();
+  const listener = createNodeListener(runner, options);
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  let settled: () => void = () => undefined;
 
-  const server = createServer((req, res) => {
-    const state = { complete: false };
-    const handled = (async () => {
-      let response: Response;
-      let request: Request;
-      try {
-        request = toRequest(req, limit, state);
-      } catch {
-        // The fetch API refuses some methods outright (TRACE, TRACK): no route serves them.
-        const method = JSON.stringify(req.method ?? "");
-        response = new HttpError(405, "method_not_allowed", `method ${method} not allowed`).getResponse();
-        await send(res, response, true);
-        return;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+      // Node checks the two timeouts above on this period (30 s by default, which would let them overrun).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    },
+    (req, res) => {
+      inFlight.add(res);
+      if (closing) {
+        res.setHeader("connection", "close");
       }
-      try {
-        response = await runner.fetch(request);
-      } catch (error) {
-        logger.error({ err: error }, "request failed outside the runner");
-        response = new HttpError(500, "internal_error", "internal error").getResponse();
-      }
-      await send(res, response, !state.complete);
-    })().catch((error: unknown) => {
-      logger.error({ err: error }, "could not write the response");
-      res.destroy();
-    });
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled));
-  });
+      res.once("close", () => {
+        inFlight.delete(res);
+        if (closing && inFlight.size === 0) {
+          settled();
+        }
+      });
+      listener(req, res);
+    },
+  );
+  server.maxConnections = options.maxConnections ?? 512;
 
   return {
     server,
@@ -142,16 +84,23 @@ export function createNodeServer(runner: Pick<Runner, "fetch" | "close">, option
       });
     },
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      closing = true;
+      const drained = new Promise<void>((resolve) => {
+        settled = resolve;
+      });
+      // Answers still to be written ask their clients to go: their connections close once answered.
+      for (const res of inFlight) {
+        if (!res.headersSent) {
+          res.setHeader("connection", "close");
+        }
+      }
+      server.close();
       server.closeIdleConnections();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          server.closeAllConnections();
-          resolve();
-        }, closeTimeoutMs);
+        timer = setTimeout(resolve, closeTimeoutMs);
       });
-      await Promise.race([Promise.all([...inFlight]).then(() => closed), timeout]);
+      await Promise.race([inFlight.size === 0 ? Promise.resolve() : drained, timeout]);
       clearTimeout(timer);
       server.closeAllConnections();
       await runner.close();

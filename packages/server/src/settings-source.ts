@@ -8,6 +8,11 @@ import type { Logger, RunnerSettings } from "./types.js";
 export interface SettingsSourceOptions {
   /** Secrets file used when `IAC_SECRETS_FILE` is not set and the file exists (default `/secrets/.env`). */
   defaultSecretsFile?: string | undefined;
+  /**
+   * How long `load()` trusts its last look at the secrets file (default 1000 ms): a rotation applies within this
+   * time, and a busy server looks at the file once per interval instead of once per request.
+   */
+  checkIntervalMs?: number | undefined;
   logger?: Logger | undefined;
 }
 
@@ -15,7 +20,7 @@ export interface SettingsSourceOptions {
 export interface SettingsSource {
   /** The secrets file in use, if any (the default one once it exists). */
   readonly secretsFile: string | undefined;
-  /** The current settings; re-reads the secrets file when its modification time or size changed. */
+  /** The current settings; re-reads the secrets file when its modification time or size changed since last checked. */
   load(): Promise<RunnerSettings>;
 }
 
@@ -68,7 +73,8 @@ export async function readSecretsFile(
 
 /**
  * Reads the settings once (throwing on a bad configuration, so the server refuses to start) and keeps them in step
- * with the secrets file a vault-agent sidecar re-renders: a rotated `WEBHOOK_SECRET` applies without a restart. The
+ * with the secrets file a vault-agent sidecar re-renders: a rotated `WEBHOOK_SECRET` applies without a restart, within
+ * `checkIntervalMs`. The
  * default file is optional and may appear after start-up (a sidecar that renders late); a named `IAC_SECRETS_FILE`
  * must be readable at start. A re-rendered file that is invalid (e.g. caught half-written) or that disappears is
  * logged and the last valid settings stay in force.
@@ -86,31 +92,45 @@ export async function createSettingsSource(env: Env, options: SettingsSourceOpti
   let inUse = initial !== undefined;
   let current = loadSettings(inUse ? envWithFile : env, initial);
 
+  const refresh = async (): Promise<void> => {
+    const now = await fingerprint(path);
+    if (now === seen) {
+      return;
+    }
+    seen = now;
+    if (now === undefined) {
+      logger.warn({ secretsFile: path }, "secrets file disappeared; keeping the previous settings");
+      return;
+    }
+    try {
+      const text = await read();
+      current = loadSettings(envWithFile, text);
+      inUse = true;
+      logger.info({ secretsFile: path }, "secrets file reloaded");
+    } catch (error) {
+      logger.warn(
+        { secretsFile: path, error: (error as Error).message },
+        "secrets file invalid; keeping the previous settings",
+      );
+    }
+  };
+  const checkIntervalMs = options.checkIntervalMs ?? 1_000;
+  let checkedAt = Date.now();
+  // Callers that arrive while the file is being looked at share that look.
+  let checking: Promise<void> | undefined;
+
   return {
     get secretsFile() {
       return inUse ? path : undefined;
     },
     async load() {
-      const now = await fingerprint(path);
-      if (now === seen) {
-        return current;
+      if (checking === undefined && Date.now() - checkedAt >= checkIntervalMs) {
+        checking = refresh().finally(() => {
+          checkedAt = Date.now();
+          checking = undefined;
+        });
       }
-      seen = now;
-      if (now === undefined) {
-        logger.warn({ secretsFile: path }, "secrets file disappeared; keeping the previous settings");
-        return current;
-      }
-      try {
-        const text = await read();
-        current = loadSettings(envWithFile, text);
-        inUse = true;
-        logger.info({ secretsFile: path }, "secrets file reloaded");
-      } catch (error) {
-        logger.warn(
-          { secretsFile: path, error: (error as Error).message },
-          "secrets file invalid; keeping the previous settings",
-        );
-      }
+      await checking;
       return current;
     },
   };

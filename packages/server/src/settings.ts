@@ -47,6 +47,11 @@ const VARIABLES = {
   waitSeconds: "IAC_WAIT_SECONDS",
   leaseSeconds: "IAC_LEASE_SECONDS",
   concurrency: "IAC_CONCURRENCY",
+  bodyBudgetBytes: "IAC_BODY_BUDGET_BYTES",
+  headersTimeoutSeconds: "IAC_HEADERS_TIMEOUT_SECONDS",
+  requestTimeoutSeconds: "IAC_REQUEST_TIMEOUT_SECONDS",
+  keepAliveTimeoutSeconds: "IAC_KEEP_ALIVE_TIMEOUT_SECONDS",
+  maxConnections: "IAC_MAX_CONNECTIONS",
 } as const satisfies Record<Paths<SettingsInput>, string>;
 
 /** A field of {@link SettingsInput}, as a dotted path. */
@@ -222,6 +227,11 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
     waitMs: check.integer("waitSeconds", 300, 1, 3_600) * 1000,
     leaseMs: check.integer("leaseSeconds", 30, 2, 60) * 1000,
     concurrency: check.integer("concurrency", 4, 1, 64),
+    bodyBudgetBytes: check.integer("bodyBudgetBytes", 64 * 1024 * 1024, 1, 1024 ** 3),
+    headersTimeoutMs: check.integer("headersTimeoutSeconds", 10, 1, 300) * 1000,
+    requestTimeoutMs: check.integer("requestTimeoutSeconds", 30, 1, 3_600) * 1000,
+    keepAliveTimeoutMs: check.integer("keepAliveTimeoutSeconds", 5, 1, 300) * 1000,
+    maxConnections: check.integer("maxConnections", 512, 1, 65_535),
   };
   check.throwProblems();
   return settings;

@@ -554,6 +554,16 @@ export interface RunnerSettings {
   leaseMs: number;
   /** `IAC_CONCURRENCY` (default 4): syncs of one runner that talk to Dokploy at once; waiting for a deploy is free. */
   concurrency: number;
+  /** `IAC_BODY_BUDGET_BYTES` (default 64 MiB): request body bytes held at once beyond the first 64 KiB of each. */
+  bodyBudgetBytes: number;
+  /** `IAC_HEADERS_TIMEOUT_SECONDS` (default 10), in milliseconds: time a client has to send its headers. */
+  headersTimeoutMs: number;
+  /** `IAC_REQUEST_TIMEOUT_SECONDS` (default 30), in milliseconds: time a client has to send its whole request. */
+  requestTimeoutMs: number;
+  /** `IAC_KEEP_ALIVE_TIMEOUT_SECONDS` (default 5), in milliseconds: how long an idle connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** `IAC_MAX_CONNECTIONS` (default 512): connections open at once; further ones are closed as they arrive. */
+  maxConnections: number;
 }
 
 /** One missing or invalid setting, as {@link SettingsError} reports it. */
@@ -635,6 +645,16 @@ export interface SettingsInput {
   leaseSeconds?: number | undefined;
   /** `IAC_CONCURRENCY` (default 4). */
   concurrency?: number | undefined;
+  /** `IAC_BODY_BUDGET_BYTES` (default 64 MiB). */
+  bodyBudgetBytes?: number | undefined;
+  /** `IAC_HEADERS_TIMEOUT_SECONDS` (default 10). */
+  headersTimeoutSeconds?: number | undefined;
+  /** `IAC_REQUEST_TIMEOUT_SECONDS` (default 30). */
+  requestTimeoutSeconds?: number | undefined;
+  /** `IAC_KEEP_ALIVE_TIMEOUT_SECONDS` (default 5). */
+  keepAliveTimeoutSeconds?: number | undefined;
+  /** `IAC_MAX_CONNECTIONS` (default 512). */
+  maxConnections?: number | undefined;
 }
 
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */

@@ -54,6 +54,12 @@ describe("createRunner", () => {
     expect(response.status).toBe(200);
   });
 
+  it("answers a standard Request with a real Response, as Bun and Deno need", async () => {
+    const response = await runner.fetch(new Request("http://runner.test/nope"));
+    expect(Object.getPrototypeOf(response)).toBe(Response.prototype);
+    expect(response.status).toBe(404);
+  });
+
   it("is healthy before the first clone, with the checks still pending", async () => {
     const fresh = createInfraFixture();
     try {
@@ -157,12 +163,13 @@ describe("createRunner", () => {
     expect(await store.claimKey("still-open", 1_000, Date.now())).toBe(true);
   });
 
-  it("logs one line per request with its status and request id", async () => {
+  it("logs one debug line per request with its status and request id", async () => {
     const lines: LoggedLine[] = [];
     const local = await createRunner(stubRunnerOptions(fixture, engine, { logger: createLineLogger(lines) }));
     await local.fetch(new Request("http://runner.test/nope"));
     expect(lines).toContainEqual(
       expect.objectContaining({
+        level: "debug",
         msg: "request",
         status: 404,
         path: "/nope",
@@ -171,6 +178,25 @@ describe("createRunner", () => {
       }),
     );
     await local.close();
+  });
+
+  it("counts answers by status and error code and summarises them in one info line", async () => {
+    const lines: LoggedLine[] = [];
+    const local = await createRunner(stubRunnerOptions(fixture, engine, { logger: createLineLogger(lines) }));
+    for (let index = 0; index < 50; index += 1) {
+      await local.fetch(new Request(`http://runner.test/nope-${index}`));
+      await local.fetch(new Request("http://runner.test/webhook", { method: "POST", body: "{}" }));
+    }
+    await local.fetch(new Request("http://runner.test/health"));
+    expect(lines.filter((line) => line.level !== "debug")).toEqual([]);
+    await local.close();
+    expect(lines.filter((line) => line.level !== "debug")).toEqual([
+      expect.objectContaining({
+        level: "info",
+        msg: "requests",
+        answered: { "404 not_found": 50, "415 unsupported_media_type": 50, "200": 1 },
+      }),
+    ]);
   });
 });
 

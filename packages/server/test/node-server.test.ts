@@ -1,9 +1,10 @@
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { readBody } from "../src/http/read-body.js";
 import { toErrorResponse } from "../src/http/to-error-response.js";
 import { noopLogger } from "../src/logging/noop-logger.js";
+import { createNodeListener } from "../src/node-listener.js";
 import { createNodeServer, type NodeServer } from "../src/node-server.js";
 import type { Runner } from "../src/types.js";
 
@@ -60,6 +61,78 @@ function send(
     req.end();
   });
 }
+
+describe("createNodeListener", () => {
+  it("serves the runner from a plain node:http server, as Express or Fastify would call it", async () => {
+    const server = createServer(createNodeListener(echoRunner()));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await send(server.address() as AddressInfo, {
+        method: "POST",
+        path: "/webhook",
+        headers: { "x-github-event": "push" },
+        chunks: [Buffer.from("12345")],
+      });
+      expect(JSON.parse(response.body)).toEqual({ method: "POST", path: "/webhook", event: "push", bytes: 5 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("answers 500, not a hang, when a body parser of the host framework read the body first", async () => {
+    const listener = createNodeListener(echoRunner());
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => listener(req, res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await send(server.address() as AddressInfo, { method: "POST", chunks: [Buffer.from("{}")] });
+      expect([response.status, JSON.parse(response.body)]).toEqual([
+        500,
+        { error: "internal error", code: "internal_error" },
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("hands over a Request that behaves as a standard one beyond the few fields the runner reads", async () => {
+    const runner = {
+      fetch: async (request: Request) =>
+        Response.json({
+          instance: request instanceof Request,
+          header: request.headers.get("X-Custom"),
+          has: [request.headers.has("x-custom"), request.headers.has("x-missing")],
+          pairs: [...request.headers].filter(([name]) => name.startsWith("x-")),
+          text: await request.clone().text(),
+          signal: request.signal instanceof AbortSignal,
+        }),
+    };
+    const server = createServer(createNodeListener(runner));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await send(server.address() as AddressInfo, {
+        method: "POST",
+        headers: { "x-custom": "one", "x-other": "two" },
+        chunks: [Buffer.from("hello")],
+      });
+      expect(JSON.parse(response.body)).toEqual({
+        instance: true,
+        header: "one",
+        has: [true, false],
+        pairs: [
+          ["x-custom", "one"],
+          ["x-other", "two"],
+        ],
+        text: "hello",
+        signal: true,
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
 
 describe("createNodeServer", () => {
   let node: NodeServer | undefined;

@@ -35,7 +35,7 @@ describe("createSettingsSource", () => {
 
   it("uses the default secrets file when it exists and picks up a rotated secret without a restart", async () => {
     rewrite("WEBHOOK_SECRET=first\n", 1_000);
-    const source = await createSettingsSource(ENV, { defaultSecretsFile: file });
+    const source = await createSettingsSource(ENV, { defaultSecretsFile: file, checkIntervalMs: 0 });
     expect(source.secretsFile).toBe(file);
     expect((await source.load()).webhookSecret).toBe("first");
     rewrite("WEBHOOK_SECRET=second\nWEBHOOK_SECRET_PREVIOUS=first\n", 2_000);
@@ -43,22 +43,35 @@ describe("createSettingsSource", () => {
     expect([rotated.webhookSecret, rotated.webhookSecretPrevious]).toEqual(["second", "first"]);
   });
 
+  it("looks at the file at most once per check interval", async () => {
+    rewrite("WEBHOOK_SECRET=first\n", 1_000);
+    const source = await createSettingsSource(ENV, { defaultSecretsFile: file, checkIntervalMs: 3_600_000 });
+    rewrite("WEBHOOK_SECRET=second\n", 2_000);
+    expect((await source.load()).webhookSecret).toBe("first");
+  });
+
   it("keeps the last valid settings when the file is rewritten with an invalid content", async () => {
     rewrite("WEBHOOK_SECRET=first\n", 1_000);
-    const source = await createSettingsSource(ENV, { defaultSecretsFile: file });
+    const source = await createSettingsSource(ENV, { defaultSecretsFile: file, checkIntervalMs: 0 });
     rewrite("WEBHOOK_SECRET=\n", 2_000);
     expect((await source.load()).webhookSecret).toBe("first");
   });
 
   it("reads the environment alone when there is no secrets file", async () => {
-    const source = await createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env" }, { defaultSecretsFile: file });
+    const source = await createSettingsSource(
+      { ...ENV, WEBHOOK_SECRET: "env" },
+      { defaultSecretsFile: file, checkIntervalMs: 0 },
+    );
     expect(existsSync(file)).toBe(false);
     expect(source.secretsFile).toBeUndefined();
     expect((await source.load()).webhookSecret).toBe("env");
   });
 
   it("picks up the default secrets file when a sidecar renders it after start-up", async () => {
-    const source = await createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env" }, { defaultSecretsFile: file });
+    const source = await createSettingsSource(
+      { ...ENV, WEBHOOK_SECRET: "env" },
+      { defaultSecretsFile: file, checkIntervalMs: 0 },
+    );
     expect(source.secretsFile).toBeUndefined();
     rewrite("WEBHOOK_SECRET=from-file\n", 1_000);
     expect((await source.load()).webhookSecret).toBe("from-file");
@@ -67,7 +80,10 @@ describe("createSettingsSource", () => {
 
   it("keeps the last settings when the secrets file disappears", async () => {
     rewrite("WEBHOOK_SECRET=first\n", 1_000);
-    const source = await createSettingsSource({ ...ENV, WEBHOOK_SECRET: "env" }, { defaultSecretsFile: file });
+    const source = await createSettingsSource(
+      { ...ENV, WEBHOOK_SECRET: "env" },
+      { defaultSecretsFile: file, checkIntervalMs: 0 },
+    );
     cleanupTemp(dir);
     expect((await source.load()).webhookSecret).toBe("first");
   });

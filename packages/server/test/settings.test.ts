@@ -39,6 +39,11 @@ describe("loadSettings", () => {
       waitMs: 300_000,
       leaseMs: 30_000,
       concurrency: 4,
+      bodyBudgetBytes: 64 * 1024 * 1024,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 512,
     });
   });
 
@@ -64,6 +69,26 @@ describe("loadSettings", () => {
       leaseMs: 60_000,
       concurrency: 1,
     });
+  });
+
+  it("reads the front door's budget, timeouts and connection cap", () => {
+    const settings = loadSettings({
+      ...BASE,
+      IAC_BODY_BUDGET_BYTES: "1048576",
+      IAC_HEADERS_TIMEOUT_SECONDS: "3",
+      IAC_REQUEST_TIMEOUT_SECONDS: "20",
+      IAC_KEEP_ALIVE_TIMEOUT_SECONDS: "2",
+      IAC_MAX_CONNECTIONS: "100",
+    });
+    expect(settings).toMatchObject({
+      bodyBudgetBytes: 1_048_576,
+      headersTimeoutMs: 3_000,
+      requestTimeoutMs: 20_000,
+      keepAliveTimeoutMs: 2_000,
+      maxConnections: 100,
+    });
+    expect(() => loadSettings({ ...BASE, IAC_MAX_CONNECTIONS: "0" })).toThrow(/IAC_MAX_CONNECTIONS/);
+    expect(() => loadSettings({ ...BASE, IAC_KEEP_ALIVE_TIMEOUT_SECONDS: "0" })).toThrow(/IAC_KEEP_ALIVE/);
   });
 
   it.each([

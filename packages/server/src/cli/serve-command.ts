@@ -88,6 +88,11 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   }
   const node = createNodeServer(runner, {
     maxBodyBytes: Math.max(settings.webhookMaxBodyBytes, settings.maxBodyBytes),
+    bodyBudgetBytes: settings.bodyBudgetBytes,
+    headersTimeoutMs: settings.headersTimeoutMs,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
+    maxConnections: settings.maxConnections,
     logger,
   });
   const address = await node.listen(port ?? settings.port, values.host ?? settings.host);

@@ -24,7 +24,12 @@ export class HttpError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(status: number, code: string, message: string, options: HttpErrorOptions = {}) {
+    // An answer, not a bug: its stack is never shown, and capturing one would cost a refused request more than the
+    // rest of its handling (a flood of bad signatures is all refusals).
+    const { stackTraceLimit } = Error;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.status = status;
     this.code = code;
     this.headers = options.headers ?? {};

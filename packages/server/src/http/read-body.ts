@@ -1,19 +1,21 @@
-import { HttpError } from "./http-error.js";
-
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, "payload_too_large", `request body too large: expected at most ${limit} bytes`);
-}
+import { payloadTooLarge } from "./body-errors.js";
+import { nodeBodyOf } from "./node-request.js";
 
 /**
  * Reads the raw request body, refusing more than `limit` bytes: a larger `Content-Length` is refused before reading,
- * and the stream is cancelled as soon as the count passes the limit (a missing or false length cannot bypass it).
+ * and reading stops as soon as the count passes the limit (a missing or false length cannot bypass it). A request
+ * of the Node listener is read straight from its socket, within the server's budget of bytes in flight.
  *
- * @throws {HttpError} 413 `payload_too_large`.
+ * @throws {HttpError} 413 `payload_too_large`; from the Node listener also 503 `overloaded` and 400 `incomplete_body`.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const fromNode = nodeBodyOf(request);
+  if (fromNode !== undefined) {
+    return fromNode.read(limit);
+  }
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) {
-    throw tooLarge(limit);
+    throw payloadTooLarge(limit);
   }
   if (request.body === null) {
     return new Uint8Array(0);
@@ -29,7 +31,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
+      throw payloadTooLarge(limit);
     }
     chunks.push(value);
   }

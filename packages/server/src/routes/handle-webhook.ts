@@ -100,7 +100,6 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
   const body = await readBody(request, context.settings.webhookMaxBodyBytes);
   const [current = "", ...previous] = await context.secrets();
   if (!(await verifyWithFallback(current, body, signature, previous))) {
-    baseLogger.warn({}, "webhook signature mismatch");
     throw new HttpError(401, "invalid_signature", "signature does not match");
   }
   const event = request.headers.get("x-github-event");
@@ -128,7 +127,6 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
   }
   const reason = ignoreReason(push, context.settings.gitBranch);
   if (reason !== undefined) {
-    logger.info({ ref: push.ref }, "push ignored");
     return jsonResponse(202, { status: "ignored", event, delivery, reason });
   }
   const keyed = deliveryHeader !== null;
@@ -137,7 +135,6 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
     // with its job. The store decides again atomically when the job is created (two runners, one delivery).
     const earlier = await context.store.jobByKey(deliveryKey(delivery), context.now());
     if (earlier !== undefined && earlier.state !== "failed" && earlier.state !== "cancelled") {
-      logger.info({ deployment: earlier.id }, "duplicate delivery");
       return jsonResponse(200, { status: "duplicate", delivery, deployments: [earlier.id] });
     }
   }

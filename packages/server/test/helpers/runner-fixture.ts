@@ -54,6 +54,11 @@ export function testSettings(
     waitMs: 300_000,
     leaseMs: 30_000,
     concurrency: 4,
+    bodyBudgetBytes: 64 * 1024 * 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 512,
     ...overrides,
   };
 }
