@@ -45,9 +45,11 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** A process that printed one JSON line when ready, running until `stop()`. */
+/** A process that printed a JSON line with its `url` when ready, running until `stop()`. */
 export interface StartedProcess {
   ready: unknown;
+  /** Every line it wrote to stdout so far (its logs among them). */
+  lines(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -216,8 +218,15 @@ function startIn(dir: string, args: string[], env: Record<string, string>): Prom
     await exited;
   };
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once("line", (line) => resolve({ ready: JSON.parse(line) as unknown, stop }));
+    // Its logs share stdout: the ready line is the first one that carries a url.
+    const seen: string[] = [];
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      seen.push(line);
+      const parsed = line.startsWith("{") ? (JSON.parse(line) as { url?: unknown }) : undefined;
+      if (typeof parsed?.url === "string") {
+        resolve({ ready: parsed, lines: () => [...seen], stop });
+      }
+    });
     exited.then(
       (result) => reject(new Error(`${args.join(" ")} exited (${result.code}) before it was ready:\n${result.stderr}`)),
       reject,

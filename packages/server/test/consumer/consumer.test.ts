@@ -2,8 +2,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sign } from "@iac/sync";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { cleanupTemp, createTestRepo, type TestRepo } from "../helpers/git-repo.js";
 import { createTestDatabase, type TestDatabase } from "../store/postgres-test-database.js";
-import { type CommandResult, type ConsumerProject, createConsumerProject, ROOT } from "./consumer-project.js";
+import {
+  type CommandResult,
+  type ConsumerProject,
+  createConsumerProject,
+  ROOT,
+  type StartedProcess,
+} from "./consumer-project.js";
 import { PRODUCTION_INSTALL_BUDGET, TARBALL_BUDGET, TEST_ONLY_PACKAGES } from "./install-budget.js";
 
 // The packages as users get them: packed with npm, installed from the tarballs into a fresh project outside the
@@ -258,57 +265,117 @@ describe("configuration that cannot be silently wrong", () => {
 });
 
 // One application per way of embedding, each serving the runner under PREFIX: every one must pass the same checks.
-describe.each(["embed-server.mjs"])("embedding the runner under a sub-path of a node:http server (%s)", (script) => {
-  const SECRET = "consumer-webhook-secret";
-  let database: TestDatabase;
-  let url: string;
-  let stop: () => Promise<void>;
+describe.each(["embed-server.mjs", "embed-listener.mjs"])(
+  "embedding the runner under a sub-path of a node:http server (%s)",
+  (script) => {
+    const SECRET = "consumer-webhook-secret";
+    const ROTATED = "consumer-webhook-secret-2";
+    let database: TestDatabase;
+    let origin: TestRepo;
+    let secretsFile: string;
+    let url: string;
+    let started: StartedProcess;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const started = await project.start([script], {
-      PREFIX: "/iac",
-      WEBHOOK_SECRET: SECRET,
-      GIT_REPO_URL: "file:///nonexistent/infra.git",
-      DOKPLOY_URL: "http://127.0.0.1:9",
-      DOKPLOY_API_KEY: "consumer-key",
-      IAC_DATA_DIR: join(project.dir, "data"),
-      IAC_DATABASE_URL: database.connectionString,
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      origin = createTestRepo();
+      origin.commit({ "platform/01.postgres/compose.yaml": "services:\n  postgres:\n    image: postgres:16\n" });
+      origin.tag("v1.0.0", { annotated: true });
+      secretsFile = join(project.dir, `${script}.secrets.env`);
+      writeFileSync(secretsFile, `WEBHOOK_SECRET=${SECRET}\n`);
+      started = await project.start([script], {
+        PREFIX: "/iac",
+        WEBHOOK_SECRET: SECRET,
+        GIT_REPO_URL: origin.url,
+        DOKPLOY_URL: "http://127.0.0.1:9",
+        DOKPLOY_API_KEY: "consumer-key",
+        IAC_DATA_DIR: join(project.dir, `${script}.data`),
+        IAC_DATABASE_URL: database.connectionString,
+        IAC_SECRETS_FILE: secretsFile,
+      });
+      ({ url } = started.ready as { url: string });
+    }, 60_000);
+
+    afterAll(async () => {
+      await started?.stop();
+      await database?.drop();
+      if (origin !== undefined) {
+        cleanupTemp(origin.dir);
+      }
     });
-    ({ url } = started.ready as { url: string });
-    stop = started.stop;
-  }, 60_000);
 
-  afterAll(async () => {
-    await stop?.();
-    await database?.drop();
-  });
+    const ping = (secret: string): Promise<Response> => {
+      const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
+      return sign(secret, body).then((signature) =>
+        fetch(`${url}/iac/webhook`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "ping",
+            "x-github-delivery": `consumer-ping-${signature.slice(7, 19)}`,
+            "x-hub-signature-256": signature,
+          },
+          body,
+        }),
+      );
+    };
+    // The original runner's release workflows sign the body with a plain HMAC, as `openssl dgst -hmac` computes it.
+    const deploy = async (body: string): Promise<Response> =>
+      fetch(`${url}/iac/deploy`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": await sign(SECRET, body) },
+        body,
+      });
 
-  it("answers /health under the prefix", async () => {
-    const response = await fetch(`${url}/iac/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "healthy" });
-  });
-
-  it("verifies a signed webhook under the prefix", async () => {
-    const body = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
-    const response = await fetch(`${url}/iac/webhook`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "ping",
-        "x-github-delivery": "consumer-ping",
-        "x-hub-signature-256": await sign(SECRET, body),
-      },
-      body,
+    it("answers /health under the prefix", async () => {
+      const response = await fetch(`${url}/iac/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: "healthy" });
     });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "pong" });
-  });
 
-  it("leaves paths outside the prefix to the application", async () => {
-    const response = await fetch(`${url}/health`);
-    expect(response.status).toBe(404);
-    expect(await response.text()).toBe("the application's own 404");
-  });
-});
+    it("verifies a signed webhook under the prefix", async () => {
+      const response = await ping(SECRET);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: "pong" });
+    });
+
+    it("leaves paths outside the prefix to the application", async () => {
+      const response = await fetch(`${url}/health`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("the application's own 404");
+    });
+
+    it("accepts the original staging workflow's /deploy body, a missing env meaning staging", async () => {
+      const commit = origin.head();
+      const response = await deploy(`{\n  "tag": "v1.0.0",\n  "commit": "${commit}",\n  "triggered_by": "octocat"\n}`);
+      expect(response.status).toBe(202);
+      expect(await response.json()).toMatchObject({ status: "accepted", env: "staging", tag: "v1.0.0", commit });
+    });
+
+    it("still refuses a /deploy field it does not know", async () => {
+      const response = await deploy(JSON.stringify({ env: "staging", tag: "v1.0.0", colour: "blue" }));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: expect.stringContaining("colour") });
+    });
+
+    it("follows its secrets file: a rotated WEBHOOK_SECRET applies without a restart", async () => {
+      writeFileSync(secretsFile, `WEBHOOK_SECRET=${ROTATED}\nWEBHOOK_SECRET_PREVIOUS=${SECRET}\n`);
+      await vi.waitFor(async () => expect((await ping(ROTATED)).status).toBe(200), { timeout: 10_000, interval: 200 });
+      expect((await ping(SECRET)).status).toBe(200);
+      writeFileSync(secretsFile, `WEBHOOK_SECRET=${ROTATED}\n`);
+      await vi.waitFor(async () => expect((await ping(SECRET)).status).toBe(401), { timeout: 10_000, interval: 200 });
+    });
+
+    // Last: it stops the application.
+    it("logs JSON lines by default: a summary of the answers when it closes", async () => {
+      await started.stop();
+      const logs = started
+        .lines()
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logs).toContainEqual(
+        expect.objectContaining({ level: "info", msg: "requests", answered: expect.objectContaining({ "202": 1 }) }),
+      );
+    });
+  },
+);

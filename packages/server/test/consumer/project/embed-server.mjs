@@ -1,5 +1,6 @@
-// An application that embeds the runner under a sub-path of its own node:http server, as the README describes.
-// Settings come from the environment (PREFIX is the sub-path); prints {"url": ...} once listening, stops on SIGTERM.
+// An application that embeds the runner under a sub-path of its own node:http server without the runner's help: it
+// strips the sub-path itself and hands runner.fetch a web Request, as on any runtime with fetch. Settings come from
+// the environment (PREFIX is the sub-path); prints {"url": ...} once listening, stops on SIGTERM.
 import { createServer } from "node:http";
 import { createRunner, loadSettings } from "@iac/server";
 
@@ -7,7 +8,6 @@ const prefix = process.env.PREFIX;
 // No git, Dokploy or Vault to check: /health reports the runner itself.
 const runner = await createRunner({ settings: loadSettings(process.env), catchUp: false, healthChecks: {} });
 
-// The prefix is stripped here until the runner can be told its base path.
 async function toRunner(req, path) {
   const chunks = [];
   for await (const chunk of req) {
