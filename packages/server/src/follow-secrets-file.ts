@@ -10,7 +10,7 @@ export function webhookSecretsFrom(source: SettingsSource): () => Promise<readon
 /**
  * The webhook secrets of `settings`, current first. When the settings name a secrets file, they follow it as
  * `iac-runner serve` does (through `createSettingsSource`): its `WEBHOOK_SECRET` and `WEBHOOK_SECRET_PREVIOUS` take
- * precedence and a rotation applies to the next request; a rewrite that is invalid or a file that disappears keeps
+ * precedence and a rotation applies within a second (the file is looked at once a second at most); a rewrite that is invalid or a file that disappears keeps
  * the last valid secrets.
  *
  * @throws {SettingsError} when the named file cannot be read or its values are invalid.

@@ -8,7 +8,7 @@ const PREFIX = "[@iac/server] invalid configuration";
  */
 export class SettingsError extends Error {
   override readonly name = "SettingsError";
-  /** Every problem found, in the order of the configuration table; never empty. */
+  /** Every problem found, in the order the settings are checked; never empty. */
   readonly problems: readonly SettingsProblem[];
   /** The environment variable (or, for `defineSettings`, the field) of the first problem, e.g. `WEBHOOK_SECRET`. */
   readonly variable: string;

@@ -180,12 +180,20 @@ function readDeployEnv(check: Checker): string {
   return deployEnv;
 }
 
+/** Its value is never shown: a connection string that is not a URL (`host=db password=…`) has nothing to redact by. */
 function readDatabaseUrl(check: Checker): string | undefined {
   const url = check.text("databaseUrl");
   if (url !== undefined && !/^postgres(ql)?:\/\/\S+$/i.test(url)) {
-    check.fail("databaseUrl", `must be a postgres:// or postgresql:// URL, received ${JSON.stringify(redactUrl(url))}`);
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+    const received = scheme === undefined ? "a value without a scheme" : `a ${scheme} URL`;
+    check.fail("databaseUrl", `must be a postgres:// or postgresql:// URL, received ${received}`);
   }
   return url;
+}
+
+/** `IAC_HASH_KEY`, else `WEBHOOK_SECRET`: rotating the webhook secret must not change every hash when a key is set. */
+function readHashKey<Secret extends string | undefined>(check: Checker, webhookSecret: Secret): string | Secret {
+  return check.text("hashKey") ?? webhookSecret;
 }
 
 function readApiToken(check: Checker): string | undefined {
@@ -216,7 +224,7 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
     logLevel: check.oneOf("logLevel", LOG_LEVELS, "info"),
     requireTimestamp: check.boolean("requireTimestamp", false),
     deployTimeoutMs: check.integer("deployTimeoutSeconds", 900, 1, 86_400) * 1000,
-    hashKey: check.text("hashKey") ?? webhookSecret,
+    hashKey: readHashKey(check, webhookSecret),
     webhookMaxBodyBytes: check.integer("webhookMaxBodyBytes", 25 * 1024 * 1024, 1, 1024 ** 3),
     maxBodyBytes: check.integer("maxBodyBytes", 64 * 1024, 1, 1024 ** 3),
     databaseUrl: readDatabaseUrl(check),
@@ -277,7 +285,7 @@ export function loadOperatorSettings(
     dokploy: options.dokploy === true ? readDokploy(check) : undefined,
     vault: readVault(check),
     internalDomain: check.text("internalDomain"),
-    hashKey: check.text("hashKey") ?? check.text("webhookSecret"),
+    hashKey: readHashKey(check, check.text("webhookSecret")),
   };
   check.throwProblems();
   return settings;

@@ -645,15 +645,15 @@ export interface SettingsInput {
   leaseSeconds?: number | undefined;
   /** `IAC_CONCURRENCY` (default 4). */
   concurrency?: number | undefined;
-  /** `IAC_BODY_BUDGET_BYTES` (default 64 MiB). */
+  /** `IAC_BODY_BUDGET_BYTES` (default 64 MiB); used by `createNodeServer` through `iac-runner serve` only. */
   bodyBudgetBytes?: number | undefined;
-  /** `IAC_HEADERS_TIMEOUT_SECONDS` (default 10). */
+  /** `IAC_HEADERS_TIMEOUT_SECONDS` (default 10); used by `iac-runner serve` only. */
   headersTimeoutSeconds?: number | undefined;
-  /** `IAC_REQUEST_TIMEOUT_SECONDS` (default 30). */
+  /** `IAC_REQUEST_TIMEOUT_SECONDS` (default 30); used by `iac-runner serve` only. */
   requestTimeoutSeconds?: number | undefined;
-  /** `IAC_KEEP_ALIVE_TIMEOUT_SECONDS` (default 5). */
+  /** `IAC_KEEP_ALIVE_TIMEOUT_SECONDS` (default 5); used by `iac-runner serve` only. */
   keepAliveTimeoutSeconds?: number | undefined;
-  /** `IAC_MAX_CONNECTIONS` (default 512). */
+  /** `IAC_MAX_CONNECTIONS` (default 512); used by `iac-runner serve` only. */
   maxConnections?: number | undefined;
 }
 

@@ -123,10 +123,15 @@ describe("loadSettings", () => {
     expect(() => loadSettings({ ...BASE, [name]: value })).toThrow(message);
   });
 
-  it("never shows the password of a refused IAC_DATABASE_URL", () => {
-    expect(() => loadSettings({ ...BASE, IAC_DATABASE_URL: "mysql://user:hunter2@db/iac" })).toThrow(
-      /mysql:\/\/\*\*\*@db\/iac/,
+  it.each([
+    ["a URL of another scheme", "mysql://user:hunter2@db/iac", "received a mysql:// URL"],
+    ["a keyword connection string", "host=db user=runner password=hunter2", "received a value without a scheme"],
+    ["a URL without its scheme", "runner:hunter2@db:5432/iac", "received a value without a scheme"],
+  ])("never shows a refused IAC_DATABASE_URL (%s), only its scheme", (_name, value, received) => {
+    expect(() => loadSettings({ ...BASE, IAC_DATABASE_URL: value })).toThrow(
+      `IAC_DATABASE_URL must be a postgres:// or postgresql:// URL, ${received}`,
     );
+    expect(() => loadSettings({ ...BASE, IAC_DATABASE_URL: value })).not.toThrow(/hunter2/);
   });
 
   it.each([

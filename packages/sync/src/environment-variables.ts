@@ -3,7 +3,7 @@ import type { CatalogService, EnvironmentConfig } from "./types.js";
 /** The placeholders of `dataPath`, in the order the docs list them. */
 export const DATA_PATH_PLACEHOLDERS: readonly string[] = ["env", "service", "layer", "suffix"];
 
-const PLACEHOLDER = /\{(env|service|layer|suffix)\}/g;
+const PLACEHOLDER = new RegExp(`\\{(${DATA_PATH_PLACEHOLDERS.join("|")})\\}`, "g");
 
 /**
  * The variables every service gets from its environment, with the original runner's names, since the compose files
