@@ -5,6 +5,8 @@ export interface BodyBudget {
   release(bytes: number): void;
   /** Bytes that can still be reserved. */
   readonly available: number;
+  /** The whole budget: a body needing more can never be read, however long its client waits. */
+  readonly limit: number;
 }
 
 export function createBodyBudget(limitBytes: number): BodyBudget {
@@ -23,5 +25,6 @@ export function createBodyBudget(limitBytes: number): BodyBudget {
     get available() {
       return limitBytes - held;
     },
+    limit: limitBytes,
   };
 }

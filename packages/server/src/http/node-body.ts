@@ -33,7 +33,9 @@ export class NodeBody {
    * declared `Content-Length` is checked before anything is read; a missing or false one cannot bypass the counts.
    */
   read(limit: number): Promise<Uint8Array> {
-    this.#reading ??= this.#collect(Math.min(limit, this.#cap));
+    // A body beyond the whole budget would be refused as 503 forever: it is too large, whatever the route allows.
+    const largest = this.#budget.limit + UNBUDGETED_BODY_BYTES;
+    this.#reading ??= this.#collect(Math.min(limit, this.#cap, largest));
     return this.#reading;
   }
 
@@ -61,6 +63,10 @@ export class NodeBody {
     if (req.readableEnded) {
       // A body parser of the host framework read it first: the signature cannot be checked on bytes that are gone.
       return Promise.reject(new Error("the request body was already read: mount the runner before any body parser"));
+    }
+    if (req.destroyed) {
+      // The client went away before a handler asked for the body: no event will ever end the read.
+      return Promise.reject(incompleteBody());
     }
     const declared = req.headers["content-length"];
     const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
