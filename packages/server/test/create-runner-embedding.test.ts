@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,6 +6,7 @@ import { createRunner } from "../src/create-runner.js";
 import { SettingsError } from "../src/settings-error.js";
 import type { Runner, RunnerOptions } from "../src/types.js";
 import { cleanupTemp, makeTemp } from "./helpers/git-repo.js";
+import { runNode } from "./helpers/run-built-cli.js";
 import {
   ciRequest,
   createInfraFixture,
@@ -174,7 +174,7 @@ describe("createRunner following the secrets file of its settings", () => {
 });
 
 /** Runs the built package in a child process: creates a runner with `options` (JSON), answers one request, closes. */
-function runEmbedded(options: string, dataDir: string): Promise<{ stdout: string; stderr: string }> {
+async function runEmbedded(options: string, dataDir: string): Promise<{ stdout: string; stderr: string }> {
   const index = pathToFileURL(join(BUILT_CLI, "..", "index.js")).href;
   const script = `
     import { createRunner, defineSettings } from ${JSON.stringify(index)};
@@ -190,23 +190,8 @@ function runEmbedded(options: string, dataDir: string): Promise<{ stdout: string
     await runner.fetch(new Request("http://runner.test/nowhere"));
     await runner.close();
   `;
-  const { PATH = "", HOME = "" } = process.env;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    env: { PATH, HOME },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", () => resolve({ stdout, stderr }));
-  });
+  const { stdout, stderr } = await runNode(["--input-type=module", "-e", script]);
+  return { stdout, stderr };
 }
 
 describe("createRunner's default logger (built package)", () => {

@@ -17,8 +17,17 @@ export function runBuiltCli(
   env: Record<string, string> = {},
   timeoutMs = 60_000,
 ): Promise<CliRun> {
+  return runNode([BUILT_CLI, ...args], env, timeoutMs);
+}
+
+/** Runs this Node.js with `args`, exactly `env` (plus PATH and HOME) and stdin closed; kills it after `timeoutMs`. */
+export function runNode(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
   const { PATH = "", HOME = "" } = process.env;
-  const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+  const child = spawn(process.execPath, args, {
     env: { PATH, HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
