@@ -66,6 +66,12 @@ export interface LocalGitMirror extends GitMirror {
   probeRemote(timeoutMs?: number): Promise<void>;
   /** Why the last fetch failed (even in a fresh repository); undefined once a fetch worked, or before any. */
   fetchFailure(): string | undefined;
+  /**
+   * Stops the long-lived `git cat-file` process and resolves once it exited. Idempotent; afterwards every read and
+   * fetch fails with a `GitError` ("the mirror is closed") instead of starting git again. The runner closes the
+   * mirror it created itself, never one passed in as `git`.
+   */
+  close(): Promise<void>;
 }
 
 // --- sync engine ---

@@ -46,6 +46,11 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   // Objects are read through one long-lived process; refs, which fetches move, through the reader's own processes.
   const objects = createCatFileBatch({ git, cwd: path, timeoutMs: readTimeoutMs });
   let failure: string | undefined;
+  let closed = false;
+
+  /** Runs a read beside the others (never during a swap); after `close()` it fails instead of starting git again. */
+  const read = <T>(work: () => Promise<T>): Promise<T> =>
+    closed ? Promise.reject(closedError("read")) : lock.shared(work);
 
   // The URL (which may carry a token) lives in the repository's config: set once, then every command names "origin",
   // so it is neither parsed as an option nor shown in the process list on every fetch and health probe.
@@ -75,7 +80,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   /** Moves `staging` to the mirror's place once no read runs; a crash in between leaves no half-made mirror. */
   function install(staging: string): Promise<void> {
     return lock.exclusive(async () => {
-      objects.stop();
+      await objects.stop();
       await rm(path, { recursive: true, force: true });
       await rename(staging, path);
     });
@@ -150,6 +155,9 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   let queued: Promise<void> | undefined;
 
   function fetch(): Promise<void> {
+    if (closed) {
+      return Promise.reject(closedError("fetch"));
+    }
     if (running === undefined) {
       running = fetchOnce().finally(() => {
         running = undefined;
@@ -172,7 +180,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   // Before the first fetch there is no repository to read: refs resolve to nothing (still validated, so a bad ref
   // is refused the same way before and after the clone).
   const resolveCommit = (ref: string): Promise<string | null> =>
-    lock.shared(async () => {
+    read(async () => {
       if (!(await exists(join(path, "HEAD")))) {
         if (!isCommitSha(ref)) {
           assertRef(ref);
@@ -187,7 +195,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     });
 
   const tagExists = (tag: string): Promise<boolean> =>
-    lock.shared(async () => {
+    read(async () => {
       if (!(await exists(join(path, "HEAD")))) {
         assertRef(tag);
         return false;
@@ -214,9 +222,9 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     fetch,
     resolveCommit,
     tagExists,
-    listFiles: (commit) => lock.shared(() => reader.listFiles(commit)),
+    listFiles: (commit) => read(() => reader.listFiles(commit)),
     readFile: (commit, file) =>
-      lock.shared(async () => {
+      read(async () => {
         if (file.includes("\n")) {
           // The batch protocol is line based: such a rare name is read by a process of its own.
           return reader.readFile(commit, file);
@@ -224,12 +232,21 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
         const object = await objects.get(`${assertCommit(commit)}:${assertPath(file)}`);
         return object?.type === "blob" ? new Uint8Array(object.content) : null;
       }),
-    diffPaths: (before, after) => lock.shared(() => reader.diffPaths(before, after)),
-    isAncestor: (ancestor, descendant) => lock.shared(() => reader.isAncestor(ancestor, descendant)),
+    diffPaths: (before, after) => read(() => reader.diffPaths(before, after)),
+    isAncestor: (ancestor, descendant) => read(() => reader.isAncestor(ancestor, descendant)),
     isCloned: () => exists(join(path, FETCHED_MARKER)),
     fetchFailure: () => failure,
     probeRemote,
+    async close() {
+      closed = true;
+      await objects.stop();
+    },
   };
+}
+
+/** What a read or a fetch of a closed mirror fails with: `git <command> failed: the mirror is closed`. */
+function closedError(command: "read" | "fetch"): GitError {
+  return new GitError(command, null, false, "the mirror is closed");
 }
 
 /** The mirror of the repository and branch that `settings` name, kept under their data directory. */
