@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRunner } from "../src/create-runner.js";
 import { cleanupTemp, makeTemp } from "./helpers/git-repo.js";
+import { createRecordingGit } from "./helpers/recording-git.js";
 import {
   createInfraFixture,
   createStubEngine,
@@ -12,22 +11,6 @@ import {
   stubRunnerOptions,
   webhookRequest,
 } from "./helpers/runner-fixture.js";
-
-/** Puts a `git` first on PATH that notes the pid of every `git cat-file` it runs, then runs the real git as itself. */
-function recordCatFilePids(): { pids: () => number[]; dir: string } {
-  const dir = makeTemp();
-  const log = join(dir, "cat-file.pids");
-  writeFileSync(log, "");
-  const realGit = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
-  writeFileSync(
-    join(dir, "git"),
-    `#!/bin/sh\nif [ "$1" = cat-file ]; then echo $$ >> ${JSON.stringify(log)}; fi\nexec ${JSON.stringify(realGit)} "$@"\n`,
-  );
-  chmodSync(join(dir, "git"), 0o755);
-  vi.stubEnv("PATH", `${dir}${delimiter}${process.env["PATH"] ?? ""}`);
-  const pids = () => readFileSync(log, "utf8").split("\n").filter(Boolean).map(Number);
-  return { pids, dir };
-}
 
 function isRunning(pid: number): boolean {
   try {
@@ -47,7 +30,10 @@ describe("runner.close and the git mirror", () => {
   });
 
   it("stops the cat-file process of the mirror it created", async () => {
-    const { pids, dir } = recordCatFilePids();
+    const dir = makeTemp();
+    const git = createRecordingGit(dir);
+    // The runner makes its mirror from the settings, which name no git binary: it runs the first on PATH.
+    vi.stubEnv("PATH", `${dir}${delimiter}${process.env["PATH"] ?? ""}`);
     const fixture = createInfraFixture();
     made.push(dir, fixture.repo.dir, fixture.dataDir);
     const engine = createStubEngine(await memoryStore());
@@ -59,7 +45,10 @@ describe("runner.close and the git mirror", () => {
       files: { modified: ["platform/01.postgres/compose.yaml"] },
     });
     expect((await runner.fetch(await webhookRequest(payload))).status).toBe(202);
-    const started = pids();
+    const started = git
+      .commands()
+      .filter(({ args }) => args[0] === "cat-file")
+      .map(({ pid }) => pid);
     expect(started.length).toBeGreaterThan(0);
     expect(started.filter(isRunning)).not.toEqual([]);
 

@@ -25,10 +25,11 @@ async function exists(path: string): Promise<boolean> {
  * concurrent syncs at different commits never share a working tree; fetches run one at a time, and callers that
  * arrive during a fetch share the next one.
  *
- * The mirror repairs itself: a fetch that finds it missing clones it again, and a fetch that fails in it (a crash or
- * a full disk left it corrupt, a lock file behind, its config gone) is tried once more in a fresh repository beside
- * it, which replaces it when that fetch works. Reads wait while the directory is swapped. When the fresh fetch fails
- * too, the remote is what fails, the mirror is kept, and `fetchFailure()` says why until a fetch works again.
+ * The mirror repairs itself: a fetch that finds it missing clones it again, and a fetch that fails in a mirror shown
+ * damaged (a crash or a full disk left it corrupt, a lock file behind, its config gone) is tried once more in a fresh
+ * repository beside it, which replaces it when that fetch works. Reads wait while the directory is swapped. A fetch
+ * that fails in a sound mirror (the remote refuses, the network or the credential fails) keeps it as it is, and
+ * `fetchFailure()` says why until a fetch works again.
  *
  * @example
  * const git = createGitMirror({ url: "https://github.com/acme/infra.git", dataDir: "/var/lib/iac", branch: "main" });
@@ -113,6 +114,34 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     );
   }
 
+  /**
+   * Why the mirror itself is broken, or undefined when it looks sound: git cannot open it (a garbage HEAD, an
+   * unreadable config), its config lost the remote, a crash left a ref lock (which `fetchError` reports), or objects
+   * it refers to cannot be read (truncated packs). Only then is a fetch worth trying in a fresh clone: a remote that
+   * refuses, a network error or a bad credential fails the same way there, and a large repository would be cloned
+   * again on every fetch.
+   */
+  async function localDamage(fetchError: unknown): Promise<string | undefined> {
+    if (fetchError instanceof GitError && /cannot lock ref|\.lock'?: File exists/.test(fetchError.message)) {
+      return "a ref lock was left behind";
+    }
+    const checks: ReadonlyArray<readonly [string, readonly string[]]> = [
+      ["its remote is not configured", ["config", "--get", "remote.origin.url"]],
+      ["its objects are damaged", ["fsck", "--connectivity-only", "--no-progress"]],
+    ];
+    for (const [damage, args] of checks) {
+      try {
+        await runGit(git, args, { cwd: path, timeoutMs: fetchTimeoutMs });
+      } catch (error) {
+        if (error instanceof GitError && error.timedOut) {
+          return undefined;
+        }
+        return damage;
+      }
+    }
+    return undefined;
+  }
+
   let remoteReady: Promise<unknown> | undefined;
   async function fetchExisting(): Promise<void> {
     try {
@@ -121,16 +150,17 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
       await fetchInto(path);
     } catch (error) {
       remoteReady = undefined;
-      if (error instanceof GitError && error.timedOut) {
-        // A damaged repository fails at once; a fetch that hangs is the remote's doing, and a second would too.
+      const damage = await localDamage(error);
+      if (damage === undefined) {
+        // The remote's (or the network's) doing: the mirror is kept, and the next fetch tries it again.
         throw error;
       }
-      logger.debug({ err: error }, "git fetch failed in the mirror; fetching into a fresh one");
+      logger.debug({ err: error, damage }, "git fetch failed in a damaged mirror; fetching into a fresh one");
       await rebuild().catch((second: unknown) => {
         logger.debug({ err: second }, "the fresh fetch failed too: the mirror is kept");
         throw error;
       });
-      logger.warn({ err: error }, "git fetch failed in the mirror; rebuilt it from a fresh fetch");
+      logger.warn({ err: error, damage }, "git fetch failed in a damaged mirror; rebuilt it from a fresh fetch");
     }
   }
 
