@@ -493,9 +493,10 @@ export interface SyncTarget {
   whileWaiting?: (<T>(wait: () => Promise<T>) => Promise<T>) | undefined;
   /**
    * Runs `work` while no other runner sharing the job store runs work under the same key; creating a missing Dokploy
-   * project, environment or compose goes through it. Without it the work simply runs.
+   * project, environment or compose goes through it. A wait for it ends when `signal` (the sync's) aborts. Without it
+   * the work runs under a lock within the process.
    */
-  lock?: (<T>(key: string, work: () => Promise<T>) => Promise<T>) | undefined;
+  lock?: (<T>(key: string, work: () => Promise<T>, signal?: AbortSignal) => Promise<T>) | undefined;
 }
 
 // --- runner and settings ---
