@@ -83,6 +83,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const { clock } = options;
   const now = clock === undefined ? Date.now : () => clock.now();
   const git = options.git ?? mirrorFromSettings(settings, logger);
+  // Like the store: the runner stops the mirror it created (its cat-file process), never one it was given.
+  const ownedMirror = options.git === undefined ? (git as LocalGitMirror) : undefined;
   const ownsStore = options.store === undefined;
   const opened = options.store ?? (await openStore(settings));
   const store = guardStore(opened);
@@ -201,6 +203,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       if (ownsStore) {
         await opened.close();
       }
+      await ownedMirror?.close();
     },
   };
 }

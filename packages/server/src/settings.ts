@@ -1,4 +1,5 @@
 import { parseDotenv } from "@iac/sync";
+import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_RETRY_LIMIT } from "./engine/engine-defaults.js";
 import { hasControlOrSpace, refNameProblem } from "./git/ref-name.js";
 import { createSettingsChecker, type SettingsChecker, type SettingsValues } from "./settings-checker.js";
 import type { LogLevel, RunnerSettings, SettingsInput, SyncVaultOptions } from "./types.js";
@@ -229,12 +230,12 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
     maxBodyBytes: check.integer("maxBodyBytes", 64 * 1024, 1, 1024 ** 3),
     databaseUrl: readDatabaseUrl(check),
     pollIntervalMs: check.interval("pollInterval"),
-    retryLimit: check.integer("retryLimit", 3, 0, 20),
+    retryLimit: check.integer("retryLimit", DEFAULT_RETRY_LIMIT, 0, 20),
     historyDays: check.integer("historyDays", 90, 1, 36_500),
     apiToken: readApiToken(check),
     waitMs: check.integer("waitSeconds", 300, 1, 3_600) * 1000,
-    leaseMs: check.integer("leaseSeconds", 30, 2, 60) * 1000,
-    concurrency: check.integer("concurrency", 4, 1, 64),
+    leaseMs: check.integer("leaseSeconds", DEFAULT_LEASE_MS / 1000, 2, 60) * 1000,
+    concurrency: check.integer("concurrency", DEFAULT_CONCURRENCY, 1, 64),
     bodyBudgetBytes: check.integer("bodyBudgetBytes", 64 * 1024 * 1024, 1, 1024 ** 3),
     headersTimeoutMs: check.integer("headersTimeoutSeconds", 10, 1, 300) * 1000,
     requestTimeoutMs: check.integer("requestTimeoutSeconds", 30, 1, 3_600) * 1000,

@@ -66,6 +66,12 @@ export interface LocalGitMirror extends GitMirror {
   probeRemote(timeoutMs?: number): Promise<void>;
   /** Why the last fetch failed (even in a fresh repository); undefined once a fetch worked, or before any. */
   fetchFailure(): string | undefined;
+  /**
+   * Stops the long-lived `git cat-file` process and resolves once it exited. Idempotent; afterwards every read and
+   * fetch fails with a `GitError` ("the mirror is closed") instead of starting git again. The runner closes the
+   * mirror it created itself, never one passed in as `git`.
+   */
+  close(): Promise<void>;
 }
 
 // --- sync engine ---
@@ -487,9 +493,10 @@ export interface SyncTarget {
   whileWaiting?: (<T>(wait: () => Promise<T>) => Promise<T>) | undefined;
   /**
    * Runs `work` while no other runner sharing the job store runs work under the same key; creating a missing Dokploy
-   * project, environment or compose goes through it. Without it the work simply runs.
+   * project, environment or compose goes through it. A wait for it ends when `signal` (the sync's) aborts. Without it
+   * the work runs under a lock within the process.
    */
-  lock?: (<T>(key: string, work: () => Promise<T>) => Promise<T>) | undefined;
+  lock?: (<T>(key: string, work: () => Promise<T>, signal?: AbortSignal) => Promise<T>) | undefined;
 }
 
 // --- runner and settings ---

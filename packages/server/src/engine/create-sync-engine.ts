@@ -3,17 +3,16 @@ import { isTerminalState } from "../store/is-terminal-state.js";
 import type { ClaimedTask, Logger, SyncEngine, SyncEngineOptions, SyncResult } from "../types.js";
 import { createSignal } from "./create-signal.js";
 import { createSlots } from "./create-slots.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_RETRY_LIMIT } from "./engine-defaults.js";
 import { createStoreLock } from "./key-lock.js";
 import { createSyncContext } from "./sync-context.js";
 import { isTransient, SyncError } from "./sync-error.js";
 import { failedResult, syncService } from "./sync-service.js";
 
-const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_RETRY_BASE_MS = 5_000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** How long `close()` waits for running syncs before leaving them to the next runner (they resume from the store). */
 const CLOSE_GRACE_MS = 10_000;
-const DEFAULT_CONCURRENCY = 4;
 /**
  * Syncs waiting for their deploy hold no work slot, but each polls Dokploy and holds a lease: at most this many per
  * slot are claimed by one process, so a long queue of slow deploys cannot make it claim the whole backlog.
@@ -47,10 +46,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const runnerId = options.runnerId ?? randomUUID();
   const concurrency = positiveInteger("concurrency", options.concurrency ?? DEFAULT_CONCURRENCY);
   const slots = createSlots(concurrency);
-  const lock = createStoreLock(store, runnerId);
+  // Aborted by close(): a sync waiting for another runner's project lock stops waiting (and is retried).
+  const closing = new AbortController();
+  const lock = createStoreLock(store, runnerId, { closing: closing.signal });
   const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? DEFAULT_LEASE_MS);
   const claimIntervalMs = positiveInteger("claimIntervalMs", options.claimIntervalMs ?? 1_000);
-  const retryLimit = options.retryLimit ?? 3;
+  const retryLimit = options.retryLimit ?? DEFAULT_RETRY_LIMIT;
   const retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
   const logger = options.logger.child({ runner: runnerId });
   const running = new Map<string, Running>();
@@ -271,6 +272,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     async close() {
       closed = true;
+      closing.abort();
       clearInterval(claimTimer);
       clearInterval(heartbeatTimer);
       const pending = [...running.values()].map((entry) => entry.done);

@@ -22,22 +22,28 @@ const processLock = createProcessLock();
  * synced at the same time, would otherwise both create it, and Dokploy does not refuse a second project of the same
  * name.
  *
- * @throws {SyncError} `dokploy_error` when a name matches more than one entry (the target would be a guess).
+ * @throws {SyncError} `dokploy_error` when a name matches more than one entry (the target would be a guess);
+ * `cancelled` when `signal` aborts while waiting for the lock.
  */
 export async function ensureCompose(
   dokploy: DokployClient,
   names: ComposeNames,
   lock: KeyLock = processLock,
+  signal?: AbortSignal,
 ): Promise<EnsuredCompose> {
   const found = await findCompose(dokploy, names);
   if (found.status === "found") {
     return { composeId: found.composeId, created: false };
   }
-  return lock(`dokploy-project:${names.project}`, async () => {
-    // Another sync, here or on another runner, may have created it meanwhile.
-    const again = await findCompose(dokploy, names);
-    return again.status === "found" ? { composeId: again.composeId, created: false } : create(dokploy, names, again);
-  });
+  return lock(
+    `dokploy-project:${names.project}`,
+    async () => {
+      // Another sync, here or on another runner, may have created it meanwhile.
+      const again = await findCompose(dokploy, names);
+      return again.status === "found" ? { composeId: again.composeId, created: false } : create(dokploy, names, again);
+    },
+    signal,
+  );
 }
 
 async function create(

@@ -117,7 +117,7 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
     const mountFiles = new Map(mountPlan.mounts.map((path) => [path, decodeMountText(path, content.files.get(path))]));
     const values = { ...plainEnv, ...secretValues };
 
-    const ensured = await ensureCompose(dokploy, composeNames(target), target.lock);
+    const ensured = await ensureCompose(dokploy, composeNames(target), target.lock, signal);
     const id = ensured.composeId;
     composeId = id;
     const detail = await readCompose(context, id);

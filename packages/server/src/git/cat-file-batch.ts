@@ -23,8 +23,11 @@ export interface CatFileBatchOptions {
 export interface CatFileBatch {
   /** Looks `name` up (`<commit>:<path>`, `<sha>^{commit}`); null when git reports it missing or ambiguous. */
   get(name: string): Promise<BatchObject | null>;
-  /** Stops the process; the next lookup starts a new one (after the repository was replaced, for instance). */
-  stop(): void;
+  /**
+   * Stops the process and resolves once it exited; the next lookup starts a new one (after the repository was
+   * replaced, for instance).
+   */
+  stop(): Promise<void>;
 }
 
 interface Pending {
@@ -66,12 +69,19 @@ export function createCatFileBatch(options: CatFileBatchOptions): CatFileBatch {
     }
   };
 
-  const stop = (): void => {
+  const stop = (): Promise<void> => {
     const current = child;
     child = undefined;
     buffer = Buffer.alloc(0);
-    current?.kill();
     failAll(new GitError("cat-file", null, false, "the object reader stopped"));
+    if (current === undefined || current.exitCode !== null || current.signalCode !== null) {
+      return Promise.resolve();
+    }
+    const exited = new Promise<void>((resolve) => current.once("exit", () => resolve()));
+    // Closing its input ends git as well as the signal does, and also a process that ignores the signal.
+    current.stdin.end();
+    current.kill();
+    return exited;
   };
 
   // Parses every complete answer in the buffer: "<sha> <type> <size>\n<content>\n" or "<name> missing\n".
@@ -116,6 +126,11 @@ export function createCatFileBatch(options: CatFileBatchOptions): CatFileBatch {
       windowsHide: true,
     });
     started.stdout.on("data", (chunk: Buffer) => {
+      // A stopped process may still answer (its output was in the pipe when a lookup timed out): that answer is to a
+      // lookup that already failed, never to one of the process started since.
+      if (child !== started) {
+        return;
+      }
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
       drain();
     });
@@ -144,7 +159,7 @@ export function createCatFileBatch(options: CatFileBatchOptions): CatFileBatch {
         const timer = setTimeout(() => {
           reject(new GitError("cat-file", null, true, `timed out after ${options.timeoutMs} ms`));
           if (child === current) {
-            stop();
+            void stop();
           }
         }, options.timeoutMs);
         pending.push({ resolve, reject, timer });

@@ -25,10 +25,11 @@ async function exists(path: string): Promise<boolean> {
  * concurrent syncs at different commits never share a working tree; fetches run one at a time, and callers that
  * arrive during a fetch share the next one.
  *
- * The mirror repairs itself: a fetch that finds it missing clones it again, and a fetch that fails in it (a crash or
- * a full disk left it corrupt, a lock file behind, its config gone) is tried once more in a fresh repository beside
- * it, which replaces it when that fetch works. Reads wait while the directory is swapped. When the fresh fetch fails
- * too, the remote is what fails, the mirror is kept, and `fetchFailure()` says why until a fetch works again.
+ * The mirror repairs itself: a fetch that finds it missing clones it again, and a fetch that fails in a mirror shown
+ * damaged (a crash or a full disk left it corrupt, a lock file behind, its config gone) is tried once more in a fresh
+ * repository beside it, which replaces it when that fetch works. Reads wait while the directory is swapped. A fetch
+ * that fails in a sound mirror (the remote refuses, the network or the credential fails) keeps it as it is, and
+ * `fetchFailure()` says why until a fetch works again.
  *
  * @example
  * const git = createGitMirror({ url: "https://github.com/acme/infra.git", dataDir: "/var/lib/iac", branch: "main" });
@@ -46,6 +47,11 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   // Objects are read through one long-lived process; refs, which fetches move, through the reader's own processes.
   const objects = createCatFileBatch({ git, cwd: path, timeoutMs: readTimeoutMs });
   let failure: string | undefined;
+  let closed = false;
+
+  /** Runs a read beside the others (never during a swap); after `close()` it fails instead of starting git again. */
+  const read = <T>(work: () => Promise<T>): Promise<T> =>
+    closed ? Promise.reject(closedError("read")) : lock.shared(work);
 
   // The URL (which may carry a token) lives in the repository's config: set once, then every command names "origin",
   // so it is neither parsed as an option nor shown in the process list on every fetch and health probe.
@@ -75,7 +81,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   /** Moves `staging` to the mirror's place once no read runs; a crash in between leaves no half-made mirror. */
   function install(staging: string): Promise<void> {
     return lock.exclusive(async () => {
-      objects.stop();
+      await objects.stop();
       await rm(path, { recursive: true, force: true });
       await rename(staging, path);
     });
@@ -108,6 +114,34 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     );
   }
 
+  /**
+   * Why the mirror itself is broken, or undefined when it looks sound: git cannot open it (a garbage HEAD, an
+   * unreadable config), its config lost the remote, a crash left a ref lock (which `fetchError` reports), or objects
+   * it refers to cannot be read (truncated packs). Only then is a fetch worth trying in a fresh clone: a remote that
+   * refuses, a network error or a bad credential fails the same way there, and a large repository would be cloned
+   * again on every fetch.
+   */
+  async function localDamage(fetchError: unknown): Promise<string | undefined> {
+    if (fetchError instanceof GitError && /cannot lock ref|\.lock'?: File exists/.test(fetchError.message)) {
+      return "a ref lock was left behind";
+    }
+    const checks: ReadonlyArray<readonly [string, readonly string[]]> = [
+      ["its remote is not configured", ["config", "--get", "remote.origin.url"]],
+      ["its objects are damaged", ["fsck", "--connectivity-only", "--no-progress"]],
+    ];
+    for (const [damage, args] of checks) {
+      try {
+        await runGit(git, args, { cwd: path, timeoutMs: fetchTimeoutMs });
+      } catch (error) {
+        if (error instanceof GitError && error.timedOut) {
+          return undefined;
+        }
+        return damage;
+      }
+    }
+    return undefined;
+  }
+
   let remoteReady: Promise<unknown> | undefined;
   async function fetchExisting(): Promise<void> {
     try {
@@ -116,16 +150,17 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
       await fetchInto(path);
     } catch (error) {
       remoteReady = undefined;
-      if (error instanceof GitError && error.timedOut) {
-        // A damaged repository fails at once; a fetch that hangs is the remote's doing, and a second would too.
+      const damage = await localDamage(error);
+      if (damage === undefined) {
+        // The remote's (or the network's) doing: the mirror is kept, and the next fetch tries it again.
         throw error;
       }
-      logger.debug({ err: error }, "git fetch failed in the mirror; fetching into a fresh one");
+      logger.debug({ err: error, damage }, "git fetch failed in a damaged mirror; fetching into a fresh one");
       await rebuild().catch((second: unknown) => {
         logger.debug({ err: second }, "the fresh fetch failed too: the mirror is kept");
         throw error;
       });
-      logger.warn({ err: error }, "git fetch failed in the mirror; rebuilt it from a fresh fetch");
+      logger.warn({ err: error, damage }, "git fetch failed in a damaged mirror; rebuilt it from a fresh fetch");
     }
   }
 
@@ -150,6 +185,9 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   let queued: Promise<void> | undefined;
 
   function fetch(): Promise<void> {
+    if (closed) {
+      return Promise.reject(closedError("fetch"));
+    }
     if (running === undefined) {
       running = fetchOnce().finally(() => {
         running = undefined;
@@ -172,7 +210,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   // Before the first fetch there is no repository to read: refs resolve to nothing (still validated, so a bad ref
   // is refused the same way before and after the clone).
   const resolveCommit = (ref: string): Promise<string | null> =>
-    lock.shared(async () => {
+    read(async () => {
       if (!(await exists(join(path, "HEAD")))) {
         if (!isCommitSha(ref)) {
           assertRef(ref);
@@ -187,7 +225,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     });
 
   const tagExists = (tag: string): Promise<boolean> =>
-    lock.shared(async () => {
+    read(async () => {
       if (!(await exists(join(path, "HEAD")))) {
         assertRef(tag);
         return false;
@@ -214,9 +252,9 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     fetch,
     resolveCommit,
     tagExists,
-    listFiles: (commit) => lock.shared(() => reader.listFiles(commit)),
+    listFiles: (commit) => read(() => reader.listFiles(commit)),
     readFile: (commit, file) =>
-      lock.shared(async () => {
+      read(async () => {
         if (file.includes("\n")) {
           // The batch protocol is line based: such a rare name is read by a process of its own.
           return reader.readFile(commit, file);
@@ -224,12 +262,21 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
         const object = await objects.get(`${assertCommit(commit)}:${assertPath(file)}`);
         return object?.type === "blob" ? new Uint8Array(object.content) : null;
       }),
-    diffPaths: (before, after) => lock.shared(() => reader.diffPaths(before, after)),
-    isAncestor: (ancestor, descendant) => lock.shared(() => reader.isAncestor(ancestor, descendant)),
+    diffPaths: (before, after) => read(() => reader.diffPaths(before, after)),
+    isAncestor: (ancestor, descendant) => read(() => reader.isAncestor(ancestor, descendant)),
     isCloned: () => exists(join(path, FETCHED_MARKER)),
     fetchFailure: () => failure,
     probeRemote,
+    async close() {
+      closed = true;
+      await objects.stop();
+    },
   };
+}
+
+/** What a read or a fetch of a closed mirror fails with: `git <command> failed: the mirror is closed`. */
+function closedError(command: "read" | "fetch"): GitError {
+  return new GitError(command, null, false, "the mirror is closed");
 }
 
 /** The mirror of the repository and branch that `settings` name, kept under their data directory. */

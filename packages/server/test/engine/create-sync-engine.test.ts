@@ -926,3 +926,47 @@ describe("createSyncEngine lanes", () => {
 function composeName(h: Harness, composeId: string): string | undefined {
   return h.dokploy.state.composes.get(composeId)?.name;
 }
+
+describe("createSyncEngine and the project lock", () => {
+  it("retries a sync whose project lock the store could not take (store_unavailable)", async () => {
+    const h = await createHarness(server);
+    let failures = 1;
+    const store = await replacedStore((real) => ({
+      acquireLease: (name, ...rest) => {
+        if (name.startsWith("lock:") && failures > 0) {
+          failures -= 1;
+          return Promise.reject(new Error("the database is restarting"));
+        }
+        return real.acquireLease(name, ...rest);
+      },
+    }));
+    const engine = await h.makeEngine({ store });
+    const job = await ended(engine, await submitted(h, engine, ["redis"]));
+    expect(linesOf(h.lines, RETRYING)).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ code: "store_unavailable", attempt: 1 }) }),
+    ]);
+    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2, result: { status: "created" } }] });
+    expect(h.dokploy.state.projects.size).toBe(1);
+  });
+
+  it("cancels a sync waiting for a project lock another runner holds, creating nothing", async () => {
+    const h = await createHarness(server);
+    let asked = 0;
+    const store = await replacedStore((real) => ({
+      acquireLease: (name, ...rest) => {
+        if (name.startsWith("lock:")) {
+          asked += 1;
+          return Promise.resolve(false);
+        }
+        return real.acquireLease(name, ...rest);
+      },
+    }));
+    const engine = await h.makeEngine({ store });
+    const id = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(() => expect(asked).toBeGreaterThan(1));
+    await engine.cancel(id, false);
+    const job = await ended(engine, id);
+    expect(job).toMatchObject({ state: "cancelled", services: [{ result: { status: "cancelled" } }] });
+    expect(h.dokploy.state.projects.size).toBe(0);
+  });
+});

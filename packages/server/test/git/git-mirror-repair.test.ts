@@ -1,11 +1,12 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { createGitMirror } from "../../src/git/git-mirror.js";
 import { createHealthMonitor } from "../../src/health/create-health-monitor.js";
 import { gitCheck } from "../../src/health/dependency-checks.js";
 import type { LocalGitMirror } from "../../src/types.js";
-import { createMirrorFixture, type TestRepo } from "../helpers/git-repo.js";
+import { cleanupTemp, createMirrorFixture, makeTemp, type TestRepo } from "../helpers/git-repo.js";
+import { createRecordingGit } from "../helpers/recording-git.js";
 
 /** Ways a mirror gets damaged on disk: by an operator, a crash in the middle of a write, a full disk. */
 const DAMAGES: ReadonlyArray<readonly [string, (path: string) => void]> = [
@@ -72,21 +73,52 @@ describe("createGitMirror repair", () => {
   });
 
   it("rebuilds once when several callers fetch a damaged mirror at the same time", async () => {
+    const git = createRecordingGit(makeTemp());
+    const counted = createGitMirror({ url: repo.url, dataDir, branch: "main", git: git.path });
+    onTestFinished(async () => {
+      await counted.close();
+      cleanupTemp(git.dir);
+    });
     const second = await packedMirror();
-    writeFileSync(join(mirror.path, "HEAD"), "garbage\n");
-    await Promise.all([mirror.fetch(), mirror.fetch(), mirror.fetch()]);
-    expect(await mirror.resolveCommit("main")).toBe(second);
+    writeFileSync(join(counted.path, "HEAD"), "garbage\n");
+    await Promise.all([counted.fetch(), counted.fetch(), counted.fetch()]);
+    expect(git.rebuilds()).toBe(1);
+    expect(await counted.resolveCommit("main")).toBe(second);
     expect(readdirSync(dataDir)).toEqual(["mirror.git"]);
   });
 
   it("keeps answering reads of known commits while it replaces the mirror", async () => {
+    const git = createRecordingGit(makeTemp());
+    const held = createGitMirror({ url: repo.url, dataDir, branch: "main", git: git.path });
+    onTestFinished(async () => {
+      await held.close();
+      cleanupTemp(git.dir);
+    });
     const second = await packedMirror();
-    writeFileSync(join(mirror.path, "config"), "");
-    const reads = Array.from({ length: 20 }, () => mirror.readFile(second, "platform/01.postgres/compose.yaml"));
-    const [, ...files] = await Promise.all([mirror.fetch(), ...reads]);
+    const read = () => held.readFile(second, "platform/01.postgres/compose.yaml");
+    // Its remote is set at its first fetch: emptied after, the config is what the fetch finds broken.
+    await held.fetch();
+    writeFileSync(join(held.path, "config"), "");
+    // A read is in flight (its cat-file process held before it starts) when the fresh clone is ready to swap in.
+    git.holdCatFile();
+    const first = read();
+    const fetched = held.fetch();
+    await expect
+      .poll(() =>
+        readdirSync(dataDir).some(
+          (name) => existsSync(join(dataDir, name, "iac-runner-fetched")) && name !== "mirror.git",
+        ),
+      )
+      .toBe(true);
+    // Past the clone, the swap is due at once: give it time to start (or, without the swap lock, to break the read).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const during = Array.from({ length: 10 }, read);
+    git.releaseCatFile();
+    const [, ...files] = await Promise.all([fetched, first, ...during]);
     expect(files.map((file) => new TextDecoder().decode(file ?? new Uint8Array()))).toEqual(
-      Array.from({ length: 20 }, () => "image: postgres:16\n"),
+      Array.from({ length: 11 }, () => "image: postgres:16\n"),
     );
+    expect(git.rebuilds()).toBe(1);
   });
 
   it("keeps the mirror and reports the failure while the remote is gone, until a fetch works again", async () => {
