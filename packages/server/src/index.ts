@@ -62,6 +62,7 @@ export type {
   SyncDokployOptions,
   SyncEngine,
   SyncEngineOptions,
+  SyncAttempt,
   SyncEngineTiming,
   SyncErrorCode,
   SyncJob,
