@@ -38,7 +38,8 @@ export function createBranchLag(deps: BranchLagDeps): BranchLag {
       if (env !== deps.env) {
         return;
       }
-      const commit = outcome.status === "no_changes" || outcome.status === "submitted" ? outcome.plan.commit : outcome.tip;
+      const commit =
+        outcome.status === "no_changes" || outcome.status === "submitted" ? outcome.plan.commit : outcome.tip;
       // A /sync of named services plans the tip too, but deploying nothing for them says nothing about the others.
       const settled = outcome.status === "initialized" || (outcome.status === "no_changes" && followsBranch);
       if (tip?.commit !== commit) {

@@ -5,8 +5,8 @@ import { JOB_STATES } from "../store/job-states.js";
 import type { GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
 import { createBranchLag } from "./branch-lag.js";
 import { defineMetrics } from "./define-metrics.js";
-import { errorCode, eventLabel, isSignatureCode, type WebhookOutcome } from "./label-values.js";
 import { labelChildren } from "./label-children.js";
+import { errorCode, eventLabel, isSignatureCode, type WebhookOutcome } from "./label-values.js";
 
 /** What {@link createRunnerMetrics} reads at scrape time. */
 export interface RunnerMetricsDeps {
