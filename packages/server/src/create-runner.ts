@@ -69,8 +69,8 @@ function loggerOf(options: RunnerOptions): Logger {
 /**
  * Creates the runner: opens the job store (migrating its schema), starts the sync engine, the catch-up with the branch
  * and the history pruning, and returns `fetch(request)` serving `/health`, `/webhook`, `/deploy`, `/sync`,
- * `/deployments` and `/metrics` (under `basePath` when given) with JSON in and out. Errors are `{ "error", "code" }` with the right
- * status and never carry a stack trace.
+ * `/deployments` and `/metrics` (under `basePath` when given), JSON in and out except the Prometheus text of
+ * `/metrics`. Errors are `{ "error", "code" }` with the right status and never carry a stack trace.
  *
  * @throws {SettingsError} for an invalid `basePath`, or a secrets file the settings name that cannot be read.
  * @example

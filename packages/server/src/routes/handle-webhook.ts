@@ -84,7 +84,8 @@ function deliveryKey(delivery: string): string {
  * `POST /webhook`: GitHub deliveries. The signature is checked on the raw bytes before anything is parsed. A push to
  * the followed branch is fetched, diffed and mapped at the pushed commit, and one sync job is started; the answer
  * never waits for deploys, and when fetching takes longer than the deadline the answer is 202 at once while the
- * work finishes in the background (GitHub gives up after 10 s).
+ * work finishes in the background (GitHub gives up after 10 s). Each delivery is counted once for `GET /metrics`,
+ * with its outcome or the code it was refused with (a delivery answered before its fetch ended, once that is known).
  */
 export const handleWebhook: RouteHandler = async (request, context, baseLogger, requestId) => {
   try {
