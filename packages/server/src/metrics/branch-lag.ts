@@ -23,6 +23,8 @@ interface SeenTip {
   since: number;
   /** Nothing is left to deploy for this tip. */
   settled: boolean;
+  /** A synced commit already found not to descend from the tip: scrapes ask git again only when it changes. */
+  behind?: string | undefined;
 }
 
 /**
@@ -54,9 +56,12 @@ export function createBranchLag(deps: BranchLagDeps): BranchLag {
         return 0;
       }
       const { synced } = await deps.store.cursor(deps.env);
-      if (synced === seen.commit || (synced !== null && (await deps.git.isAncestor(seen.commit, synced)))) {
-        seen.settled = true;
-        return 0;
+      if (synced !== null && synced !== seen.behind) {
+        if (synced === seen.commit || (await deps.git.isAncestor(seen.commit, synced))) {
+          seen.settled = true;
+          return 0;
+        }
+        seen.behind = synced;
       }
       return Math.max(0, (deps.now() - seen.since) / 1000);
     },

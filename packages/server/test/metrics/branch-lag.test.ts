@@ -10,14 +10,19 @@ const C = "c".repeat(40);
 
 /** A lag tracker over a cursor and an ancestry the test sets, at a time the test moves. */
 function tracker() {
-  const state = { now: 1_000_000, cursor: { planned: null, synced: null } as EnvironmentCursor };
+  const state = { now: 1_000_000, cursor: { planned: null, synced: null } as EnvironmentCursor, gitCalls: 0 };
   // C descends from B, which descends from A.
   const order = [A, B, C];
   const lag = createBranchLag({
     env: "staging",
     now: () => state.now,
     store: { cursor: async () => state.cursor },
-    git: { isAncestor: async (ancestor, descendant) => order.indexOf(ancestor) <= order.indexOf(descendant) },
+    git: {
+      isAncestor: async (ancestor, descendant) => {
+        state.gitCalls += 1;
+        return order.indexOf(ancestor) <= order.indexOf(descendant);
+      },
+    },
   });
   return { state, lag };
 }
@@ -54,7 +59,7 @@ describe("createBranchLag", () => {
     expect(await lag.seconds()).toBe(0);
   });
 
-  it("restarts from a newer tip, and stays high while a sync keeps failing", async () => {
+  it("restarts from a newer tip, and stays high while a sync keeps failing, asking git once per synced commit", async () => {
     const { state, lag } = tracker();
     state.cursor = { planned: B, synced: A };
     lag.saw("staging", submitted(B), true);
@@ -62,6 +67,9 @@ describe("createBranchLag", () => {
     lag.saw("staging", submitted(C), true);
     state.now += 1_000;
     expect(await lag.seconds()).toBe(1);
+    state.now += 1_000;
+    expect(await lag.seconds()).toBe(2);
+    expect(state.gitCalls).toBe(1);
   });
 
   it("is 0 for a tip that deploys nothing, and for the starting point of a fresh store", async () => {
