@@ -1,9 +1,9 @@
+// Fixed vocabularies of label values. Whatever a client sends, a label takes one of these values, so a flood of
+// made-up GitHub events cannot create new series.
+
 import { PlanError } from "@iac/sync";
 import { HttpError } from "../http/http-error.js";
 import { StoreError } from "../store/store-error.js";
-
-// Fixed vocabularies of label values. Whatever a client sends, a label takes one of these values, so a flood of
-// made-up GitHub events cannot create new series.
 
 /** GitHub events a repository webhook commonly sends; any other is counted as `other`. */
 const KNOWN_EVENTS: ReadonlySet<string> = new Set([

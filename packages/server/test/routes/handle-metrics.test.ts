@@ -2,7 +2,7 @@ import { createFakeClock } from "@iac/sdk/testing";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
 import { createNodeServer } from "../../src/node-server.js";
-import type { Runner, SyncClock, SyncJob } from "../../src/types.js";
+import type { JobStore, Runner, SyncClock, SyncJob } from "../../src/types.js";
 import {
   ciRequest,
   createInfraFixture,
@@ -20,10 +20,10 @@ import { parseExposition, rowsOf, type Sample, samplesOf, sampleValue } from "..
 const TOKEN = "metrics-token-0123456789";
 const POSTGRES = "platform/01.postgres/compose.yaml";
 
-async function stubRunner(apiToken: string | undefined): Promise<Runner> {
+async function stubRunner(apiToken: string | undefined, store?: JobStore): Promise<Runner> {
   const fixture = createInfraFixture();
   onTestFinished(() => fixture.cleanup());
-  const engine = createStubEngine(await memoryStore());
+  const engine = createStubEngine(store ?? (await memoryStore()));
   const runner = await createRunner({
     ...stubRunnerOptions(fixture, engine),
     settings: testSettings(fixture.repo.url, fixture.dataDir, { apiToken }),
@@ -76,6 +76,15 @@ describe("GET /metrics", () => {
     expect(head.status).toBe(200);
     expect(head.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(await head.text()).toBe("");
+  });
+
+  it("answers 503 store_unavailable when the store cannot be counted, never made-up values", async () => {
+    const store = await memoryStore();
+    const runner = await stubRunner(TOKEN, { ...store, countQueuedTasks: () => Promise.reject(new Error("disk I/O")) });
+    const response = await scrape(runner);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("10");
+    expect(await response.json()).toMatchObject({ code: "store_unavailable" });
   });
 
   it("keeps two runners in one process apart: each counts only its own deliveries", async () => {
