@@ -12,12 +12,14 @@ import { createLogger } from "./logging/create-logger.js";
 import { deferChild } from "./logging/defer-child.js";
 import { noopLogger } from "./logging/noop-logger.js";
 import { createRequestTally } from "./logging/request-tally.js";
+import { createRunnerMetrics } from "./metrics/create-runner-metrics.js";
 import { startCatchUp } from "./plan/start-catch-up.js";
 import { handleCancel } from "./routes/handle-cancel.js";
 import { handleDeploy } from "./routes/handle-deploy.js";
 import { handleDeployment } from "./routes/handle-deployment.js";
 import { handleDeployments } from "./routes/handle-deployments.js";
 import { handleHealth } from "./routes/handle-health.js";
+import { handleMetrics } from "./routes/handle-metrics.js";
 import { handleSync } from "./routes/handle-sync.js";
 import { handleWebhook } from "./routes/handle-webhook.js";
 import type { RouteHandler, RunnerContext } from "./runner-context.js";
@@ -43,6 +45,7 @@ const ROUTES: readonly Route[] = [
     matches: (path) => /^\/deployments\/[^/]+$/.test(path),
     methods: { GET: handleDeployment, HEAD: handleDeployment },
   },
+  { matches: (path) => path === "/metrics", methods: { GET: handleMetrics, HEAD: handleMetrics } },
 ];
 
 function defaultChecks(options: RunnerOptions, git: GitMirror): Record<string, HealthCheck> {
@@ -65,9 +68,9 @@ function loggerOf(options: RunnerOptions): Logger {
 
 /**
  * Creates the runner: opens the job store (migrating its schema), starts the sync engine, the catch-up with the branch
- * and the history pruning, and returns `fetch(request)` serving `/health`, `/webhook`, `/deploy`, `/sync` and
- * `/deployments` (under `basePath` when given) with JSON in and out. Errors are `{ "error", "code" }` with the right
- * status and never carry a stack trace.
+ * and the history pruning, and returns `fetch(request)` serving `/health`, `/webhook`, `/deploy`, `/sync`,
+ * `/deployments` and `/metrics` (under `basePath` when given), JSON in and out except the Prometheus text of
+ * `/metrics`. Errors are `{ "error", "code" }` with the right status and never carry a stack trace.
  *
  * @throws {SettingsError} for an invalid `basePath`, or a secrets file the settings name that cannot be read.
  * @example
@@ -89,6 +92,12 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const opened = options.store ?? (await openStore(settings));
   const store = guardStore(opened);
   const runnerId = globalThis.crypto.randomUUID();
+  const health = createHealthMonitor({
+    checks: options.healthChecks ?? defaultChecks(options, git),
+    now,
+    intervalMs: options.healthIntervalMs,
+  });
+  const metrics = createRunnerMetrics({ store, git, health, env: settings.deployEnv, now });
   const ownsEngine = options.engine === undefined;
   const engine: SyncEngine =
     options.engine ??
@@ -107,6 +116,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       leaseMs: settings.leaseMs,
       retryLimit: settings.retryLimit,
       concurrency: settings.concurrency,
+      onResult: metrics.syncFinished,
       ...options.timing,
     });
   const context: RunnerContext = {
@@ -125,11 +135,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     },
     store,
     webhookDeadlineMs: options.webhookDeadlineMs ?? 8_000,
-    health: createHealthMonitor({
-      checks: options.healthChecks ?? defaultChecks(options, git),
-      now,
-      intervalMs: options.healthIntervalMs,
-    }),
+    health,
+    metrics,
     version: options.version ?? packageVersion,
     startedAt: now(),
   };
@@ -138,7 +145,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     options.catchUp === false
       ? undefined
       : startCatchUp({
-          deps: { git, store, engine, branch: settings.gitBranch, now },
+          deps: { git, store, engine, branch: settings.gitBranch, now, metrics },
           env: settings.deployEnv,
           holder: runnerId,
           intervalMs: settings.pollIntervalMs,

@@ -57,6 +57,7 @@ export type {
   RunnerSettings,
   SettingsInput,
   SettingsProblem,
+  SyncAttempt,
   SyncClock,
   SyncContext,
   SyncDokployOptions,

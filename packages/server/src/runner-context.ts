@@ -1,4 +1,5 @@
 import type { HealthMonitor } from "./health/create-health-monitor.js";
+import type { RunnerMetrics } from "./metrics/create-runner-metrics.js";
 import type { GitMirror, JobStore, Logger, RunnerSettings, SyncEngine } from "./types.js";
 
 /** What every route handler needs; built once by `createRunner`. */
@@ -16,6 +17,8 @@ export interface RunnerContext {
   /** How long `/webhook` may work before answering 202 and finishing in the background. */
   webhookDeadlineMs: number;
   health: HealthMonitor;
+  /** Counters and gauges of `GET /metrics`; the runner's own registry. */
+  metrics: RunnerMetrics;
   version: string;
   startedAt: number;
 }

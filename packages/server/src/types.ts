@@ -339,6 +339,10 @@ export interface JobStore {
   /** Takes or renews the named lease for `holder`; false while another holder's lease runs. */
   acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /** How many jobs are in each state (every state present, 0 when none), for `GET /metrics`. */
+  countJobs(): Promise<Record<JobState, number>>;
+  /** How many services wait in the queue (state `queued`, retries waiting for their time included). */
+  countQueuedTasks(): Promise<number>;
   /** Deletes finished jobs (and their keys) that finished before `before`, and expired keys; returns jobs deleted. */
   prune(before: number, now: number): Promise<number>;
   close(): Promise<void>;
@@ -439,6 +443,21 @@ export interface SyncEngineOptions extends SyncEngineTiming {
   fetch?: FetchLike | undefined;
   /** `INTERNAL_DOMAIN` handed to every service (the runner's own setting); omitted from the env when absent. */
   internalDomain?: string | undefined;
+  /**
+   * Told of every finished sync attempt (the runner counts them for `GET /metrics`). It cannot change the sync: what
+   * it throws or rejects with is logged and dropped.
+   */
+  onResult?: ((result: SyncResult, attempt: SyncAttempt) => void) | undefined;
+}
+
+/** Which attempt of which job a {@link SyncResult} given to `onResult` ended. */
+export interface SyncAttempt {
+  jobId: string;
+  trigger: JobTrigger;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** A transient failure that goes back to the queue for another attempt (`result.status` is `failed`). */
+  retrying: boolean;
 }
 
 /** A KV v2 secret location: the mount and the secret's path inside it. */

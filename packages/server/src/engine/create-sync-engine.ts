@@ -107,23 +107,51 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   };
 
+  /** How long until the next attempt of a transient failure, or undefined when the result is final. */
+  const retryDelay = (task: ClaimedTask, result: SyncResult): number | undefined => {
+    const transient = result.status === "failed" && result.error !== undefined && isTransient(result.error.code);
+    return transient && task.attempt <= retryLimit
+      ? Math.min(MAX_RETRY_DELAY_MS, retryBaseMs * 2 ** (task.attempt - 1))
+      : undefined;
+  };
+
+  const observe = (task: ClaimedTask, result: SyncResult, retrying: boolean, taskLogger: Logger): void => {
+    if (options.onResult === undefined) {
+      return;
+    }
+    const report = (error: unknown) => taskLogger.warn({ err: error }, "the onResult observer failed");
+    try {
+      const returned: unknown = options.onResult(result, {
+        jobId: task.jobId,
+        trigger: task.trigger,
+        attempt: task.attempt,
+        retrying,
+      });
+      // An async observer's rejection must not become an unhandled one.
+      if (returned instanceof Promise) {
+        returned.catch(report);
+      }
+    } catch (error) {
+      report(error);
+    }
+  };
+
   const settle = async (task: ClaimedTask, result: SyncResult, taskLogger: Logger): Promise<void> => {
     const { jobId, service } = task;
     const now = Date.now();
     let stored: boolean;
-    if (result.status === "failed" && result.error !== undefined && isTransient(result.error.code)) {
-      if (task.attempt <= retryLimit) {
-        const delay = Math.min(MAX_RETRY_DELAY_MS, retryBaseMs * 2 ** (task.attempt - 1));
-        taskLogger.warn(
-          { code: result.error.code, attempt: task.attempt, retryInMs: delay },
-          "transient failure, retrying later",
-        );
-        stored = await store.retryTask(jobId, service.name, runnerId, now + delay, result, now);
-        if (stored) {
-          setTimeout(pump, delay).unref();
-        }
-        return logLost(stored, taskLogger);
+    const delay = retryDelay(task, result);
+    observe(task, result, delay !== undefined, taskLogger);
+    if (delay !== undefined) {
+      taskLogger.warn(
+        { code: result.error?.code, attempt: task.attempt, retryInMs: delay },
+        "transient failure, retrying later",
+      );
+      stored = await store.retryTask(jobId, service.name, runnerId, now + delay, result, now);
+      if (stored) {
+        setTimeout(pump, delay).unref();
       }
+      return logLost(stored, taskLogger);
     }
     const state = result.status === "cancelled" ? "cancelled" : result.status === "failed" ? "failed" : "succeeded";
     stored = await store.completeTask(jobId, service.name, runnerId, state, result, now);

@@ -12,6 +12,14 @@ export interface BranchDeps {
   /** `GIT_BRANCH`. */
   branch: string;
   now: () => number;
+  /** Told of every outcome (the catch-up lag of `GET /metrics`). */
+  metrics?: BranchObserver | undefined;
+}
+
+/** Watches the plans of the branch. */
+export interface BranchObserver {
+  /** `followsBranch` is false for a `/sync` of named services. */
+  sawBranch(env: string, outcome: BranchJobOutcome, followsBranch: boolean): void;
 }
 
 /** A request to bring an environment to the tip of the branch. */
@@ -71,6 +79,12 @@ export async function submitBranchJob(
   request: BranchJobRequest,
   logger: Logger,
 ): Promise<BranchJobOutcome> {
+  const outcome = await planBranchJob(deps, request, logger);
+  deps.metrics?.sawBranch(request.env, outcome, request.services === undefined);
+  return outcome;
+}
+
+async function planBranchJob(deps: BranchDeps, request: BranchJobRequest, logger: Logger): Promise<BranchJobOutcome> {
   const { git, store } = deps;
   const { env, push } = request;
   await fetchRepository(git, logger);

@@ -2,9 +2,9 @@ import { requireApiToken } from "../auth/api-token.js";
 import { HttpError } from "../http/http-error.js";
 import { jsonResponse } from "../http/json-response.js";
 import type { RouteHandler } from "../runner-context.js";
+import { JOB_STATES } from "../store/job-states.js";
 import type { JobQuery, JobState } from "../types.js";
 
-const STATES: readonly JobState[] = ["queued", "running", "succeeded", "failed", "superseded", "cancelled"];
 const FILTERS = new Set(["env", "service", "state", "limit", "cursor"]);
 
 function readQuery(url: URL): JobQuery {
@@ -24,11 +24,11 @@ function readQuery(url: URL): JobQuery {
     return values[0];
   };
   const state = value("state");
-  if (state !== undefined && !STATES.includes(state as JobState)) {
+  if (state !== undefined && !JOB_STATES.includes(state as JobState)) {
     throw new HttpError(
       400,
       "invalid_request",
-      `state must be one of ${STATES.join(", ")}, received ${JSON.stringify(state)}`,
+      `state must be one of ${JOB_STATES.join(", ")}, received ${JSON.stringify(state)}`,
     );
   }
   const limitText = value("limit") ?? "20";

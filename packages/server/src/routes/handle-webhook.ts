@@ -48,6 +48,7 @@ async function processPush(push: PushEvent, delivery: string, keyed: boolean, co
     logger,
   );
   if (result.status === "ignored") {
+    context.metrics.webhookAnswered("push", "ignored");
     const reason = result.detail;
     logger.info({ reason }, "push changes nothing");
     return jsonResponse(202, { status: "ignored", event: "push", delivery, commit: push.after.toLowerCase(), reason });
@@ -55,10 +56,12 @@ async function processPush(push: PushEvent, delivery: string, keyed: boolean, co
   const { plan } = result;
   const skipped = plan.skipped;
   if (result.status === "no_changes") {
+    context.metrics.webhookAnswered("push", "no_changes");
     logger.info({ commit: plan.commit, ignored: skipped.length }, "push changes no service");
     return jsonResponse(200, { status: "no_changes", delivery, commit: plan.commit, ignored: skipped });
   }
   const { job } = result.outcome;
+  context.metrics.webhookAnswered("push", result.outcome.status === "created" ? "accepted" : "duplicate");
   const services = job.services.map(({ service }) => service);
   logger.info({ commit: job.commit, env, services, deployment: job.id, status: result.outcome.status }, "push planned");
   return jsonResponse(result.outcome.status === "created" ? 202 : 200, {
@@ -81,9 +84,19 @@ function deliveryKey(delivery: string): string {
  * `POST /webhook`: GitHub deliveries. The signature is checked on the raw bytes before anything is parsed. A push to
  * the followed branch is fetched, diffed and mapped at the pushed commit, and one sync job is started; the answer
  * never waits for deploys, and when fetching takes longer than the deadline the answer is 202 at once while the
- * work finishes in the background (GitHub gives up after 10 s).
+ * work finishes in the background (GitHub gives up after 10 s). Each delivery is counted once for `GET /metrics`,
+ * with its outcome or the code it was refused with (a delivery answered before its fetch ended, once that is known).
  */
 export const handleWebhook: RouteHandler = async (request, context, baseLogger, requestId) => {
+  try {
+    return await receiveWebhook(request, context, baseLogger, requestId);
+  } catch (error) {
+    context.metrics.webhookRefused(request.headers.get("x-github-event"), error);
+    throw error;
+  }
+};
+
+const receiveWebhook: RouteHandler = async (request, context, baseLogger, requestId) => {
   const type = mediaType(request);
   if (type !== "application/json" && type !== "application/x-www-form-urlencoded") {
     throw new HttpError(
@@ -110,9 +123,11 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
   const delivery = deliveryHeader ?? requestId;
   const logger = baseLogger.child({ delivery, event });
   if (event === "ping") {
+    context.metrics.webhookAnswered(event, "pong");
     return jsonResponse(200, { status: "pong", delivery });
   }
   if (event !== "push") {
+    context.metrics.webhookAnswered(event, "ignored");
     return jsonResponse(202, { status: "ignored", event, delivery, reason: `event ${event} is not handled` });
   }
   let push: PushEvent;
@@ -127,6 +142,7 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
   }
   const reason = ignoreReason(push, context.settings.gitBranch);
   if (reason !== undefined) {
+    context.metrics.webhookAnswered(event, "ignored");
     return jsonResponse(202, { status: "ignored", event, delivery, reason });
   }
   const keyed = deliveryHeader !== null;
@@ -135,6 +151,7 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
     // with its job. The store decides again atomically when the job is created (two runners, one delivery).
     const earlier = await context.store.jobByKey(deliveryKey(delivery), context.now());
     if (earlier !== undefined && earlier.state !== "failed" && earlier.state !== "cancelled") {
+      context.metrics.webhookAnswered(event, "duplicate");
       return jsonResponse(200, { status: "duplicate", delivery, deployments: [earlier.id] });
     }
   }
@@ -149,7 +166,10 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
   }
   work.then(
     (response) => logger.info({ status: response.status }, "webhook finished in the background"),
-    (error: unknown) => logger.error({ err: error }, "webhook failed in the background"),
+    (error: unknown) => {
+      context.metrics.webhookRefused(event, error);
+      logger.error({ err: error }, "webhook failed in the background");
+    },
   );
   return jsonResponse(202, {
     status: "accepted",

@@ -41,6 +41,9 @@ export async function readCiBody(
     requireTimestamp: context.settings.requireTimestamp,
     nonces: context.store,
     now: context.now(),
+  }).catch((error: unknown) => {
+    context.metrics.ciRefused(error);
+    throw error;
   });
   const value = parseJsonBody(body);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

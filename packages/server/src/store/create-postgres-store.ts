@@ -11,6 +11,7 @@ import { findPostgresJobByKey } from "./find-postgres-job-by-key.js";
 import { listPostgresJobs } from "./list-postgres-jobs.js";
 import { migratePostgres } from "./migrate-postgres.js";
 import { retryPostgresTask } from "./retry-postgres-task.js";
+import { type StateCountRow, toJobCounts } from "./to-job-counts.js";
 import { withPostgresTransaction } from "./with-postgres-transaction.js";
 
 const DEFAULT_POOL_SIZE = 5;
@@ -101,6 +102,16 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         "SELECT EXISTS (SELECT 1 FROM job_services WHERE state IN ('queued', 'running')) AS pending",
       );
       return rows[0]?.pending === true;
+    },
+    async countJobs() {
+      const { rows } = await pool.query<StateCountRow>("SELECT state, count(*) AS count FROM jobs GROUP BY state");
+      return toJobCounts(rows);
+    },
+    async countQueuedTasks() {
+      const { rows } = await pool.query<{ count: string }>(
+        "SELECT count(*) AS count FROM job_services WHERE state = 'queued'",
+      );
+      return Number(rows[0]?.count ?? 0);
     },
     async cursor(env) {
       const { rows } = await pool.query<{ planned: string | null; synced: string | null }>(

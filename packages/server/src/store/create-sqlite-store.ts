@@ -4,6 +4,7 @@ import { createSqliteJobReads } from "./create-sqlite-job-reads.js";
 import { createSqliteJobSettler } from "./create-sqlite-job-settler.js";
 import { createSqliteTaskWrites } from "./create-sqlite-task-writes.js";
 import { openSqliteDatabase } from "./open-sqlite-database.js";
+import { type StateCountRow, toJobCounts } from "./to-job-counts.js";
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -33,6 +34,10 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
 
   const pending = db.prepare<[], { pending: number }>(
     "SELECT EXISTS (SELECT 1 FROM job_services WHERE state IN ('queued', 'running')) AS pending",
+  );
+  const jobsByState = db.prepare<[], StateCountRow>("SELECT state, count(*) AS count FROM jobs GROUP BY state");
+  const queuedTasks = db.prepare<[], { count: number }>(
+    "SELECT count(*) AS count FROM job_services WHERE state = 'queued'",
   );
   const cursor = db.prepare<[string, string], EnvironmentCursor>(
     `SELECT (SELECT planned FROM environments WHERE env = ?) AS planned,
@@ -100,6 +105,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
     cancelJob: async (id, force, now) => tasks.cancel(id, force, now),
     jobByKey: async (key, now) => reads.byKey(key, now),
     hasPendingWork: async () => pending.get()?.pending === 1,
+    countJobs: async () => toJobCounts(jobsByState.all()),
+    countQueuedTasks: async () => queuedTasks.get()?.count ?? 0,
     cursor: async (env) => cursor.get(env, env) ?? { planned: null, synced: null },
     initCursor: async (env, commit) => initCursor.immediate(env, commit),
     claimKey: async (key, ttlMs, now) => claimKey.run(key, now + ttlMs, now).changes > 0,

@@ -1,12 +1,16 @@
 // The install-size budget of the published packages, checked by consumer.test.ts and quoted in the root README.
 // Raise a number only on purpose, in the same change that explains why.
 
-/** `npm install --omit=dev --ignore-scripts` of the three tarballs into an empty project. */
+/**
+ * `npm install --omit=dev --ignore-scripts` of the three tarballs into an empty project. Raised from 17.5 MB and 75
+ * packages for `GET /metrics`: prom-client brings @opentelemetry/api, tdigest and bintrees, 4 packages and 3.3 MB
+ * (bintrees alone 2.4 MB), for 19.9 MB and 75 packages in all.
+ */
 export const PRODUCTION_INSTALL_BUDGET = {
   /** Bytes of every file below node_modules (better-sqlite3's compiled addon not included: no install scripts). */
-  bytes: 17_500_000,
+  bytes: 20_500_000,
   /** Installed packages, nested copies included (ours among them). */
-  packages: 75,
+  packages: 79,
 } as const;
 
 /** Compressed size of each tarball, in bytes. */

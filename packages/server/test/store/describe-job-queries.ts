@@ -1,13 +1,16 @@
 import { describe, expect, test } from "vitest";
 import type { JobStore } from "../../src/types.js";
 import type { OpenStore } from "./describe-job-store.js";
-import { COMMIT_A, COMMIT_B, COMMIT_C, newJob, T0 } from "./store-fixtures.js";
+import { COMMIT_A, COMMIT_B, COMMIT_C, newJob, syncResult, T0 } from "./store-fixtures.js";
 import { claim, jobOf, runNext } from "./store-steps.js";
 
 const ids = async (store: JobStore, query: Parameters<JobStore["listJobs"]>[0]): Promise<string[]> =>
   (await store.listJobs(query)).jobs.map((job) => job.id);
 
-/** Conformance tests of the read side: listJobs, jobByKey, hasPendingWork and the environment cursor. */
+/**
+ * Conformance tests of the read side: listJobs, jobByKey, hasPendingWork, the counts of `GET /metrics` and the
+ * environment cursor.
+ */
 export function describeJobQueries(open: OpenStore): void {
   describe("listJobs", () => {
     // j1 and j3 are superseded by j4, which takes over both of their lanes.
@@ -119,6 +122,52 @@ export function describeJobQueries(open: OpenStore): void {
         T0 + 1,
       );
       expect(await store.hasPendingWork()).toBe(false);
+    });
+  });
+
+  describe("countJobs and countQueuedTasks", () => {
+    test("are zero for every state of an empty store", async () => {
+      const store = await open();
+      expect(await store.countJobs()).toEqual({
+        queued: 0,
+        running: 0,
+        succeeded: 0,
+        failed: 0,
+        superseded: 0,
+        cancelled: 0,
+      });
+      expect(await store.countQueuedTasks()).toBe(0);
+    });
+
+    test("count jobs by state and the services still queued, retries waiting for their time included", async () => {
+      const store = await open();
+      // j1 is superseded by j2 (same lane); j3 and j4 run one service each to an end; j5 waits with two services.
+      await store.createJob(newJob({ services: ["api"] }));
+      await store.createJob(newJob({ commit: COMMIT_B, services: ["api"] }));
+      await store.createJob(newJob({ services: ["web"] }));
+      await store.createJob(newJob({ services: ["db"] }));
+      await store.createJob(newJob({ env: "production", services: ["api", "web"] }));
+      expect(await store.countQueuedTasks()).toBe(5);
+      await runNext(store, T0 + 1); // j2's api succeeds
+      await runNext(store, T0 + 2, "failed"); // j3's web fails
+      const retried = await claim(store, "runner-1", T0 + 3); // j4's db goes back to the queue for later
+      expect(
+        await store.retryTask(retried.jobId, "db", "runner-1", T0 + 60_000, syncResult("db", "failed"), T0 + 3),
+      ).toBe(true);
+      await claim(store, "runner-1", T0 + 4); // production's api runs
+      expect(await store.countJobs()).toEqual({
+        queued: 0,
+        running: 2,
+        succeeded: 1,
+        failed: 1,
+        superseded: 1,
+        cancelled: 0,
+      });
+      // db waiting for its retry and production's web.
+      expect(await store.countQueuedTasks()).toBe(2);
+      const production = (await store.listJobs({ limit: 1, env: "production" })).jobs[0]?.id ?? "";
+      await store.cancelJob(production, false, T0 + 5);
+      expect(await store.countQueuedTasks()).toBe(1);
     });
   });
 

@@ -1,0 +1,101 @@
+import { Registry } from "prom-client";
+import type { HealthMonitor } from "../health/create-health-monitor.js";
+import type { BranchJobOutcome } from "../plan/submit-branch-job.js";
+import { JOB_STATES } from "../store/job-states.js";
+import type { GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
+import { createBranchLag } from "./branch-lag.js";
+import { defineMetrics } from "./define-metrics.js";
+import { labelChildren } from "./label-children.js";
+import { errorCode, eventLabel, isSignatureCode, type WebhookOutcome } from "./label-values.js";
+
+/** What {@link createRunnerMetrics} reads at scrape time. */
+export interface RunnerMetricsDeps {
+  store: Pick<JobStore, "countJobs" | "countQueuedTasks" | "cursor">;
+  git: Pick<GitMirror, "isAncestor">;
+  health: Pick<HealthMonitor, "report">;
+  /** `DEPLOY_ENV`. */
+  env: string;
+  now: () => number;
+}
+
+/** The metrics of one runner: counted where things are decided, exposed by `GET /metrics`. */
+export interface RunnerMetrics {
+  /** A delivery `/webhook` answered without an error. */
+  webhookAnswered(event: string, outcome: WebhookOutcome): void;
+  /** A delivery `/webhook` refused (or failed on); counts a signature failure too when it was one. */
+  webhookRefused(event: string | null, error: unknown): void;
+  /** A `/deploy` or `/sync` request whose signature check threw `error`; anything but a signature refusal is ignored. */
+  ciRefused(error: unknown): void;
+  /** The engine's `onResult` observer. */
+  syncFinished(result: SyncResult, attempt: SyncAttempt): void;
+  /** Told of every plan of the branch, for the catch-up lag. */
+  sawBranch(env: string, outcome: BranchJobOutcome, followsBranch: boolean): void;
+  /** The Prometheus text exposition, the gauges read from the store and the health monitor first. */
+  expose(): Promise<string>;
+  /** `text/plain; version=0.0.4; charset=utf-8`. */
+  readonly contentType: string;
+}
+
+/**
+ * Creates the metrics of one runner in a registry of its own, so two runners in one process never share or clash.
+ * Counters start when the runner does; the gauges are read at scrape time (one store query each, the cached health
+ * checks, the cursor of `DEPLOY_ENV`).
+ */
+export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
+  const registry = new Registry();
+  const metrics = defineMetrics(registry);
+  const delivery = labelChildren(metrics.webhookDeliveries, "event", "outcome");
+  const signature = labelChildren(metrics.signatureFailures, "endpoint", "code");
+  const syncs = labelChildren(metrics.syncs, "service", "status");
+  const lag = createBranchLag(deps);
+
+  const countSignature = (endpoint: "webhook" | "ci", code: string): void => {
+    if (isSignatureCode(code)) {
+      signature(endpoint, code).inc();
+    }
+  };
+
+  const readGauges = async (): Promise<void> => {
+    const [jobs, queued, lagSeconds] = await Promise.all([
+      deps.store.countJobs(),
+      deps.store.countQueuedTasks(),
+      lag.seconds(),
+    ]);
+    for (const state of JOB_STATES) {
+      metrics.jobs.set({ state }, jobs[state]);
+    }
+    metrics.queueDepth.set(queued);
+    metrics.catchUpLag.set(lagSeconds);
+    // report() answers from the monitor's cache; it refreshes in the background at most once per interval.
+    metrics.dependencyUp.reset();
+    for (const [dependency, state] of Object.entries(deps.health.report().checks)) {
+      if (state.status !== "pending") {
+        metrics.dependencyUp.set({ dependency }, state.status === "ok" ? 1 : 0);
+      }
+    }
+  };
+
+  return {
+    webhookAnswered(event, outcome) {
+      delivery(eventLabel(event), outcome).inc();
+    },
+    webhookRefused(event, error) {
+      const code = errorCode(error);
+      delivery(eventLabel(event), code).inc();
+      countSignature("webhook", code);
+    },
+    ciRefused(error) {
+      countSignature("ci", errorCode(error));
+    },
+    syncFinished(result, attempt) {
+      syncs(result.service, attempt.retrying ? "retried" : result.status).inc();
+      metrics.syncDuration.observe({ service: result.service }, result.durationMs / 1000);
+    },
+    sawBranch: lag.saw,
+    async expose() {
+      await readGauges();
+      return registry.metrics();
+    },
+    contentType: registry.contentType,
+  };
+}
