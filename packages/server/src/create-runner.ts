@@ -5,8 +5,8 @@ import { createHealthMonitor } from "./health/create-health-monitor.js";
 import { dokployCheck, gitCheck, vaultCheck } from "./health/dependency-checks.js";
 import { parseBasePath, stripBasePath } from "./http/base-path.js";
 import { HttpError } from "./http/http-error.js";
-import { standardResponse } from "./http/json-response.js";
-import { isNodeRequest } from "./http/node-request.js";
+import { jsonPartsOf, standardResponse } from "./http/json-response.js";
+import { isNodeRequest, requestPath } from "./http/node-request.js";
 import { toErrorResponse } from "./http/to-error-response.js";
 import { createLogger } from "./logging/create-logger.js";
 import { deferChild } from "./logging/defer-child.js";
@@ -22,6 +22,7 @@ import { handleHealth } from "./routes/handle-health.js";
 import { handleMetrics } from "./routes/handle-metrics.js";
 import { handleSync } from "./routes/handle-sync.js";
 import { handleWebhook } from "./routes/handle-webhook.js";
+import { createSettledDeliveries } from "./routes/settled-deliveries.js";
 import type { RouteHandler, RunnerContext } from "./runner-context.js";
 import { guardStore } from "./store/guard-store.js";
 import { openStore } from "./store/open-store.js";
@@ -29,24 +30,26 @@ import { startPruning } from "./store/start-pruning.js";
 import type { GitMirror, HealthCheck, LocalGitMirror, Logger, Runner, RunnerOptions, SyncEngine } from "./types.js";
 import { version as packageVersion } from "./version.js";
 
-interface Route {
-  matches: (path: string) => boolean;
-  methods: Readonly<Record<string, RouteHandler>>;
-}
+/** The handlers of one endpoint, by method. */
+type Route = Readonly<Record<string, RouteHandler>>;
 
-const ROUTES: readonly Route[] = [
-  { matches: (path) => path === "/health", methods: { GET: handleHealth, HEAD: handleHealth } },
-  { matches: (path) => path === "/webhook", methods: { POST: handleWebhook } },
-  { matches: (path) => path === "/deploy", methods: { POST: handleDeploy } },
-  { matches: (path) => path === "/sync", methods: { POST: handleSync } },
-  { matches: (path) => path === "/deployments", methods: { GET: handleDeployments, HEAD: handleDeployments } },
-  { matches: (path) => /^\/deployments\/[^/]+\/cancel$/.test(path), methods: { POST: handleCancel } },
-  {
-    matches: (path) => /^\/deployments\/[^/]+$/.test(path),
-    methods: { GET: handleDeployment, HEAD: handleDeployment },
-  },
-  { matches: (path) => path === "/metrics", methods: { GET: handleMetrics, HEAD: handleMetrics } },
+const FIXED_ROUTES: ReadonlyMap<string, Route> = new Map([
+  ["/health", { GET: handleHealth, HEAD: handleHealth }],
+  ["/webhook", { POST: handleWebhook }],
+  ["/deploy", { POST: handleDeploy }],
+  ["/sync", { POST: handleSync }],
+  ["/deployments", { GET: handleDeployments, HEAD: handleDeployments }],
+  ["/metrics", { GET: handleMetrics, HEAD: handleMetrics }],
+]);
+
+const PATTERN_ROUTES: readonly { pattern: RegExp; route: Route }[] = [
+  { pattern: /^\/deployments\/[^/]+\/cancel$/, route: { POST: handleCancel } },
+  { pattern: /^\/deployments\/[^/]+$/, route: { GET: handleDeployment, HEAD: handleDeployment } },
 ];
+
+function routeOf(path: string): Route | undefined {
+  return FIXED_ROUTES.get(path) ?? PATTERN_ROUTES.find(({ pattern }) => pattern.test(path))?.route;
+}
 
 function defaultChecks(options: RunnerOptions, git: GitMirror): Record<string, HealthCheck> {
   const { settings } = options;
@@ -98,6 +101,20 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     intervalMs: options.healthIntervalMs,
   });
   const metrics = createRunnerMetrics({ store, git, health, env: settings.deployEnv, now });
+  // The secrets change rarely: the blank ones are left out once per list the source hands over, not per request.
+  let offered: readonly string[] | undefined;
+  let usable: readonly string[] = [];
+  const usableSecrets = (secrets: readonly string[]): readonly string[] => {
+    if (secrets !== offered) {
+      offered = secrets;
+      usable = secrets.filter((secret) => secret.trim() !== "");
+    }
+    if (usable.length === 0) {
+      // Never fail open: without a secret nothing can be verified, so nothing is accepted.
+      throw new HttpError(503, "not_configured", "no webhook secret is configured");
+    }
+    return usable;
+  };
   const ownsEngine = options.engine === undefined;
   const engine: SyncEngine =
     options.engine ??
@@ -125,15 +142,9 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     engine,
     logger,
     now,
-    secrets: async () => {
-      const secrets = (await webhookSecrets()).filter((secret) => secret.trim() !== "");
-      if (secrets.length === 0) {
-        // Never fail open: without a secret nothing can be verified, so nothing is accepted.
-        throw new HttpError(503, "not_configured", "no webhook secret is configured");
-      }
-      return secrets;
-    },
+    secrets: async () => usableSecrets(await webhookSecrets()),
     store,
+    deliveries: createSettledDeliveries(),
     webhookDeadlineMs: options.webhookDeadlineMs ?? 8_000,
     health,
     metrics,
@@ -158,39 +169,42 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
 
   const fetch = async (request: Request): Promise<Response> => {
     const started = now();
-    const requestId = globalThis.crypto.randomUUID();
-    const path = new URL(request.url).pathname;
-    const requestLogger = deferChild(logger, { requestId, method: request.method, path });
+    let requestId: string | undefined;
+    const idOf = (): string => {
+      requestId ??= globalThis.crypto.randomUUID();
+      return requestId;
+    };
+    const path = requestPath(request);
+    const requestLogger = deferChild(logger, () => ({ requestId: idOf(), method: request.method, path }));
     let response: Response;
-    let kind: string | undefined;
     try {
       if (closing) {
         throw new HttpError(503, "shutting_down", "the runner is shutting down");
       }
       const below = stripBasePath(basePath, path);
-      const route = below === undefined ? undefined : ROUTES.find((candidate) => candidate.matches(below));
+      const route = below === undefined ? undefined : routeOf(below);
       if (route === undefined) {
         throw new HttpError(404, "not_found", `no endpoint at ${path}`);
       }
-      const handler = route.methods[request.method];
+      const handler = route[request.method];
       if (handler === undefined) {
-        const allow = Object.keys(route.methods).join(", ");
+        const allow = Object.keys(route).join(", ");
         throw new HttpError(405, "method_not_allowed", `method ${request.method} not allowed: expected ${allow}`, {
           headers: { allow },
         });
       }
-      response = await handler(request, context, requestLogger, requestId);
+      response = await handler(request, context, requestLogger, idOf);
     } catch (error) {
       response = toErrorResponse(error, requestLogger);
-      // Error codes come from fixed vocabularies (HttpError, PlanError, StoreError), so the tally stays small.
-      const code = (error as { code?: unknown } | null | undefined)?.code;
-      kind = typeof code === "string" ? `${response.status} ${code}` : undefined;
     }
-    tally.count(kind ?? String(response.status));
-    logger.debug(
-      { requestId, method: request.method, path, status: response.status, durationMs: now() - started },
-      "request",
-    );
+    // Error answers carry codes of fixed vocabularies (HttpError, PLAN_ERRORS), so the tally stays small.
+    tally.count(response.status, jsonPartsOf(response)?.code);
+    if (logger.isLevelEnabled?.("debug") !== false) {
+      logger.debug(
+        { requestId: idOf(), method: request.method, path, status: response.status, durationMs: now() - started },
+        "request",
+      );
+    }
     const answer = request.method === "HEAD" ? new Response(null, response) : response;
     // The Node listener writes the runner's JSON answers from their parts; any other server gets a real Response.
     return isNodeRequest(request) ? answer : standardResponse(answer);

@@ -2,9 +2,21 @@ import { webhookSecretsOf } from "./settings.js";
 import { createSettingsSource, type SettingsSource } from "./settings-source.js";
 import type { Logger, RunnerSettings } from "./types.js";
 
-/** The webhook secrets of a settings source, current first, as the source stands at each call. */
+/**
+ * The webhook secrets of a settings source, current first, as the source stands at each call: the same list as long
+ * as the source hands over the same settings.
+ */
 export function webhookSecretsFrom(source: SettingsSource): () => Promise<readonly string[]> {
-  return async () => webhookSecretsOf(await source.load());
+  let settings: RunnerSettings | undefined;
+  let secrets: readonly string[] = [];
+  return async () => {
+    const current = await source.load();
+    if (current !== settings) {
+      settings = current;
+      secrets = webhookSecretsOf(current);
+    }
+    return secrets;
+  };
 }
 
 /**

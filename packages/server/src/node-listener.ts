@@ -41,28 +41,31 @@ export function createNodeListener(runner: Pick<Runner, "fetch">, options: NodeL
   const budget = createBodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const logger = options.logger ?? noopLogger;
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, body: NodeBody): Promise<void> => {
-    let response: Response;
-    try {
-      response = await runner.fetch(createNodeRequest(req, body));
-    } catch (error) {
-      if (error instanceof HttpError) {
-        response = error.getResponse();
-      } else {
-        logger.error({ err: error }, "request failed outside the runner");
-        response = new HttpError(500, "internal_error", "internal error").getResponse();
-      }
+  const errorResponse = (error: unknown): Response => {
+    if (error instanceof HttpError) {
+      return error.getResponse();
     }
-    // A body left unread (a request refused on its headers) is not drained: the connection closes instead.
-    await writeResponse(res, response, !req.complete);
+    logger.error({ err: error }, "request failed outside the runner");
+    return new HttpError(500, "internal_error", "internal error").getResponse();
   };
 
-  return (req, res) => {
-    const body = new NodeBody(req, budget, cap);
-    res.once("close", () => body.release());
-    answer(req, res, body).catch((error: unknown) => {
+  // One async function per request, which never rejects: nothing is left to a .catch of its own.
+  return async (req, res) => {
+    try {
+      let response: Response;
+      try {
+        response = await runner.fetch(createNodeRequest(req, new NodeBody(req, res, budget, cap)));
+      } catch (error) {
+        response = errorResponse(error);
+      }
+      // A body left unread (a request refused on its headers) is not drained: the connection closes instead.
+      const writing = writeResponse(res, response, !req.complete);
+      if (writing !== undefined) {
+        await writing;
+      }
+    } catch (error) {
       logger.error({ err: error }, "could not write the response");
       res.destroy();
-    });
+    }
   };
 }

@@ -1,5 +1,6 @@
 import type { HealthMonitor } from "./health/create-health-monitor.js";
 import type { RunnerMetrics } from "./metrics/create-runner-metrics.js";
+import type { SettledDeliveries } from "./routes/settled-deliveries.js";
 import type { GitMirror, JobStore, Logger, RunnerSettings, SyncEngine } from "./types.js";
 
 /** What every route handler needs; built once by `createRunner`. */
@@ -9,6 +10,8 @@ export interface RunnerContext {
   engine: SyncEngine;
   /** Jobs, delivery and request dedupe, nonces and branch positions; shared with other runners. */
   store: JobStore;
+  /** Deliveries whose job ended for good, answered as duplicates without reading the store. */
+  deliveries: SettledDeliveries;
   logger: Logger;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -23,10 +26,13 @@ export interface RunnerContext {
   startedAt: number;
 }
 
-/** One endpoint: gets the request and a logger bound to its request id. */
+/**
+ * One endpoint: gets the request, a logger bound to its request id, and that id (made on first use: a request that
+ * neither logs nor returns it never pays for a random UUID).
+ */
 export type RouteHandler = (
   request: Request,
   context: RunnerContext,
   logger: Logger,
-  requestId: string,
+  requestId: () => string,
 ) => Promise<Response>;

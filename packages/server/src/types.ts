@@ -13,6 +13,8 @@ export interface Logger {
   warn(obj: Record<string, unknown>, msg?: string): void;
   error(obj: Record<string, unknown>, msg?: string): void;
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether lines of `level` are written (pino has it); when present, the runner skips building lines that are not. */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 // --- git mirror (contract between the HTTP layer and the sync engine) ---

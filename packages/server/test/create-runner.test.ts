@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createRunner } from "../src/create-runner.js";
+import { noopLogger } from "../src/logging/noop-logger.js";
 import { createSqliteStore } from "../src/store/create-sqlite-store.js";
 import { SQLITE_FILE } from "../src/store/open-store.js";
-import type { JobStore, Runner } from "../src/types.js";
+import type { JobStore, Logger, Runner } from "../src/types.js";
 import { version } from "../src/version.js";
 import {
   ciRequest,
@@ -15,9 +16,11 @@ import {
   json,
   type LoggedLine,
   memoryStore,
+  pushPayload,
   type StubEngine,
   stubRunnerOptions,
   testSettings,
+  webhookRequest,
 } from "./helpers/runner-fixture.js";
 
 describe("createRunner", () => {
@@ -178,6 +181,33 @@ describe("createRunner", () => {
       }),
     );
     await local.close();
+  });
+
+  it("builds no debug line, and makes no request id, for a logger that says debug is off", async () => {
+    const debug = vi.fn();
+    const randomUUID = vi.spyOn(globalThis.crypto, "randomUUID");
+    const quiet: Logger = { ...noopLogger, debug, isLevelEnabled: (level) => level !== "debug" };
+    const local = await createRunner(stubRunnerOptions(fixture, engine, { logger: quiet }));
+    randomUUID.mockClear();
+    expect((await local.fetch(new Request("http://runner.test/nope"))).status).toBe(404);
+    expect(debug).not.toHaveBeenCalled();
+    expect(randomUUID).not.toHaveBeenCalled();
+    await local.close();
+    randomUUID.mockRestore();
+  });
+
+  it("counts a failure of the store by the code it is answered with, 503 store_unavailable", async () => {
+    const lines: LoggedLine[] = [];
+    const broken: JobStore = { ...store, jobByKey: () => Promise.reject(new Error("disk I/O error")) };
+    const local = await createRunner(
+      stubRunnerOptions(fixture, engine, { store: broken, logger: createLineLogger(lines) }),
+    );
+    const payload = pushPayload({ before: fixture.initial, after: fixture.initial });
+    expect((await local.fetch(await webhookRequest(payload, { delivery: "d-store" }))).status).toBe(503);
+    await local.close();
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: "requests", answered: { "503 store_unavailable": 1 } }),
+    );
   });
 
   it("counts answers by status and error code and summarises them in one info line", async () => {

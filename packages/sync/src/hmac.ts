@@ -72,20 +72,33 @@ export async function hmacSha256(secret: string, data: SignablePayload): Promise
 /**
  * Whether `mac` is the HMAC-SHA256 of `data` under any of `secrets`, tried in order. Each comparison is
  * constant-time: the built-in module's `timingSafeEqual`, `crypto.subtle.verify` inside the engine, or our own
- * `timingSafeEqual` on the `@noble/hashes` fallback.
+ * `timingSafeEqual` on the `@noble/hashes` fallback. With the built-in module the answer is given at once, not as a
+ * promise: a server refusing a flood of bad signatures spends nothing on promise hops.
  */
-export async function hmacSha256Verify(
+export function hmacSha256Verify(
+  secrets: readonly string[],
+  data: SignablePayload,
+  mac: Uint8Array<ArrayBuffer>,
+): boolean | Promise<boolean> {
+  const native = getNative();
+  if (native === undefined) {
+    return verifyPortably(secrets, data, mac);
+  }
+  for (const secret of secrets) {
+    // The built-in module hashes strings in native code: no UTF-8 copy in JavaScript.
+    if (native.timingSafeEqual(native.createHmac("sha256", secret).update(data).digest(), mac)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** {@link hmacSha256Verify} on WebCrypto, else `@noble/hashes`. */
+async function verifyPortably(
   secrets: readonly string[],
   data: SignablePayload,
   mac: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
-  const native = getNative();
-  if (native !== undefined) {
-    // The built-in module hashes strings in native code: no UTF-8 copy in JavaScript.
-    return secrets.some((secret) =>
-      native.timingSafeEqual(native.createHmac("sha256", secret).update(data).digest(), mac),
-    );
-  }
   const subtle = getSubtle();
   const bytes = toBytes(data);
   for (const secret of secrets) {

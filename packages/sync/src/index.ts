@@ -17,6 +17,7 @@ export { nextStagingTag } from "./next-staging-tag.js";
 export { parseConfig } from "./parse-config.js";
 export { parseDotenv } from "./parse-dotenv.js";
 export { parsePushEvent } from "./parse-push-event.js";
+export { parsePushHead } from "./parse-push-head.js";
 export { PlanError } from "./plan-error.js";
 export { PLAN_ERRORS } from "./plan-errors.js";
 export { planSync } from "./plan-sync.js";
@@ -61,6 +62,7 @@ export type {
   PlanTrigger,
   PushEvent,
   PushEventFiles,
+  PushHead,
   RequestHeaders,
   SelectedService,
   ServiceCatalog,

@@ -33,10 +33,11 @@ export function mergeCommitFiles(commits: readonly CommitFiles[]): PushEventFile
     }
   }
   const files: PushEventFiles = { added: [], modified: [], removed: [] };
-  for (const [path, change] of net) {
+  // forEach, unlike for...of, builds no [path, change] pair per path.
+  net.forEach((change, path) => {
     if (change !== "gone") {
       files[change].push(path);
     }
-  }
+  });
   return files;
 }

@@ -1,68 +1,43 @@
-import { describeValue } from "./describe-value.js";
 import { type CommitFiles, mergeCommitFiles } from "./merge-commit-files.js";
-import { PushEventError } from "./push-event-error.js";
+import { parsePushHead } from "./parse-push-head.js";
+import { failField, isJsonObject, type JsonObject } from "./push-event-fields.js";
 import type { PushEvent } from "./types.js";
 
 // GitHub lists at most this many commits in a push payload; a push of more is truncated.
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads#push
 const MAX_LISTED_COMMITS = 2048;
-const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const ZERO_SHA = /^0+$/;
 const FILE_LISTS = ["added", "modified", "removed"] as const;
 
-type Json = Readonly<Record<string, unknown>>;
-
-function fail(field: string, expected: string, value: unknown): never {
-  throw new PushEventError(field, `must be ${expected}, received ${describeValue(value)}`);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function readString(event: Json, field: string, pattern: RegExp, expected: string): string {
-  const value = event[field];
-  return typeof value === "string" && pattern.test(value) ? value : fail(field, expected, value);
-}
-
-function readBoolean(event: Json, field: string): boolean {
-  const value = event[field];
-  return typeof value === "boolean" ? value : fail(field, "a boolean", value);
-}
-
-/** A commit's file lists; `whole` is false when GitHub left any of them out (those count as empty). */
-function readCommitFiles(commit: unknown, index: number): { files: CommitFiles; whole: boolean } {
-  if (!isObject(commit)) {
-    return fail(`commits[${index}]`, "an object", commit);
+/** A commit's file lists, those GitHub left out as empty; `whole` is false when it left any out. */
+function readCommitFiles(commit: unknown, index: number): CommitFiles & { whole: boolean } {
+  if (!isJsonObject(commit)) {
+    return failField(`commits[${index}]`, "an object", commit);
   }
-  const files: CommitFiles = { added: [], modified: [], removed: [] };
-  let whole = true;
+  const files: CommitFiles & { whole: boolean } = { added: [], modified: [], removed: [], whole: true };
   for (const name of FILE_LISTS) {
     const list = commit[name];
     if (list === undefined) {
-      whole = false;
+      files.whole = false;
       continue;
     }
     if (!Array.isArray(list)) {
-      return fail(`commits[${index}].${name}`, "an array of strings", list);
+      return failField(`commits[${index}].${name}`, "an array of strings", list);
     }
-    list.forEach((path: unknown, at) => {
+    for (let at = 0; at < list.length; at += 1) {
+      const path: unknown = list[at];
       if (typeof path !== "string" || path === "") {
-        fail(`commits[${index}].${name}[${at}]`, "a non-empty string", path);
+        failField(`commits[${index}].${name}[${at}]`, "a non-empty string", path);
       }
-    });
+    }
     files[name] = list;
   }
-  return { files, whole };
-}
-
-function refName(ref: string, prefix: string): string | null {
-  return ref.startsWith(prefix) && ref.length > prefix.length ? ref.slice(prefix.length) : null;
+  return files;
 }
 
 /**
  * Reads a GitHub `push` webhook payload (already JSON-parsed, after its signature was verified) into the fields the
- * runner acts on.
+ * runner acts on: those of {@link parsePushHead}, and the files its commits changed.
  *
  * `files` is the net change described by `commits`, each path in one list in first-seen order: a path added and
  * later modified is added, added and later removed is left out, removed and later added again is modified, modified
@@ -84,20 +59,14 @@ function refName(ref: string, prefix: string): string | null {
  * ```
  */
 export function parsePushEvent(payload: unknown): PushEvent {
-  if (!isObject(payload)) {
-    return fail("payload", "an object", payload);
-  }
-  const ref = readString(payload, "ref", /^refs\/\S+$/, 'a full ref such as "refs/heads/main"');
-  const before = readString(payload, "before", COMMIT_SHA, "a commit SHA of 40 (or 64) lower-case hex digits");
-  const after = readString(payload, "after", COMMIT_SHA, "a commit SHA of 40 (or 64) lower-case hex digits");
-  const created = readBoolean(payload, "created");
-  const deleted = readBoolean(payload, "deleted");
-  const forced = readBoolean(payload, "forced");
-  const { commits } = payload;
+  const head = parsePushHead(payload);
+  // parsePushHead refused anything but an object.
+  const { commits } = payload as JsonObject;
   if (!Array.isArray(commits)) {
-    return fail("commits", "an array", commits);
+    return failField("commits", "an array", commits);
   }
   const commitFiles = commits.map(readCommitFiles);
+  const { before, after, created, deleted, forced } = head;
   const complete =
     !created &&
     !deleted &&
@@ -107,16 +76,5 @@ export function parsePushEvent(payload: unknown): PushEvent {
     commits.length < MAX_LISTED_COMMITS &&
     commitFiles.every((commit) => commit.whole) &&
     (commits.length > 0 || before === after);
-  return {
-    ref,
-    branch: refName(ref, "refs/heads/"),
-    tag: refName(ref, "refs/tags/"),
-    before,
-    after,
-    created,
-    deleted,
-    forced,
-    files: mergeCommitFiles(commitFiles.map((commit) => commit.files)),
-    complete,
-  };
+  return { ...head, files: mergeCommitFiles(commitFiles), complete };
 }

@@ -62,8 +62,8 @@ export interface PushEventFiles {
   removed: string[];
 }
 
-/** The parts of a GitHub `push` webhook payload the runner acts on. */
-export interface PushEvent {
+/** What a GitHub `push` webhook payload says about its ref, without its commits (see `parsePushHead`). */
+export interface PushHead {
   /** Full ref, e.g. `refs/heads/main` or `refs/tags/v1.2.3`. */
   ref: string;
   /** Branch name when `ref` is under `refs/heads/`, else null. */
@@ -77,6 +77,10 @@ export interface PushEvent {
   created: boolean;
   deleted: boolean;
   forced: boolean;
+}
+
+/** The parts of a GitHub `push` webhook payload the runner acts on. */
+export interface PushEvent extends PushHead {
   files: PushEventFiles;
   /**
    * False when `commits` may not describe the whole change (new or deleted ref, forced push, 2048 or more commits,

@@ -31,12 +31,12 @@ export async function verifyWithFallback(
       `[@iac/sync] additionalSecrets must be an array of strings, received ${describeValue(additionalSecrets)}`,
     );
   }
-  for (const [index, extra] of additionalSecrets.entries()) {
+  additionalSecrets.forEach((extra: unknown, index) => {
     assertSecret(extra, `additionalSecrets[${index}]`);
-  }
+  });
   const mac = parseSignature(signature);
   if (mac === null) {
     return false;
   }
-  return hmacSha256Verify([secret, ...additionalSecrets], payload, mac);
+  return hmacSha256Verify(additionalSecrets.length === 0 ? [secret] : [secret, ...additionalSecrets], payload, mac);
 }

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { PushEventError, parsePushEvent } from "../src/index.js";
+import { PushEventError, parsePushEvent, parsePushHead } from "../src/index.js";
 
 interface PushExample {
   ref: string;
@@ -274,6 +274,58 @@ describe("parsePushEvent() invalid shapes", () => {
       field,
       message: `[@iac/sync] invalid push event: ${field} ${problem}`,
     });
+  });
+});
+
+describe("parsePushHead()", () => {
+  it("reads the same ref, commits and flags as parsePushEvent, and nothing else", () => {
+    for (const payload of [...pushExamples, branchUpdate([commit(["a"])], { forced: true })]) {
+      const { files: _files, complete: _complete, ...head } = parsePushEvent(payload);
+      expect(parsePushHead(payload)).toEqual(head);
+    }
+  });
+
+  it.each([
+    ["missing commits", { commits: undefined }],
+    ["commits that are not an array", { commits: { added: [] } }],
+    ["a commit whose file list holds a number", { commits: [{ ...commit(), added: [1] }] }],
+  ])("leaves the commits unread: %s", (_case, overrides) => {
+    const payload = branchUpdate([], { ref: "refs/heads/feature", ...overrides });
+    expect(() => parsePushEvent(payload)).toThrow(PushEventError);
+    expect(parsePushHead(payload)).toEqual({
+      ref: "refs/heads/feature",
+      branch: "feature",
+      tag: null,
+      before: SHA_A,
+      after: SHA_B,
+      created: false,
+      deleted: false,
+      forced: false,
+    });
+  });
+
+  it.each<[string, unknown]>([
+    ["a null payload", null],
+    ["a short ref", branchUpdate([], { ref: "main" })],
+    ["an upper-case before", branchUpdate([], { before: SHA_A.toUpperCase() })],
+    ["a short after", branchUpdate([], { after: "abc" })],
+    ["a string created flag", branchUpdate([], { created: "false" })],
+    ["a missing deleted flag", branchUpdate([], { deleted: undefined })],
+    ["a null forced flag", branchUpdate([], { forced: null })],
+  ])("refuses %s with the error parsePushEvent throws", (_case, payload) => {
+    let expected: unknown;
+    try {
+      parsePushEvent(payload);
+    } catch (error) {
+      expected = error;
+    }
+    expect(expected).toBeInstanceOf(PushEventError);
+    expect(() => parsePushHead(payload)).toThrow(expected as Error);
+    try {
+      parsePushHead(payload);
+    } catch (error) {
+      expect(error).toMatchObject({ field: (expected as PushEventError).field });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { jsonResponse } from "./json-response.js";
+import { type JsonParts, jsonParts, responseOf } from "./json-response.js";
 
 /** Options of {@link HttpError}. */
 export interface HttpErrorOptions {
@@ -22,6 +22,7 @@ export class HttpError extends Error {
   readonly code: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly details: Readonly<Record<string, unknown>>;
+  #parts: JsonParts | undefined;
 
   constructor(status: number, code: string, message: string, options: HttpErrorOptions = {}) {
     // An answer, not a bug: its stack is never shown, and capturing one would cost a refused request more than the
@@ -36,8 +37,12 @@ export class HttpError extends Error {
     this.details = options.details ?? {};
   }
 
-  /** The JSON response for this error. */
+  /** The JSON response for this error; its text is built once, so an error thrown again and again costs no JSON. */
   getResponse(): Response {
-    return jsonResponse(this.status, { ...this.details, error: this.message, code: this.code }, this.headers);
+    this.#parts ??= {
+      ...jsonParts(this.status, { ...this.details, error: this.message, code: this.code }, this.headers),
+      code: this.code,
+    };
+    return responseOf(this.#parts);
   }
 }

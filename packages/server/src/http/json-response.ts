@@ -2,9 +2,11 @@ import { delegateToStandard } from "./lazy-standard.js";
 
 /** What a JSON answer of the runner consists of; the Node listener writes it without building a `Response`. */
 export interface JsonParts {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  text: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly text: string;
+  /** The error code of an error answer (`invalid_signature`), which the runner counts answers by. */
+  readonly code?: string | undefined;
 }
 
 const PARTS = Symbol("json response parts");
@@ -31,14 +33,23 @@ class JsonResponse {
 
 delegateToStandard(JsonResponse.prototype, Response, JsonResponse.materialize);
 
-/** A JSON response; `cache-control: no-store` because every answer describes live state. */
-export function jsonResponse(status: number, body: unknown, headers?: Readonly<Record<string, string>>): Response {
-  const parts: JsonParts = {
+/** The parts of a JSON answer; `cache-control: no-store` because every answer describes live state. */
+export function jsonParts(status: number, body: unknown, headers?: Readonly<Record<string, string>>): JsonParts {
+  return {
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
     text: JSON.stringify(body),
   };
+}
+
+/** A response of `parts`, which may be shared by many responses (they are never changed). */
+export function responseOf(parts: JsonParts): Response {
   return new JsonResponse(parts) as unknown as Response;
+}
+
+/** A JSON response (see {@link jsonParts}). */
+export function jsonResponse(status: number, body: unknown, headers?: Readonly<Record<string, string>>): Response {
+  return responseOf(jsonParts(status, body, headers));
 }
 
 /** The parts of a response made by {@link jsonResponse}, for writing it directly; undefined for any other response. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BodyBudget } from "./body-budget.js";
 import { incompleteBody, overloaded, payloadTooLarge } from "./body-errors.js";
 
@@ -16,14 +16,16 @@ export const UNBUDGETED_BODY_BYTES: number = 64 * 1024;
  */
 export class NodeBody {
   readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
   readonly #budget: BodyBudget;
   readonly #cap: number;
   #reading: Promise<Uint8Array> | undefined;
-  /** Bytes taken from the budget, given back by {@link release} once the request is answered. */
+  /** Bytes taken from the budget, given back once the request is answered (its response closes). */
   #charged = 0;
 
-  constructor(req: IncomingMessage, budget: BodyBudget, cap: number) {
+  constructor(req: IncomingMessage, res: ServerResponse, budget: BodyBudget, cap: number) {
     this.#req = req;
+    this.#res = res;
     this.#budget = budget;
     this.#cap = cap;
   }
@@ -39,12 +41,6 @@ export class NodeBody {
     return this.#reading;
   }
 
-  /** Gives the body's bytes back to the budget. */
-  release(): void {
-    this.#budget.release(this.#charged);
-    this.#charged = 0;
-  }
-
   /** Takes from the budget what `size` bytes read so far need beyond the unbudgeted part; false when it is spent. */
   #charge(size: number): boolean {
     const due = size - UNBUDGETED_BODY_BYTES - this.#charged;
@@ -53,6 +49,13 @@ export class NodeBody {
     }
     if (!this.#budget.reserve(due)) {
       return false;
+    }
+    if (this.#charged === 0) {
+      // Only a body past the unbudgeted part holds budget; the common small one costs no listener.
+      this.#res.once("close", () => {
+        this.#budget.release(this.#charged);
+        this.#charged = 0;
+      });
     }
     this.#charged += due;
     return true;
@@ -79,14 +82,12 @@ export class NodeBody {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const stop = (): void => {
-        req.off("data", onData);
-        req.off("end", onEnd);
-        req.off("error", onAbort);
-        req.off("close", onAbort);
-      };
+      // Once settled, the listeners stay attached (removing them would cost more) and do nothing: the request's
+      // own end and close still come.
+      let settled = false;
       const fail = (error: Error): void => {
-        stop();
+        settled = true;
+        req.off("data", onData);
         req.pause();
         reject(error);
       };
@@ -101,10 +102,16 @@ export class NodeBody {
         }
       };
       const onEnd = (): void => {
-        stop();
-        resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+        if (!settled) {
+          settled = true;
+          resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+        }
       };
-      const onAbort = (): void => fail(incompleteBody());
+      const onAbort = (): void => {
+        if (!settled) {
+          fail(incompleteBody());
+        }
+      };
       req.on("data", onData);
       req.on("end", onEnd);
       req.on("error", onAbort);

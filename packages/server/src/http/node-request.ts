@@ -7,6 +7,18 @@ import type { NodeBody } from "./node-body.js";
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 /** Only the path is used for routing; the Host header is not trusted for anything. */
 const ORIGIN = "http://runner.invalid";
+/**
+ * A path the URL parser leaves as it is: no dot segments, percent escapes, backslashes or characters it would escape.
+ * Such a path is the request's `pathname` without parsing the URL; any other is parsed.
+ */
+const PLAIN_PATH = /^\/[\w/-]*$/;
+
+/** The path of a request target (`/webhook?x=1` → `/webhook`) if it is plain, else undefined. */
+function plainPath(target: string): string | undefined {
+  const query = target.indexOf("?");
+  const path = query === -1 ? target : target.slice(0, query);
+  return PLAIN_PATH.test(path) ? path : undefined;
+}
 
 /** The request's headers as a real `Headers`, in the order received. */
 function standardHeaders(req: IncomingMessage): Headers {
@@ -54,15 +66,22 @@ class NodeRequest {
   readonly url: string;
   readonly #req: IncomingMessage;
   readonly #body: NodeBody;
+  readonly #path: string | undefined;
   #headers: Headers | undefined;
   #real: Request | undefined;
 
   constructor(req: IncomingMessage, body: NodeBody) {
     this.method = req.method ?? "GET";
     const target = req.url ?? "/";
-    this.url = target.startsWith("/") ? `${ORIGIN}${target}` : new URL(target, ORIGIN).href;
+    const origin = target.startsWith("/");
+    this.url = origin ? `${ORIGIN}${target}` : new URL(target, ORIGIN).href;
+    this.#path = origin ? plainPath(target) : undefined;
     this.#req = req;
     this.#body = body;
+  }
+
+  static path(self: NodeRequest): string | undefined {
+    return self.#path;
   }
 
   get headers(): Headers {
@@ -115,6 +134,11 @@ export function createNodeRequest(req: IncomingMessage, body: NodeBody): Request
 /** The Node body behind a request made by {@link createNodeRequest}, undefined for any other request. */
 export function nodeBodyOf(request: Request): NodeBody | undefined {
   return request instanceof NodeRequest ? NodeRequest.body(request) : undefined;
+}
+
+/** The path of a request, as `new URL(request.url).pathname` reads it (without parsing when the listener could). */
+export function requestPath(request: Request): string {
+  return (request instanceof NodeRequest ? NodeRequest.path(request) : undefined) ?? new URL(request.url).pathname;
 }
 
 /** Whether the request came from the Node listener (which writes the runner's own responses directly). */

@@ -50,7 +50,7 @@ export const handleDeploy: RouteHandler = async (request, context, baseLogger, r
     throw new HttpError(400, "invalid_request", "exactly one of tag or ref is required");
   }
   const logger = baseLogger.child({
-    delivery: requestId,
+    delivery: requestId(),
     env,
     ...target,
     ...(claimed.commit === undefined ? {} : { claimedCommit: claimed.commit }),
@@ -77,7 +77,7 @@ export const handleDeploy: RouteHandler = async (request, context, baseLogger, r
   }
   const outcome = await context.engine.submit(
     toNewJob(plan, context.now(), {
-      delivery: requestId,
+      delivery: requestId(),
       triggeredBy,
       tag,
       ref,

@@ -22,10 +22,11 @@ export const handleSync: RouteHandler = async (request, context, baseLogger, req
   }
   const env = optionalString(fields, "env") ?? context.settings.deployEnv;
   const wait = optionalBoolean(fields, "wait");
-  const logger = baseLogger.child({ delivery: requestId, env });
+  const delivery = requestId();
+  const logger = baseLogger.child({ delivery, env });
   const result = await submitBranchJob(
     { ...context, branch: context.settings.gitBranch },
-    { trigger: "sync", env, services: requested, extras: { delivery: requestId } },
+    { trigger: "sync", env, services: requested, extras: { delivery } },
     logger,
   );
   const { plan } = result;

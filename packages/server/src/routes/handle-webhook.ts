@@ -1,4 +1,11 @@
-import { type PushEvent, PushEventError, parsePushEvent, verifyWithFallback } from "@iac/sync";
+import {
+  type PushEvent,
+  PushEventError,
+  type PushHead,
+  parsePushEvent,
+  parsePushHead,
+  verifyWithFallback,
+} from "@iac/sync";
 import { HttpError } from "../http/http-error.js";
 import { jsonResponse } from "../http/json-response.js";
 import { mediaType } from "../http/media-type.js";
@@ -9,6 +16,17 @@ import type { RouteHandler, RunnerContext } from "../runner-context.js";
 import type { Logger } from "../types.js";
 
 const ZERO_SHA = /^0{40}$/;
+
+// Refusals that say nothing about the request are built once, and returned rather than thrown: a flood of them costs
+// no new error, no JSON and no exception unwinding each.
+const MISSING_SIGNATURE = new HttpError(401, "missing_signature", "missing X-Hub-Signature-256 header");
+const INVALID_SIGNATURE = new HttpError(401, "invalid_signature", "signature does not match");
+
+/** A signature refusal, built once and answered without a throw (the cheap path of a flood), counted for metrics. */
+function refuse(request: Request, context: RunnerContext, refusal: HttpError): Response {
+  context.metrics.webhookRefused(request.headers.get("x-github-event"), refusal);
+  return refusal.getResponse();
+}
 
 function readPayload(body: Uint8Array, type: string): unknown {
   if (type === "application/json") {
@@ -22,7 +40,19 @@ function readPayload(body: Uint8Array, type: string): unknown {
   return parseJsonBody(payload);
 }
 
-function ignoreReason(push: PushEvent, branch: string): string | undefined {
+/** Reads the push with `parse`; a payload the parser refuses is the sender's fault (400), anything else a bug. */
+function readPush<T>(parse: (payload: unknown) => T, payload: unknown): T {
+  try {
+    return parse(payload);
+  } catch (error) {
+    if (error instanceof PushEventError) {
+      throw new HttpError(400, "invalid_payload", error.message);
+    }
+    throw error;
+  }
+}
+
+function ignoreReason(push: PushHead, branch: string): string | undefined {
   if (push.tag !== null) {
     return `tag push (${push.tag}); tags are deployed through /deploy`;
   }
@@ -80,6 +110,25 @@ function deliveryKey(delivery: string): string {
   return `delivery:${delivery}`;
 }
 
+/** The answer to a delivery whose job exists, from the store or from the deliveries remembered. */
+function duplicateAnswer(delivery: string, job: string): Response {
+  return jsonResponse(200, { status: "duplicate", delivery, deployments: [job] });
+}
+
+/**
+ * The job that answers a redelivery of `delivery` as a duplicate, if there is one: any job but a failed or cancelled
+ * one (redeliver is how users retry). The store decides again atomically when a job is created (two runners, one
+ * delivery). Deliveries whose job ended for good are remembered with the push's signature (see `SettledDeliveries`).
+ */
+async function earlierJob(delivery: string, signature: string, context: RunnerContext): Promise<string | undefined> {
+  const earlier = await context.store.jobByKey(deliveryKey(delivery), context.now());
+  if (earlier === undefined || earlier.state === "failed" || earlier.state === "cancelled") {
+    return undefined;
+  }
+  context.deliveries.remember(delivery, signature, earlier);
+  return earlier.id;
+}
+
 /**
  * `POST /webhook`: GitHub deliveries. The signature is checked on the raw bytes before anything is parsed. A push to
  * the followed branch is fetched, diffed and mapped at the pushed commit, and one sync job is started; the answer
@@ -108,19 +157,19 @@ const receiveWebhook: RouteHandler = async (request, context, baseLogger, reques
   // Checked before the body is read, so an unsigned request cannot make the runner buffer up to the body limit.
   const signature = request.headers.get("x-hub-signature-256");
   if (signature === null) {
-    throw new HttpError(401, "missing_signature", "missing X-Hub-Signature-256 header");
+    return refuse(request, context, MISSING_SIGNATURE);
   }
   const body = await readBody(request, context.settings.webhookMaxBodyBytes);
-  const [current = "", ...previous] = await context.secrets();
-  if (!(await verifyWithFallback(current, body, signature, previous))) {
-    throw new HttpError(401, "invalid_signature", "signature does not match");
+  const secrets = await context.secrets();
+  if (!(await verifyWithFallback(secrets[0] ?? "", body, signature, secrets.slice(1)))) {
+    return refuse(request, context, INVALID_SIGNATURE);
   }
   const event = request.headers.get("x-github-event");
   if (event === null || event.trim() === "") {
     throw new HttpError(400, "missing_event", "missing X-GitHub-Event header");
   }
   const deliveryHeader = request.headers.get("x-github-delivery");
-  const delivery = deliveryHeader ?? requestId;
+  const delivery = deliveryHeader ?? requestId();
   const logger = baseLogger.child({ delivery, event });
   if (event === "ping") {
     context.metrics.webhookAnswered(event, "pong");
@@ -130,29 +179,27 @@ const receiveWebhook: RouteHandler = async (request, context, baseLogger, reques
     context.metrics.webhookAnswered(event, "ignored");
     return jsonResponse(202, { status: "ignored", event, delivery, reason: `event ${event} is not handled` });
   }
-  let push: PushEvent;
-  try {
-    push = parsePushEvent(readPayload(body, type));
-  } catch (error) {
-    // Only a payload the parser refused is the sender's fault; anything else is a bug and answers 500.
-    if (error instanceof PushEventError) {
-      throw new HttpError(400, "invalid_payload", error.message);
-    }
-    throw error;
-  }
-  const reason = ignoreReason(push, context.settings.gitBranch);
+  const payload = readPayload(body, type);
+  // Whether the push concerns the runner is decided on its ref alone: the commits of a push to a branch the runner
+  // does not follow are never read, so a stream of them costs no more than verifying and parsing them.
+  const reason = ignoreReason(readPush(parsePushHead, payload), context.settings.gitBranch);
   if (reason !== undefined) {
     context.metrics.webhookAnswered(event, "ignored");
     return jsonResponse(202, { status: "ignored", event, delivery, reason });
   }
   const keyed = deliveryHeader !== null;
+  // GitHub's retry of a push whose job ended for good: the very bytes already read in full, so answered at once.
+  const settled = keyed ? context.deliveries.jobOf(delivery, signature, context.now()) : undefined;
+  if (settled !== undefined) {
+    context.metrics.webhookAnswered(event, "duplicate");
+    return duplicateAnswer(delivery, settled);
+  }
+  const push = readPush(parsePushEvent, payload);
   if (keyed) {
-    // Redeliver is how users retry: a delivery whose job failed or was cancelled runs again; any other is answered
-    // with its job. The store decides again atomically when the job is created (two runners, one delivery).
-    const earlier = await context.store.jobByKey(deliveryKey(delivery), context.now());
-    if (earlier !== undefined && earlier.state !== "failed" && earlier.state !== "cancelled") {
+    const earlier = await earlierJob(delivery, signature, context);
+    if (earlier !== undefined) {
       context.metrics.webhookAnswered(event, "duplicate");
-      return jsonResponse(200, { status: "duplicate", delivery, deployments: [earlier.id] });
+      return duplicateAnswer(delivery, earlier);
     }
   }
   const work = processPush(push, delivery, keyed, context, logger.child({ commit: push.after }));

@@ -1,4 +1,4 @@
-import { IncomingMessage } from "node:http";
+import { IncomingMessage, ServerResponse } from "node:http";
 import { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createBodyBudget } from "../../src/http/body-budget.js";
@@ -16,14 +16,15 @@ function abandonedRequest(headers: Record<string, string>): IncomingMessage {
 
 describe("NodeBody", () => {
   it("refuses at once the body of a client that went away, instead of waiting for events that never come", async () => {
-    const body = new NodeBody(abandonedRequest({ "content-length": "10" }), createBodyBudget(MiB), MiB);
+    const req = abandonedRequest({ "content-length": "10" });
+    const body = new NodeBody(req, new ServerResponse(req), createBodyBudget(MiB), MiB);
     await expect(body.read(MiB)).rejects.toMatchObject({ status: 400, code: "incomplete_body" });
   });
 
   it("counts a body larger than the whole budget as too large (413), naming the largest it can read", async () => {
     const req = new IncomingMessage(new Socket());
     req.headers = { "content-length": String(2 * MiB) };
-    const body = new NodeBody(req, createBodyBudget(MiB), 25 * MiB);
+    const body = new NodeBody(req, new ServerResponse(req), createBodyBudget(MiB), 25 * MiB);
     await expect(body.read(25 * MiB)).rejects.toMatchObject({
       status: 413,
       code: "payload_too_large",

@@ -24,6 +24,25 @@ describe("deferChild", () => {
     expect([built(), lines]).toEqual([0, []]);
   });
 
+  it("makes bindings given as a function only when a line is written, once", () => {
+    const lines: LoggedLine[] = [];
+    const { logger } = countingLogger(lines);
+    let made = 0;
+    const request = deferChild(logger, () => {
+      made += 1;
+      return { requestId: `r-${made}` };
+    });
+    request.child({ delivery: "d-1" });
+    expect(made).toBe(0);
+    request.info({}, "one");
+    request.child({ delivery: "d-1" }).info({}, "two");
+    expect(made).toBe(1);
+    expect(lines).toEqual([
+      { requestId: "r-1", level: "info", msg: "one" },
+      { requestId: "r-1", delivery: "d-1", level: "info", msg: "two" },
+    ]);
+  });
+
   it("writes lines with its bindings and those of its own children, building each child once", () => {
     const lines: LoggedLine[] = [];
     const { logger, built } = countingLogger(lines);

@@ -12,9 +12,9 @@ describe("createRequestTally", () => {
     const lines: LoggedLine[] = [];
     const tally = createRequestTally(createLineLogger(lines), 1_000);
     for (let index = 0; index < 500; index += 1) {
-      tally.count("401 invalid_signature");
+      tally.count(401, "invalid_signature");
     }
-    tally.count("202");
+    tally.count(202);
     expect(lines).toEqual([]);
     vi.advanceTimersByTime(1_000);
     expect(lines).toEqual([
@@ -23,7 +23,7 @@ describe("createRequestTally", () => {
     vi.advanceTimersByTime(10_000);
     expect(lines).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(0);
-    tally.count("200");
+    tally.count(200);
     tally.flush();
     expect(lines[1]).toMatchObject({ answered: { "200": 1 } });
     expect(vi.getTimerCount()).toBe(0);

@@ -269,7 +269,8 @@ describe("POST /webhook", () => {
     it("answers 500 internal_error without the message for an unexpected error, and logs it", async () => {
       await runner.close();
       const lines: LoggedLine[] = [];
-      const failure = new Error("mirror exploded: token=ghp_secret");
+      // A code of its own (as system errors carry) is not the answer's: the summary counts it as internal_error.
+      const failure = Object.assign(new Error("mirror exploded: token=ghp_secret"), { code: "EMIRROR" });
       const broken: GitMirror = { ...fixture.mirror, isAncestor: () => Promise.reject(failure) };
       await start({ git: broken, logger: createLineLogger(lines) });
       const after = fixture.repo.commit({ [POSTGRES]: "v: 2\n" });
@@ -282,6 +283,8 @@ describe("POST /webhook", () => {
         expect.objectContaining({ level: "error", msg: "unhandled error", err: failure, path: "/webhook" }),
       );
       expect(engine.submitted).toEqual([]);
+      await runner.close();
+      expect(lines).toContainEqual(expect.objectContaining({ msg: "requests", answered: { "500 internal_error": 1 } }));
     });
   });
 
@@ -312,6 +315,33 @@ describe("POST /webhook", () => {
         reason: "event issues is not handled",
       });
       expect(engine.submitted).toEqual([]);
+    });
+
+    it("ignores a push to another branch without reading its commits, whatever their shape", async () => {
+      const payload = {
+        ...pushPayload({ ref: "refs/heads/feature", before: "a".repeat(40), after: "b".repeat(40) }),
+        commits: { added: "not a list" },
+      };
+      const response = await runner.fetch(await webhookRequest(payload, { delivery: "d-other" }));
+      expect(response.status).toBe(202);
+      expect(await json(response)).toEqual({
+        status: "ignored",
+        event: "push",
+        delivery: "d-other",
+        reason: "push to feature; the runner follows main",
+      });
+    });
+
+    it("still answers 400 invalid_payload for a push to another branch whose ref or commits are malformed", async () => {
+      const payload = { ...pushPayload({ ref: "refs/heads/feature", before: "a".repeat(40), after: "b".repeat(40) }) };
+      for (const fields of [{ after: 42 }, { ref: "feature" }]) {
+        const response = await runner.fetch(await webhookRequest({ ...payload, ...fields }));
+        expect(response.status).toBe(400);
+        expect(await json(response)).toEqual({
+          code: "invalid_payload",
+          error: parserMessage({ ...payload, ...fields }),
+        });
+      }
     });
 
     it("answers with the request id as delivery, and keys no job by it, without X-GitHub-Delivery", async () => {
@@ -767,6 +797,58 @@ describe("POST /webhook", () => {
       expect((await store.jobByKey("delivery:retry", Date.now()))?.id).toBe(again.id);
       const third = await pushOnce("retry");
       expect(third).toEqual({ status: 200, id: again.id });
+    });
+
+    /** Restarts the runner with the store's jobByKey counted. */
+    const countStoreReads = async () => {
+      await runner.close();
+      const jobByKey = vi.spyOn(store, "jobByKey");
+      await start();
+      return jobByKey;
+    };
+    const redeliver = (delivery: string, files = [POSTGRES]) =>
+      push(fixture.initial, fixture.repo.head(), { delivery, files });
+
+    it("answers GitHub's retries of a delivery whose job succeeded from memory, as the store answers them", async () => {
+      const first = await pushOnce("settled");
+      await finishJob(store, first.id, "succeeded");
+      const jobByKey = await countStoreReads();
+      const fromStore = await redeliver("settled");
+      const fromMemory = [await redeliver("settled"), await redeliver("settled")];
+      expect(jobByKey).toHaveBeenCalledTimes(1);
+      const text = await fromStore.text();
+      expect(JSON.parse(text)).toEqual({ status: "duplicate", delivery: "settled", deployments: [first.id] });
+      for (const response of fromMemory) {
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe(text);
+      }
+      expect(engine.submitted).toHaveLength(1);
+    });
+
+    it("reads in full what comes under a remembered delivery id with other bytes", async () => {
+      const first = await pushOnce("settled");
+      await finishJob(store, first.id, "succeeded");
+      const jobByKey = await countStoreReads();
+      await redeliver("settled");
+      const other = await redeliver("settled", [POSTGRES, REDIS]);
+      expect(other.status).toBe(200);
+      expect(jobByKey).toHaveBeenCalledTimes(2);
+      const malformed = { ...pushPayload({ before: fixture.initial, after: fixture.repo.head() }), commits: {} };
+      const refused = await runner.fetch(await webhookRequest(malformed, { delivery: "settled" }));
+      expect(refused.status).toBe(400);
+      expect(await json(refused)).toMatchObject({ code: "invalid_payload" });
+    });
+
+    it("reads the store on every retry of a delivery whose job may still fail", async () => {
+      const first = await pushOnce("pending");
+      expect((await store.getJob(first.id))?.state).toBe("queued");
+      const jobByKey = await countStoreReads();
+      await redeliver("pending");
+      await finishJob(store, first.id, "failed");
+      const retried = await redeliver("pending");
+      expect(jobByKey).toHaveBeenCalledTimes(2);
+      expect(retried.status).toBe(202);
+      expect(engine.submitted).toHaveLength(2);
     });
 
     it("remembers deliveries across a restart over the same SQLite file", async () => {
