@@ -13,11 +13,15 @@ export const PRODUCTION_INSTALL_BUDGET = {
   packages: 79,
 } as const;
 
-/** Compressed size of each tarball, in bytes. */
+/**
+ * Compressed size of each tarball, in bytes. The server's was raised from 175 KB to 225 KB for the front door
+ * (listener, body budget, limits), the metrics, embedding with `defineSettings` and the self-repairing mirror: its
+ * code grew by about a quarter (201 KB measured), its README with it.
+ */
 export const TARBALL_BUDGET: Readonly<Record<string, number>> = {
   "@iac/sdk": 115_000,
   "@iac/sync": 88_000,
-  "@iac/server": 200_000,
+  "@iac/server": 225_000,
 };
 
 /** Packages that only tests use: none of them may come with a production install. */
