@@ -67,6 +67,10 @@ describe("createNodeRequest", () => {
     const bare = requestOf({});
     expect([bare.method, bare.url]).toEqual(["GET", "http://runner.invalid/"]);
     expect(requestOf({ method: "GET", url: "http://other.test/health?x=1" }).url).toBe("http://other.test/health?x=1");
+    // A path that looks protocol-relative is still a path, not another host.
+    expect(requestOf({ method: "GET", url: "//other.test/health" }).url).toBe(
+      "http://runner.invalid//other.test/health",
+    );
   });
 
   it("refuses a target that is not a URL with 400 bad_request", () => {
@@ -121,6 +125,8 @@ describe("createNodeRequest", () => {
     expect(post.headers.get("content-type")).toBe("text/plain");
     expect(await post.clone().text()).toBe("hello");
     expect(post.signal.aborted).toBe(false);
+    // The real Request is built once.
+    expect(post.signal).toBe(post.signal);
     const get = requestOf({ method: "GET", url: "/health", body: "ignored" });
     expect(get.body).toBeNull();
     const head = requestOf({ method: "HEAD", url: "/health" });
