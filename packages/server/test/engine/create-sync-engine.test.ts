@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { readStoredHash } from "@iac/sync";
 import { http } from "msw";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
@@ -920,6 +921,25 @@ describe("createSyncEngine lanes", () => {
     expect((await engine.get(first))?.state).toBe("succeeded");
     expect((await engine.get(second))?.state).toBe("succeeded");
     expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).not.toBeNull();
+  });
+
+  it("claims at most eight syncs per work slot while their deploys wait", async () => {
+    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
+    const engine = await onlyEngine(h, { concurrency: 1 });
+    const { head, services } = await withServices(h, 9);
+    h.clock.gate();
+    const id = await submittedAt(engine, await h.newJob({ services, commit: head }));
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(8), { timeout: 10_000 });
+    // Claim rounds go on while eight wait; none may take the ninth, however fast the machine.
+    await sleep(300);
+    const states = (await engine.get(id))?.services.map((entry) => entry.state);
+    expect(states?.filter((state) => state === "running")).toHaveLength(8);
+    expect(states?.filter((state) => state === "queued")).toHaveLength(1);
+    expect(h.dokploy.state.deployCalls).toHaveLength(8);
+    h.dokploy.configureDeploys({ mode: "auto" });
+    h.clock.release();
+    expect((await ended(engine, id))?.state).toBe("succeeded");
+    expect(h.dokploy.state.deployCalls).toHaveLength(9);
   });
 });
 
