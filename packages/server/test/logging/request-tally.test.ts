@@ -31,6 +31,15 @@ describe("createRequestTally", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("never keeps the process alive: its timer is unref'd", () => {
+    const setTimer = vi.spyOn(globalThis, "setTimeout");
+    const tally = createRequestTally(createLineLogger([]), 60_000);
+    tally.count("200");
+    const timer = setTimer.mock.results[0]?.value as NodeJS.Timeout;
+    expect(timer.hasRef()).toBe(false);
+    tally.flush();
+  });
+
   it("writes nothing when flushed with nothing counted", () => {
     const lines: LoggedLine[] = [];
     const tally = createRequestTally(createLineLogger(lines), 1_000);
