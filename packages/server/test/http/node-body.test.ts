@@ -7,22 +7,34 @@ import { NodeBody, UNBUDGETED_BODY_BYTES } from "../../src/http/node-body.js";
 
 const EVENTS = ["data", "end", "error", "close"] as const;
 
-/** A real Node request whose body arrives as `chunks`; left open (more may come) unless `ended`. */
+/**
+ * A real Node request whose body arrives as `chunks`, each on a later turn of the event loop as from a socket (so each
+ * is its own `data` event); left open (more may come) unless `ended`.
+ */
 function incoming(
   chunks: readonly Buffer[],
   { contentLength, ended = true }: { contentLength?: string; ended?: boolean } = {},
-) {
+): IncomingMessage {
   const req = new IncomingMessage(new Socket());
   if (contentLength !== undefined) {
     req.headers["content-length"] = contentLength;
   }
-  for (const chunk of chunks) {
-    req.push(chunk);
-  }
-  if (ended) {
-    req.push(null);
-  }
+  void (async () => {
+    for (const chunk of chunks) {
+      await settle();
+      req.push(chunk);
+    }
+    if (ended) {
+      await settle();
+      req.push(null);
+    }
+  })();
   return req;
+}
+
+/** Lets every pending callback of this turn run. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function bytes(count: number, fill = "a"): Buffer {
@@ -59,7 +71,7 @@ describe("NodeBody", () => {
 
   it("reads a body of exactly the limit and refuses one byte more with 413, naming the limit", async () => {
     expect((await bodyOf(incoming([bytes(6), bytes(4)])).read(10)).byteLength).toBe(10);
-    const req = incoming([bytes(6), bytes(5)]);
+    const req = incoming([bytes(6), bytes(5)], { ended: false });
     const error = await httpErrorOf(bodyOf(req).read(10));
     expect([error.status, error.code, error.message]).toEqual([
       413,
@@ -116,7 +128,7 @@ describe("NodeBody", () => {
 
   it("refuses with 503 a body that outgrows the budget while it is read, and stops reading", async () => {
     const budget = createBodyBudget(10);
-    const req = incoming([bytes(UNBUDGETED_BODY_BYTES), bytes(11)]);
+    const req = incoming([bytes(UNBUDGETED_BODY_BYTES), bytes(11)], { ended: false });
     const error = await httpErrorOf(bodyOf(req, budget).read(1_000_000));
     expect([error.status, error.code]).toEqual([503, "overloaded"]);
     expect(budget.available).toBe(10);

@@ -75,7 +75,11 @@ describe("createNodeRequest", () => {
 
   it("refuses a target that is not a URL with 400 bad_request", () => {
     const error = httpErrorOf(() => requestOf({ method: "GET", url: "http://[" }));
-    expect([error.status, error.code]).toEqual([400, "bad_request"]);
+    expect([error.status, error.code, error.message]).toEqual([
+      400,
+      "bad_request",
+      "the request target is not a valid URL",
+    ]);
   });
 
   it.each(["CONNECT", "TRACE", "track"])("refuses %s, which the fetch API cannot carry, with 405", (method) => {
