@@ -93,8 +93,8 @@ describe("globToRegExp", () => {
     expect(errorOf(glob).message).toContain(`[@iac/sync] ${message}`);
   });
 
-  it.each(["a,**", "a{b}**", "{a}**/b"])(
-    "refuses %j: outside braces, a comma or brace does not end a segment before **",
+  it.each(["a,**", "a{b}**", "{a}**/b", "**,a", "**{a,b}"])(
+    "refuses %j: outside braces, a comma or brace does not end a segment beside **",
     (glob) => {
       expect(errorOf(glob).message).toContain("inside a segment is not supported");
     },
