@@ -19,6 +19,12 @@ const cases: [string, { glob: string; path: string; want: boolean }][] = [
   ["braces match nothing else", { glob: "compose.{yaml,yml}", path: "compose.json", want: false }],
   ["braces nest and hold globs", { glob: "{a,b/{c,**}}/x", path: "b/q/r/x", want: true }],
   ["a comma outside braces is literal", { glob: "a,b", path: "a,b", want: true }],
+  ["a comma outside braces is no alternative", { glob: "a,b", path: "b", want: false }],
+  ["** right after an opening brace is a whole segment", { glob: "x/{**,b}/y", path: "x/p/q/y", want: true }],
+  ["** right after a comma in braces is a whole segment", { glob: "x/{a,**}/y", path: "x/p/q/y", want: true }],
+  ["** right before a closing brace is a whole segment", { glob: "x/{a,**}", path: "x/p/q", want: true }],
+  ["** before a comma in braces is a whole segment", { glob: "x/{**,a}", path: "x/p/q", want: true }],
+  ["letters that are regexp escapes are literal", { glob: "d/w/s/b", path: "d/w/s/b", want: true }],
   ["regexp characters are literal", { glob: "a+^$.txt", path: "a+^$.txt", want: true }],
   ["escaped classes, groups and bars are literal", { glob: "\\[a\\]\\(b\\|c\\)", path: "[a](b|c)", want: true }],
   ["an escaped leading ! is literal", { glob: "\\!x", path: "!x", want: true }],
@@ -33,6 +39,19 @@ const cases: [string, { glob: string; path: string; want: boolean }][] = [
   ["matching is anchored at both ends", { glob: "libs", path: "x/libs/y", want: false }],
 ];
 
+/** What `globToRegExp` throws for `glob`: an Error (a test of the message alone would pass for a thrown undefined). */
+function errorOf(glob: string): Error {
+  try {
+    globToRegExp(glob);
+  } catch (error) {
+    if (error instanceof Error) {
+      return error;
+    }
+    throw new Error(`globToRegExp threw ${String(error)}, not an Error`);
+  }
+  throw new Error(`globToRegExp accepted ${JSON.stringify(glob)}`);
+}
+
 describe("globToRegExp", () => {
   it.each(cases)("%s", (_name, { glob, path, want }) => {
     expect(globToRegExp(glob).test(path)).toBe(want);
@@ -44,7 +63,7 @@ describe("globToRegExp", () => {
     ["a}", 'expected "{" before "}"'],
     ["a\\", 'expected a character after "\\"'],
   ])("throws on the invalid glob %j", (glob, message) => {
-    expect(() => globToRegExp(glob)).toThrow(message);
+    expect(errorOf(glob).message).toContain(message);
   });
 
   const FOREIGN = '(character classes, extglobs and "|" alternatives) is not supported; use {a,b} for alternatives';
@@ -71,6 +90,13 @@ describe("globToRegExp", () => {
     ["a/b**", 'invalid glob "a/b**": "**" inside a segment is not supported'],
     ["a/***/b", 'invalid glob "a/***/b": "***" inside a segment is not supported'],
   ])("refuses %j, which other glob dialects read as a pattern", (glob, message) => {
-    expect(() => globToRegExp(glob)).toThrow(`[@iac/sync] ${message}`);
+    expect(errorOf(glob).message).toContain(`[@iac/sync] ${message}`);
   });
+
+  it.each(["a,**", "a{b}**", "{a}**/b", "**,a", "**{a,b}"])(
+    "refuses %j: outside braces, a comma or brace does not end a segment beside **",
+    (glob) => {
+      expect(errorOf(glob).message).toContain("inside a segment is not supported");
+    },
+  );
 });

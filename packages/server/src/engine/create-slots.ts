@@ -14,18 +14,19 @@ export interface Slots {
 
 /** Creates `count` {@link Slots}. */
 export function createSlots(count: number): Slots {
+  // A slot given back while someone queues goes straight to them, so a free slot means nobody queues.
   let free = count;
   const queued: Array<() => void> = [];
   return {
     tryTake() {
-      if (free === 0 || queued.length > 0) {
+      if (free === 0) {
         return false;
       }
       free -= 1;
       return true;
     },
     take() {
-      if (free > 0 && queued.length === 0) {
+      if (free > 0) {
         free -= 1;
         return Promise.resolve();
       }

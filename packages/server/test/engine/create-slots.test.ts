@@ -7,6 +7,18 @@ describe("createSlots", () => {
     expect([slots.tryTake(), slots.tryTake(), slots.tryTake()]).toEqual([true, true, false]);
     slots.give();
     expect(slots.tryTake()).toBe(true);
+    slots.give();
+    slots.give();
+    expect([slots.tryTake(), slots.tryTake(), slots.tryTake()]).toEqual([true, true, false]);
+  });
+
+  it("lets take resolve at once while a slot is free", async () => {
+    const slots = createSlots(1);
+    await slots.take();
+    expect(slots.tryTake()).toBe(false);
+    slots.give();
+    await slots.take();
+    expect(slots.tryTake()).toBe(false);
   });
 
   it("serves those queued in order, before anyone who only tries", async () => {

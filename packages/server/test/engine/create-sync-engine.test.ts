@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { readStoredHash } from "@iac/sync";
 import { http } from "msw";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
@@ -649,7 +650,7 @@ describe("createSyncEngine claims", () => {
     expect(job?.state).toBe("succeeded");
   });
 
-  it("logs a failed claim round and claims again at the next one", async () => {
+  it("logs a failed claim round and claims again at the next one, with the slot it had taken", async () => {
     const h = await createHarness(server);
     const failure = new Error("database is locked");
     let claims = 0;
@@ -659,7 +660,8 @@ describe("createSyncEngine claims", () => {
         return claims === 2 ? Promise.reject(failure) : real.claimTask(...args);
       },
     }));
-    const engine = await h.makeEngine({ store });
+    // One slot: a round that failed must give it back, or nothing could ever be claimed again.
+    const engine = await h.makeEngine({ store, concurrency: 1 });
     const job = await ended(engine, await submitted(h, engine, ["redis"]));
     expect(job?.state).toBe("succeeded");
     expect(linesOf(h.lines, "claiming work from the store failed")).toEqual([
@@ -920,6 +922,36 @@ describe("createSyncEngine lanes", () => {
     expect((await engine.get(first))?.state).toBe("succeeded");
     expect((await engine.get(second))?.state).toBe("succeeded");
     expect(readStoredHash(composeNamed(h.dokploy, "redis")?.env ?? null)).not.toBeNull();
+  });
+
+  it("claims the next queued service as soon as a sync starts waiting for its deploy, whatever the claim interval", async () => {
+    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
+    const engine = await onlyEngine(h, { concurrency: 1, claimIntervalMs: 3_600_000 });
+    h.clock.gate();
+    const id = await submitted(h, engine, ["redis", "postgres"]);
+    await vi.waitFor(() => expect(h.dokploy.state.deployCalls).toHaveLength(2), { timeout: 10_000 });
+    h.dokploy.configureDeploys({ mode: "auto" });
+    h.clock.release();
+    expect((await ended(engine, id))?.state).toBe("succeeded");
+  });
+
+  it("claims at most eight syncs per work slot while their deploys wait", async () => {
+    const h = await createHarness(server, { dokploy: { deploy: { mode: "manual" } } });
+    const engine = await onlyEngine(h, { concurrency: 1 });
+    const { head, services } = await withServices(h, 9);
+    h.clock.gate();
+    const id = await submittedAt(engine, await h.newJob({ services, commit: head }));
+    await vi.waitFor(() => expect(h.clock.pending()).toBe(8), { timeout: 10_000 });
+    // Claim rounds go on while eight wait; none may take the ninth, however fast the machine.
+    await sleep(300);
+    const states = (await engine.get(id))?.services.map((entry) => entry.state);
+    expect(states?.filter((state) => state === "running")).toHaveLength(8);
+    expect(states?.filter((state) => state === "queued")).toHaveLength(1);
+    expect(h.dokploy.state.deployCalls).toHaveLength(8);
+    h.dokploy.configureDeploys({ mode: "auto" });
+    h.clock.release();
+    expect((await ended(engine, id))?.state).toBe("succeeded");
+    expect(h.dokploy.state.deployCalls).toHaveLength(9);
   });
 });
 

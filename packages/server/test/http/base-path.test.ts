@@ -15,6 +15,7 @@ describe("parseBasePath", () => {
   it.each(["iac", "/iac/", "/", "//iac", "/a//b", "/a b", "/a?b", "/a#b"])("refuses %j naming basePath", (given) => {
     expect(() => parseBasePath(given)).toThrow(SettingsError);
     expect(() => parseBasePath(given)).toThrow(/^\[@iac\/server\] invalid configuration: basePath must be a path/);
+    expect(() => parseBasePath(given)).toThrow(expect.objectContaining({ variable: "basePath" }));
   });
 });
 

@@ -51,10 +51,12 @@ describe("deferChild", () => {
     delivery.info({ commit: "abc" }, "push planned");
     delivery.warn({}, "again");
     request.error({}, "failed");
+    request.debug({ step: 1 }, "detail");
     expect(lines).toEqual([
       { requestId: "r-1", delivery: "d-1", commit: "abc", level: "info", msg: "push planned" },
       { requestId: "r-1", delivery: "d-1", level: "warn", msg: "again" },
       { requestId: "r-1", level: "error", msg: "failed" },
+      { requestId: "r-1", step: 1, level: "debug", msg: "detail" },
     ]);
     expect(built()).toBe(2);
   });

@@ -16,6 +16,8 @@ describe("createRequestTally", () => {
     }
     tally.count(202);
     expect(lines).toEqual([]);
+    // One timer for the interval, however many answers it counts.
+    expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(1_000);
     expect(lines).toEqual([
       { level: "info", msg: "requests", answered: { "401 invalid_signature": 500, "202": 1 }, intervalMs: 1_000 },
@@ -27,5 +29,24 @@ describe("createRequestTally", () => {
     tally.flush();
     expect(lines[1]).toMatchObject({ answered: { "200": 1 } });
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("never keeps the process alive: its timer is unref'd", () => {
+    const setTimer = vi.spyOn(globalThis, "setTimeout");
+    const tally = createRequestTally(createLineLogger([]), 60_000);
+    tally.count(200);
+    const timer = setTimer.mock.results[0]?.value as NodeJS.Timeout;
+    expect(timer.hasRef()).toBe(false);
+    tally.flush();
+  });
+
+  it("writes nothing when flushed with nothing counted", () => {
+    const lines: LoggedLine[] = [];
+    const tally = createRequestTally(createLineLogger(lines), 1_000);
+    tally.flush();
+    tally.count(200);
+    tally.flush();
+    tally.flush();
+    expect(lines).toEqual([{ level: "info", msg: "requests", answered: { "200": 1 }, intervalMs: 1_000 }]);
   });
 });

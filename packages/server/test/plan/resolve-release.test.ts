@@ -138,4 +138,10 @@ describe("resolveClaims", () => {
       details: { field: "staging_tag" },
     });
   });
+
+  it("passes on an error of git that is not a plan error as it is", async () => {
+    const broken = new Error("mirror is corrupt");
+    const { git } = createFakeGit({ fetch: async () => undefined, tagExists: () => Promise.reject(broken) });
+    await expect(resolveClaims(git, { stagingTag: "v1.2.4" }, createLineLogger([]))).rejects.toBe(broken);
+  });
 });

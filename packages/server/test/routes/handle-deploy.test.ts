@@ -442,6 +442,8 @@ describe("POST /deploy", () => {
         triggeredBy: "ci-logged",
       }),
     ]);
+    // A request that claims nothing logs no claims.
+    expect(lines.filter((line) => "claimedCommit" in line || "stagingTag" in line)).toEqual([]);
     expect(lines.filter((line) => line.msg === "identical request answered with its earlier job")).toEqual([
       expect.objectContaining({ level: "info", env: "staging", tag: "v1.0.0", deployment: job?.id }),
     ]);
