@@ -182,8 +182,11 @@ describe("kill -9 at each step of a sync, then restart on the same store", () =>
     const id = await push(first, second);
     await expect.poll(() => fault.hits(), { timeout: 15_000 }).toBe(1);
     await runner?.kill();
-    // The delayed call is applied after the kill: Dokploy queued a deploy nobody saw the answer of.
+    // The delayed call is applied after the kill: Dokploy queued a deploy nobody saw the answer of, and its worker
+    // picks it up while the runner is down (its row exists before the runner looks again).
     await expect.poll(() => fake.dokploy.state.deployCalls.length, { timeout: 5_000 }).toBe(2);
+    fake.dokploy.advance();
+    expect(fake.dokploy.state.deployCalls[1]?.status).toBe("running");
     fault.remove();
     expect(readStoredHash(redisEnv())).toBeNull();
     await expectRecovered(id);
