@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createBodyBudget } from "./http/body-budget.js";
+import { DEFAULT_BODY_BUDGET_BYTES, DEFAULT_MAX_BODY_BYTES } from "./http/front-door-defaults.js";
 import { HttpError } from "./http/http-error.js";
 import { NodeBody } from "./http/node-body.js";
 import { createNodeRequest } from "./http/node-request.js";
@@ -22,9 +23,6 @@ export interface NodeListenerOptions {
 
 /** A `node:http` request listener. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
-
-export const DEFAULT_MAX_BODY_BYTES: number = 25 * 1024 * 1024;
-export const DEFAULT_BODY_BUDGET_BYTES: number = 64 * 1024 * 1024;
 
 /**
  * The runner as a `(req, res)` listener for `node:http`, Express, Fastify (`server.on("request")`) or any framework

@@ -1,5 +1,11 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "./http/front-door-defaults.js";
 import { createNodeListener, type NodeListenerOptions } from "./node-listener.js";
 import type { Runner } from "./types.js";
 
@@ -40,8 +46,8 @@ export interface NodeServer {
  * process.on("SIGTERM", () => void node.close());
  */
 export function createNodeServer(runner: Pick<Runner, "fetch" | "close">, options: NodeServerOptions = {}): NodeServer {
-  const headersTimeout = options.headersTimeoutMs ?? 10_000;
-  const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout);
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const listener = createNodeListener(runner, options);
   const inFlight = new Set<ServerResponse>();
@@ -60,7 +66,7 @@ export function createNodeServer(runner: Pick<Runner, "fetch" | "close">, option
     {
       headersTimeout,
       requestTimeout,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
       // Node checks the two timeouts above on this period (30 s by default, which would let them overrun).
       connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     },
@@ -74,7 +80,7 @@ export function createNodeServer(runner: Pick<Runner, "fetch" | "close">, option
       listener(req, res);
     },
   );
-  server.maxConnections = options.maxConnections ?? 512;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
   return {
     server,

@@ -1,6 +1,14 @@
 import { parseDotenv } from "@iac/sync";
 import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_RETRY_LIMIT } from "./engine/engine-defaults.js";
 import { hasControlOrSpace, refNameProblem } from "./git/ref-name.js";
+import {
+  DEFAULT_BODY_BUDGET_BYTES,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "./http/front-door-defaults.js";
 import { createSettingsChecker, type SettingsChecker, type SettingsValues } from "./settings-checker.js";
 import type { LogLevel, RunnerSettings, SettingsInput, SyncVaultOptions } from "./types.js";
 
@@ -226,7 +234,7 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
     requireTimestamp: check.boolean("requireTimestamp", false),
     deployTimeoutMs: check.integer("deployTimeoutSeconds", 900, 1, 86_400) * 1000,
     hashKey: readHashKey(check, webhookSecret),
-    webhookMaxBodyBytes: check.integer("webhookMaxBodyBytes", 25 * 1024 * 1024, 1, 1024 ** 3),
+    webhookMaxBodyBytes: check.integer("webhookMaxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1, 1024 ** 3),
     maxBodyBytes: check.integer("maxBodyBytes", 64 * 1024, 1, 1024 ** 3),
     databaseUrl: readDatabaseUrl(check),
     pollIntervalMs: check.interval("pollInterval"),
@@ -236,11 +244,11 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
     waitMs: check.integer("waitSeconds", 300, 1, 3_600) * 1000,
     leaseMs: check.integer("leaseSeconds", DEFAULT_LEASE_MS / 1000, 2, 60) * 1000,
     concurrency: check.integer("concurrency", DEFAULT_CONCURRENCY, 1, 64),
-    bodyBudgetBytes: check.integer("bodyBudgetBytes", 64 * 1024 * 1024, 1, 1024 ** 3),
-    headersTimeoutMs: check.integer("headersTimeoutSeconds", 10, 1, 300) * 1000,
-    requestTimeoutMs: check.integer("requestTimeoutSeconds", 30, 1, 3_600) * 1000,
-    keepAliveTimeoutMs: check.integer("keepAliveTimeoutSeconds", 5, 1, 300) * 1000,
-    maxConnections: check.integer("maxConnections", 512, 1, 65_535),
+    bodyBudgetBytes: check.integer("bodyBudgetBytes", DEFAULT_BODY_BUDGET_BYTES, 1, 1024 ** 3),
+    headersTimeoutMs: check.integer("headersTimeoutSeconds", DEFAULT_HEADERS_TIMEOUT_MS / 1000, 1, 300) * 1000,
+    requestTimeoutMs: check.integer("requestTimeoutSeconds", DEFAULT_REQUEST_TIMEOUT_MS / 1000, 1, 3_600) * 1000,
+    keepAliveTimeoutMs: check.integer("keepAliveTimeoutSeconds", DEFAULT_KEEP_ALIVE_TIMEOUT_MS / 1000, 1, 300) * 1000,
+    maxConnections: check.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 65_535),
   };
   check.throwProblems();
   return settings;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_TOKEN, type CliStack, startCliStack } from "../helpers/cli-stack.js";
+import { API_TOKEN, type CliStack, deployAndWait, startCliStack } from "../helpers/cli-stack.js";
 import { linesOf, runBuiltCli } from "../helpers/run-built-cli.js";
 
 interface Page {
@@ -12,33 +12,13 @@ describe("iac-runner history (built CLI against a running runner)", () => {
   let first: string;
   let second: string;
 
-  const deployAndWait = async (tag: string, services: string): Promise<string> => {
-    const run = await runBuiltCli(
-      [
-        "deploy",
-        "--url",
-        stack.runner.url,
-        "--env",
-        "staging",
-        "--tag",
-        tag,
-        "--services",
-        services,
-        "--wait",
-        "--json",
-      ],
-      stack.cliEnv,
-    );
-    return (JSON.parse(run.stdout) as { deployments: string[] }).deployments[0] ?? "";
-  };
-
   beforeAll(async () => {
     stack = await startCliStack();
-    first = await deployAndWait("v1.0.0", "postgres,redis");
+    first = await deployAndWait(stack, "v1.0.0", "postgres,redis");
     stack.fake.dokploy.configureDeploys({ outcome: "error" });
     stack.fixture.repo.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:8\n" });
     stack.fixture.repo.tag("v1.1.0");
-    second = await deployAndWait("v1.1.0", "redis");
+    second = await deployAndWait(stack, "v1.1.0", "redis");
   }, 90_000);
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliStack, closedUrl, startCliStack } from "../helpers/cli-stack.js";
+import { type CliStack, closedUrl, deployAndWait, startCliStack } from "../helpers/cli-stack.js";
 import { linesOf, runBuiltCli } from "../helpers/run-built-cli.js";
 
 describe("iac-runner status (built CLI against a running runner)", () => {
@@ -7,33 +7,13 @@ describe("iac-runner status (built CLI against a running runner)", () => {
   let succeeded: string;
   let failed: string;
 
-  const deployAndWait = async (tag: string, services: string): Promise<string> => {
-    const run = await runBuiltCli(
-      [
-        "deploy",
-        "--url",
-        stack.runner.url,
-        "--env",
-        "staging",
-        "--tag",
-        tag,
-        "--services",
-        services,
-        "--wait",
-        "--json",
-      ],
-      stack.cliEnv,
-    );
-    return (JSON.parse(run.stdout) as { deployments: string[] }).deployments[0] ?? "";
-  };
-
   beforeAll(async () => {
     stack = await startCliStack();
-    succeeded = await deployAndWait("v1.0.0", "postgres,redis");
+    succeeded = await deployAndWait(stack, "v1.0.0", "postgres,redis");
     stack.fake.dokploy.configureDeploys({ outcome: "error", errorMessage: "image pull failed" });
     stack.fixture.repo.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:8\n" });
     stack.fixture.repo.tag("v1.1.0");
-    failed = await deployAndWait("v1.1.0", "redis");
+    failed = await deployAndWait(stack, "v1.1.0", "redis");
   }, 90_000);
 
   afterAll(async () => {

@@ -1,24 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSwapLock } from "../../src/git/swap-lock.js";
-
-/** Lets every pending promise callback run. */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Work that records its start and finishes when told to. */
-function gatedWork(name: string, started: string[]): { work: () => Promise<string>; finish: () => void } {
-  let finish = (): void => undefined;
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  return {
-    work: async () => {
-      started.push(name);
-      await done;
-      return name;
-    },
-    finish,
-  };
-}
+import { gatedWork, settle } from "../helpers/gated-work.js";
 
 describe("createSwapLock", () => {
   it("runs reads side by side", async () => {

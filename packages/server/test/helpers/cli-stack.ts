@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { runBuiltCli } from "./run-built-cli.js";
 import { createInfraFixture, type InfraFixture, SECRET } from "./runner-fixture.js";
 import { type RunnerProcess, startRunnerProcess } from "./runner-process.js";
 import { type ServedFake, serveFakeDokploy } from "./serve-fake.js";
@@ -57,4 +58,13 @@ export async function closedUrl(): Promise<string> {
   const port = typeof address === "object" && address !== null ? address.port : 0;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/** Deploys `tag` to staging with the built `iac-runner deploy --wait` for `services` (comma-separated); the job id. */
+export async function deployAndWait(stack: CliStack, tag: string, services: string): Promise<string> {
+  const run = await runBuiltCli(
+    ["deploy", "--url", stack.runner.url, "--env", "staging", "--tag", tag, "--services", services, "--wait", "--json"],
+    stack.cliEnv,
+  );
+  return (JSON.parse(run.stdout) as { deployments: string[] }).deployments[0] ?? "";
 }
