@@ -149,7 +149,7 @@ export interface DeployMarker {
 }
 
 /** How the job came to be. */
-export type JobTrigger = "webhook" | "deploy" | "sync" | "catchup";
+export type JobTrigger = "webhook" | "deploy" | "sync" | "catchup" | "rollback" | "reconcile";
 
 /** States of a job and of each of its services; the last four are terminal. */
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "superseded" | "cancelled";
@@ -182,6 +182,8 @@ export interface SyncJob {
   ref: string | null;
   /** The staging tag a production `/deploy` promotes (its `staging_tag`, checked to be at `commit`). */
   promotedFrom: string | null;
+  /** Set on a rollback job (trigger `rollback`): the id of the failed job whose service it redeploys. */
+  rollbackOf: string | null;
   services: JobService[];
   createdAt: string;
   finishedAt: string | null;
@@ -224,6 +226,8 @@ export interface NewJob {
   tag: string | null;
   ref: string | null;
   promotedFrom: string | null;
+  /** The failed job a rollback job undoes (see {@link SyncJob.rollbackOf}). */
+  rollbackOf?: string | null | undefined;
   /** ISO time. */
   createdAt: string;
   /**
@@ -518,6 +522,39 @@ export interface SyncTarget {
    * the work runs under a lock within the process.
    */
   lock?: (<T>(key: string, work: () => Promise<T>, signal?: AbortSignal) => Promise<T>) | undefined;
+}
+
+// --- reports (GitHub statuses, notifications, rollback) ---
+
+/** A JSON value a reporter keeps between the phases of one job (e.g. the id of the GitHub deployment it created). */
+export type ReportMemo = string | number | boolean | null | ReportMemo[] | { [key: string]: ReportMemo };
+
+/**
+ * What a job's reporters are told. Each job is reported twice at most, in order: `started` once it is stored (skipped
+ * when it ended before its reports ran) and `finished` once it is terminal. Delivered at least once: a reporter may
+ * see the same phase again after a crash or a failed attempt, so it must be idempotent (or harmless when repeated).
+ */
+export interface JobReport {
+  phase: "started" | "finished";
+  /** The job as the store holds it when the report is delivered. */
+  job: SyncJob;
+  /** The environment's settings at the job's commit (`rollback`, `reconcile`, `notify`, ...). */
+  environment: EnvironmentConfig;
+}
+
+/**
+ * One destination of job reports: the GitHub API, a notification channel, the rollback trigger. Reports are read
+ * from the store and retried with backoff by the runner's reporter, never on the path of a deploy.
+ */
+export interface JobReporter {
+  /** Stable name, kept with each job's progress in the store (`github`, `notify`, `rollback`). */
+  readonly name: string;
+  /**
+   * Delivers one phase; `memo` is what this reporter returned for the job's earlier phase (null at first). Resolves
+   * with the memo to keep. Rejecting means "try again later"; reject with a `ReportRefused` (src/report/report-refused.ts) to give up at once
+   * (the report can never succeed, e.g. the target says the request is invalid).
+   */
+  deliver(report: JobReport, memo: ReportMemo): Promise<ReportMemo>;
 }
 
 // --- runner and settings ---

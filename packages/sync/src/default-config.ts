@@ -15,6 +15,9 @@ export function defaultEnvironment(name: string): EnvironmentConfig {
     domainSuffix: name === "production" ? "" : `-${name}`,
     dokployEnvironment: name,
     dataPath: DEFAULT_DATA_PATH,
+    rollback: "off",
+    reconcile: "report",
+    notify: [],
   };
 }
 

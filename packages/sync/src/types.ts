@@ -118,6 +118,35 @@ export interface EnvironmentConfig {
    * `/data/{layer}/{service}{suffix}`, the original runner's folders.
    */
   dataPath: string;
+  /**
+   * `auto`: when a deploy of a tag fails here (deploy error, timeout or a failing `probe`), the runner redeploys the
+   * service's last successful content and reports both outcomes; a rollback is never itself rolled back. Default `off`.
+   */
+  rollback: "auto" | "off";
+  /** What drift detection does when Dokploy differs from the last synced commit: `report` (default) or `correct` it. */
+  reconcile: "report" | "correct";
+  /** Where finished jobs of this environment are announced; none by default. */
+  notify: readonly NotifyTarget[];
+}
+
+/** One `notify` entry of an environment: one message per finished job, never one per service. */
+export interface NotifyTarget {
+  /** `slack`: a Slack-compatible incoming webhook; `webhook`: JSON signed with HMAC-SHA256 (`X-Iac-Signature-256`). */
+  type: "slack" | "webhook";
+  /** An http(s) URL, or `$NAME` of the runner's variable (environment or secrets file) that holds it. */
+  url: string;
+  /** `$NAME` of the variable holding the webhook's signing key; null for `slack`. */
+  secret: string | null;
+  /** `failure` (default): failed jobs only; `all`: every finished job. */
+  on: "failure" | "all";
+}
+
+/** `probe` of a service: an HTTP GET that must answer 2xx after each deploy. */
+export interface ProbeConfig {
+  /** http(s) URL template with `{env}`, `{service}` and `{suffix}` (the environment's `domainSuffix`). */
+  url: string;
+  /** How long the probe may keep failing after the deploy before the sync fails with `probe_failed` (default 60). */
+  timeoutSeconds: number;
 }
 
 /** Per-service settings from `services.<name>` in `iac.config.yaml`; null means "use the default". */
@@ -138,6 +167,8 @@ export interface ServiceConfig {
   vault: readonly string[];
   /** Static environment variables for every environment. */
   env: Readonly<Record<string, string>>;
+  /** Checked after each deploy of the service; null (the default) for none. */
+  probe: ProbeConfig | null;
 }
 
 /** A validated `iac.config.yaml` with every default filled in (see `parseConfig`). */
@@ -196,6 +227,8 @@ export interface CatalogService {
   /** Vault path templates (`{env}`, `{service}`). */
   vault: readonly string[];
   env: Readonly<Record<string, string>>;
+  /** The service's `probe`, checked after each deploy; absent when none is configured. */
+  probe?: ProbeConfig | undefined;
 }
 
 /** Why something in the tree or the config did not become (part of) a service. */

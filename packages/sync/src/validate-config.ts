@@ -13,7 +13,8 @@ import {
 } from "./config-readers.js";
 import { attempt, type ConfigViolation, fail, type KeyPath, type Violations } from "./config-violation.js";
 import { defaultEnvironment } from "./default-config.js";
-import type { EnvironmentConfig, IacConfig, LayerMode, ServiceConfig, SharedPaths } from "./types.js";
+import { choiceReader, readNotifyTarget, readProbe } from "./feedback-config-readers.js";
+import type { EnvironmentConfig, IacConfig, LayerMode, ProbeConfig, ServiceConfig, SharedPaths } from "./types.js";
 
 /** Result of {@link validateConfig}: the config with defaults filled in, valid only when `violations` is empty. */
 export interface ValidatedConfig {
@@ -24,6 +25,8 @@ export interface ValidatedConfig {
 const ENV_NAME = /^[A-Za-z0-9][\w-]*$/;
 const VARIABLE_NAME = /^[A-Za-z_]\w*$/;
 const LAYER_MODES: readonly LayerMode[] = ["auto", "manual", "ignore"];
+const readRollback = choiceReader(["auto", "off"] as const);
+const readReconcile = choiceReader(["report", "correct"] as const);
 
 function readLayers(value: unknown, path: KeyPath, out: Violations): Record<string, LayerMode> {
   const layers: Record<string, LayerMode> = {};
@@ -78,13 +81,32 @@ function readEnvironment(name: string, entry: unknown, path: KeyPath, out: Viola
   if (!ENV_NAME.test(name)) {
     return fail(path, "an environment name of letters, digits, - and _ as the key", name);
   }
-  const record = readMapping(entry, path, out, ["env", "domainSuffix", "dokployEnvironment", "dataPath"]);
+  const record = readMapping(entry, path, out, [
+    "env",
+    "domainSuffix",
+    "dokployEnvironment",
+    "dataPath",
+    "rollback",
+    "reconcile",
+    "notify",
+  ]);
   const defaults = defaultEnvironment(name);
   return {
     env: readOptional(record, "env", path, out, readName, defaults.env),
     domainSuffix: readOptional(record, "domainSuffix", path, out, readText, defaults.domainSuffix),
     dokployEnvironment: readOptional(record, "dokployEnvironment", path, out, readName, defaults.dokployEnvironment),
     dataPath: readOptional(record, "dataPath", path, out, readDataPath, defaults.dataPath),
+    rollback: readOptional(record, "rollback", path, out, readRollback, defaults.rollback),
+    reconcile: readOptional(record, "reconcile", path, out, readReconcile, defaults.reconcile),
+    notify: readOptional(
+      record,
+      "notify",
+      path,
+      out,
+      (item, itemPath) =>
+        readList(item, itemPath, out, (target, targetPath) => readNotifyTarget(target, targetPath, out)),
+      defaults.notify,
+    ),
   };
 }
 
@@ -117,7 +139,7 @@ function readEnvVariables(value: unknown, path: KeyPath, out: Violations): Recor
 }
 
 function readService(value: unknown, path: KeyPath, out: Violations): ServiceConfig {
-  const record = readMapping(value, path, out, ["compose", "files", "dokploy", "vault", "env"]);
+  const record = readMapping(value, path, out, ["compose", "files", "dokploy", "vault", "env", "probe"]);
   const { dokploy: dokployValue = {} } = record;
   const dokployPath = [...path, "dokploy"];
   const dokploy =
@@ -136,6 +158,14 @@ function readService(value: unknown, path: KeyPath, out: Violations): ServiceCon
     },
     vault: readOptional(record, "vault", path, out, listOf(readTemplate), []),
     env: readOptional(record, "env", path, out, (item, itemPath) => readEnvVariables(item, itemPath, out), {}),
+    probe: readOptional<ProbeConfig | null>(
+      record,
+      "probe",
+      path,
+      out,
+      (item, itemPath) => readProbe(item, itemPath, out),
+      null,
+    ),
   };
 }
 

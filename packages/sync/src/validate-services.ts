@@ -113,6 +113,8 @@ export function validateServices(repoPaths: readonly string[], config: IacConfig
       },
       vault: settings?.vault ?? [],
       env: settings?.env ?? {},
+      // Only present when configured, so catalogs (and the job definitions stored from them) stay as they were.
+      ...(settings?.probe ? { probe: settings.probe } : {}),
     });
   }
 

@@ -41,6 +41,22 @@ services:
   ],
   ["shared paths replaced by nothing", "shared: []\n"],
   ["a service without settings", "services: { pg: {} }\n"],
+  [
+    "rollback, drift correction and notifications",
+    `
+environments:
+  production:
+    rollback: auto
+    reconcile: correct
+    notify:
+      - { type: slack, url: $SLACK_URL }
+      - { type: webhook, url: "https://hooks.example.com/iac", secret: $HOOK_KEY, on: all }
+  staging: { rollback: "off", reconcile: report, notify: [] }
+services:
+  api: { probe: { url: "https://api{suffix}.example.com/healthz?s={service}&e={env}", timeoutSeconds: 120 } }
+  web: { probe: { url: "http://web:8080/" } }
+`,
+  ],
 ];
 
 const INVALID: [string, string][] = [
@@ -105,6 +121,33 @@ const INVALID: [string, string][] = [
   ["an unquoted number in env", "services: { pg: { env: { PORT: 5432 } } }"],
   ["a boolean in env", "services: { pg: { env: { DEBUG: true } } }"],
   ["a bad env variable name", "services: { pg: { env: { 1X: a } } }"],
+  ["an unknown rollback mode", "environments: { production: { rollback: on } }"],
+  ["a boolean rollback", "environments: { production: { rollback: true } }"],
+  ["an unknown reconcile mode", "environments: { production: { reconcile: fix } }"],
+  ["notify as a mapping", "environments: { production: { notify: { type: slack, url: $X } } }"],
+  ["a notify target without a type", "environments: { production: { notify: [{ url: $X }] } }"],
+  ["a notify target without a url", "environments: { production: { notify: [{ type: slack }] } }"],
+  ["an unknown notify type", "environments: { production: { notify: [{ type: email, url: $X }] } }"],
+  [
+    "a notify url that is neither a URL nor $NAME",
+    "environments: { production: { notify: [{ type: slack, url: X }] } }",
+  ],
+  ["a notify url of another scheme", "environments: { production: { notify: [{ type: slack, url: 'ftp://x/y' }] } }"],
+  ["an unknown notify outcome", "environments: { production: { notify: [{ type: slack, url: $X, on: success }] } }"],
+  ["a webhook without a secret", "environments: { production: { notify: [{ type: webhook, url: $X }] } }"],
+  [
+    "a webhook secret written out",
+    "environments: { production: { notify: [{ type: webhook, url: $X, secret: hunter2hunter2 }] } }",
+  ],
+  ["a secret for slack", "environments: { production: { notify: [{ type: slack, url: $X, secret: $K }] } }"],
+  ["a misspelt notify key", "environments: { production: { notify: [{ type: slack, url: $X, when: all }] } }"],
+  ["a probe without a url", "services: { api: { probe: { timeoutSeconds: 5 } } }"],
+  ["a probe as a string", "services: { api: { probe: 'https://api/health' } }"],
+  ["a probe url that is not http", "services: { api: { probe: { url: 'tcp://api:5432' } } }"],
+  ["an unknown placeholder in a probe url", "services: { api: { probe: { url: 'https://{layer}.x/h' } } }"],
+  ["a probe timeout of zero", "services: { api: { probe: { url: 'https://a/h', timeoutSeconds: 0 } } }"],
+  ["a fractional probe timeout", "services: { api: { probe: { url: 'https://a/h', timeoutSeconds: 1.5 } } }"],
+  ["a probe timeout over an hour", "services: { api: { probe: { url: 'https://a/h', timeoutSeconds: 3601 } } }"],
 ];
 
 /**

@@ -186,6 +186,14 @@ describe("discoverServices", () => {
     });
   });
 
+  it("carries a service's probe, and no probe key for services without one", () => {
+    const yaml = 'services: { api: { probe: { url: "https://api{suffix}.example.com/h" } } }';
+    const paths = ["apps/01.api/compose.yaml", "apps/02.web/compose.yaml"];
+    const [api, web] = discoverServices(paths, parseConfig(`layers: { apps: auto }\n${yaml}`)).services;
+    expect(api?.probe).toEqual({ url: "https://api{suffix}.example.com/h", timeoutSeconds: 60 });
+    expect(web !== undefined && "probe" in web).toBe(false);
+  });
+
   it("applies per-service overrides", () => {
     const yaml = `
 services:

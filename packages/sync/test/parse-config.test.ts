@@ -2,6 +2,10 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { IacConfigError } from "../src/iac-config-error.js";
 import { parseConfig } from "../src/parse-config.js";
 import type { IacConfig } from "../src/types.js";
+import { validateConfigText } from "../src/validate-config-text.js";
+
+/** An environment's rollback, drift and notification settings when it does not set them. */
+const FEEDBACK_DEFAULTS = { rollback: "off", reconcile: "report", notify: [] } as const;
 
 const DEFAULTS: IacConfig = {
   layers: { platform: "auto", bootstrap: "manual", finance_report: "ignore", finance: "ignore" },
@@ -12,12 +16,14 @@ const DEFAULTS: IacConfig = {
       domainSuffix: "-staging",
       dokployEnvironment: "staging",
       dataPath: "/data/{layer}/{service}{suffix}",
+      ...FEEDBACK_DEFAULTS,
     },
     production: {
       env: "production",
       domainSuffix: "",
       dokployEnvironment: "production",
       dataPath: "/data/{layer}/{service}{suffix}",
+      ...FEEDBACK_DEFAULTS,
     },
   },
   services: {},
@@ -62,6 +68,63 @@ describe("parseConfig", () => {
     expect(parseConfig(text)).toEqual(DEFAULTS);
   });
 
+  it("reads rollback, drift correction, notifications and probes", () => {
+    const config = parseConfig(`
+environments:
+  production:
+    rollback: auto
+    reconcile: correct
+    notify:
+      - { type: slack, url: $SLACK_URL }
+      - { type: webhook, url: "https://hooks.example.com/iac", secret: $HOOK_KEY, on: all }
+services:
+  api: { probe: { url: "https://api{suffix}.example.com/healthz", timeoutSeconds: 120 } }
+  web: { probe: { url: "http://web:8080/" } }
+`);
+    expect(config.environments).toEqual({
+      production: {
+        env: "production",
+        domainSuffix: "",
+        dokployEnvironment: "production",
+        dataPath: "/data/{layer}/{service}{suffix}",
+        rollback: "auto",
+        reconcile: "correct",
+        notify: [
+          { type: "slack", url: "$SLACK_URL", secret: null, on: "failure" },
+          { type: "webhook", url: "https://hooks.example.com/iac", secret: "$HOOK_KEY", on: "all" },
+        ],
+      },
+    });
+    expect(config.services["api"]?.probe).toEqual({
+      url: "https://api{suffix}.example.com/healthz",
+      timeoutSeconds: 120,
+    });
+    expect(config.services["web"]?.probe).toEqual({ url: "http://web:8080/", timeoutSeconds: 60 });
+  });
+
+  it("names the key, the expectation and the value of each bad feedback setting", () => {
+    const text = `
+environments:
+  production:
+    rollback: yes please
+    notify:
+      - { type: webhook, url: $HOOK }
+      - { type: slack, url: $SLACK, secret: $KEY }
+      - { type: webhook, url: $HOOK, secret: plain-text-key }
+services:
+  api: { probe: { url: "https://{layer}.example.com/" } }
+`;
+    expect(() => parseConfig(text)).toThrow(IacConfigError);
+    const problems = validateConfigText(text).problems.map(({ keyPath, message }) => `${keyPath}: ${message}`);
+    expect(problems).toEqual([
+      'environments.production.rollback: expected "auto" | "off", received "yes please"',
+      "environments.production.notify[0]: expected a secret ($NAME) for a webhook, which is always signed, received a mapping",
+      'environments.production.notify[1].secret: expected no secret for slack (its URL is the credential), received "$KEY"',
+      "environments.production.notify[2].secret: expected $NAME of the runner's variable holding the signing key (never the key itself); the value is not shown",
+      'services.api.probe.url: expected only the placeholders {env}, {service} and {suffix}, received "{layer}"',
+    ]);
+  });
+
   it("reads every setting and fills in the defaults of omitted fields", () => {
     expect(parseConfig(FULL)).toEqual({
       layers: { infra: "auto", ops: "manual", apps: "ignore" },
@@ -75,18 +138,21 @@ describe("parseConfig", () => {
           domainSuffix: "-stg",
           dokployEnvironment: "staging",
           dataPath: "/srv/{env}/{service}",
+          ...FEEDBACK_DEFAULTS,
         },
         production: {
           env: "production",
           domainSuffix: "",
           dokployEnvironment: "production",
           dataPath: "/data/{layer}/{service}{suffix}",
+          ...FEEDBACK_DEFAULTS,
         },
         preview: {
           env: "dev",
           domainSuffix: "-preview",
           dokployEnvironment: "previews",
           dataPath: "/data/{layer}/{service}{suffix}",
+          ...FEEDBACK_DEFAULTS,
         },
       },
       services: {
@@ -96,6 +162,7 @@ describe("parseConfig", () => {
           dokploy: { project: "databases", environment: "{env}-db", compose: "pg" },
           vault: ["secret/data/platform/{env}/postgres"],
           env: { PGPORT: "5432", EMPTY: "" },
+          probe: null,
         },
         redis: {
           compose: null,
@@ -103,6 +170,7 @@ describe("parseConfig", () => {
           dokploy: { project: null, environment: null, compose: null },
           vault: [],
           env: {},
+          probe: null,
         },
       },
     } satisfies IacConfig);

@@ -85,6 +85,9 @@ describe("resolvePlan() environments", () => {
       domainSuffix: "",
       dokployEnvironment: "production",
       dataPath: "/data/{layer}/{service}{suffix}",
+      rollback: "off",
+      reconcile: "report",
+      notify: [],
     });
   });
 
@@ -95,6 +98,9 @@ describe("resolvePlan() environments", () => {
       domainSuffix: "-preview",
       dokployEnvironment: "previews",
       dataPath: "/data/{layer}/{service}{suffix}",
+      rollback: "off",
+      reconcile: "report",
+      notify: [],
     });
   });
 

@@ -82,7 +82,7 @@ describe("validateConfigText", () => {
         keyPath: "services.postgres.compse",
         line: 14,
         column: 5,
-        message: 'unknown key "compse", expected one of compose, files, dokploy, vault, env',
+        message: 'unknown key "compse", expected one of compose, files, dokploy, vault, env, probe',
       },
       {
         keyPath: "services.postgres.vault[0]",

@@ -115,8 +115,8 @@ export async function createPostgresJob(client: pg.PoolClient, job: NewJob, now:
 
   const inserted = await client.query<{ seq: string }>(
     `INSERT INTO jobs (id, env, commit_sha, trigger, state, environment, delivery, triggered_by, tag, ref,
-       promoted_from, follows_branch, service_set, created_at)
-     VALUES ($1, $2, $3, $4, 'queued', $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13)
+       promoted_from, rollback_of, follows_branch, service_set, created_at)
+     VALUES ($1, $2, $3, $4, 'queued', $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      RETURNING seq`,
     [
       job.id,
@@ -129,6 +129,7 @@ export async function createPostgresJob(client: pg.PoolClient, job: NewJob, now:
       job.tag,
       job.ref,
       job.promotedFrom,
+      job.rollbackOf ?? null,
       job.cursor !== undefined,
       serviceSet,
       job.createdAt,

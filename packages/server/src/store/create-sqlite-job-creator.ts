@@ -36,9 +36,9 @@ export function createSqliteJobCreator(
   );
   const insertJob = db.prepare(
     `INSERT INTO jobs (id, env, commit_sha, trigger, state, environment, delivery, triggered_by, tag, ref,
-       promoted_from, follows_branch, service_set, created_at)
+       promoted_from, rollback_of, follows_branch, service_set, created_at)
      VALUES (@id, @env, @commit, @trigger, 'queued', @environment, @delivery, @triggeredBy, @tag, @ref,
-       @promotedFrom, @followsBranch, @serviceSet, @createdAt)`,
+       @promotedFrom, @rollbackOf, @followsBranch, @serviceSet, @createdAt)`,
   );
   const insertService = db.prepare<[number, number, string, string, string, string]>(
     `INSERT INTO job_services (job_seq, position, env, service, definition, reason, state)
@@ -121,6 +121,7 @@ export function createSqliteJobCreator(
         tag: job.tag,
         ref: job.ref,
         promotedFrom: job.promotedFrom,
+        rollbackOf: job.rollbackOf ?? null,
         followsBranch: job.cursor === undefined ? 0 : 1,
         serviceSet,
         createdAt: job.createdAt,

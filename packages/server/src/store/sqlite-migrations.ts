@@ -90,4 +90,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN promoted_from TEXT;
   `,
+  // Version 3: the failed job a rollback job undoes, and each job's reports (GitHub, notifications, rollback): how far
+  // they got ('none', 'started', 'finished'), each reporter's progress, the retry time and the lease of the runner
+  // delivering them. Jobs that ended before the upgrade count as reported, so an upgrade announces nothing old.
+  `
+  ALTER TABLE jobs ADD COLUMN rollback_of TEXT;
+  ALTER TABLE jobs ADD COLUMN report_sent TEXT NOT NULL DEFAULT 'none';
+  ALTER TABLE jobs ADD COLUMN report_progress TEXT;
+  ALTER TABLE jobs ADD COLUMN report_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN report_not_before INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN report_holder TEXT;
+  ALTER TABLE jobs ADD COLUMN report_lease_until INTEGER;
+  UPDATE jobs SET report_sent = 'finished' WHERE state NOT IN ('queued', 'running');
+  CREATE INDEX jobs_unreported ON jobs (seq) WHERE report_sent <> 'finished';
+  `,
 ];

@@ -10,7 +10,7 @@ export type ReadJson = (value: unknown) => unknown;
 
 /** The columns of a {@link JobRow}, from `jobs` aliased as `j`. */
 export const JOB_COLUMNS =
-  "j.seq, j.id, j.env, j.commit_sha, j.trigger, j.state, j.delivery, j.triggered_by, j.tag, j.ref, j.promoted_from, j.created_at, j.finished_at";
+  "j.seq, j.id, j.env, j.commit_sha, j.trigger, j.state, j.delivery, j.triggered_by, j.tag, j.ref, j.promoted_from, j.rollback_of, j.created_at, j.finished_at";
 
 /** The columns of a {@link ServiceRow}, from `job_services`. */
 export const SERVICE_COLUMNS = "job_seq, service, state, attempts, reason, result";
@@ -28,6 +28,7 @@ export interface JobRow {
   tag: string | null;
   ref: string | null;
   promoted_from: string | null;
+  rollback_of: string | null;
   created_at: string;
   finished_at: RowInteger | null;
 }

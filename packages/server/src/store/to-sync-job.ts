@@ -15,6 +15,7 @@ export function toSyncJob(job: JobRow, services: readonly ServiceRow[], readJson
     tag: job.tag,
     ref: job.ref,
     promotedFrom: job.promoted_from,
+    rollbackOf: job.rollback_of,
     services: services.map((row) => ({
       service: row.service,
       state: row.state as JobState,

@@ -18,6 +18,7 @@ function job(state: JobState): SyncJob {
     tag: null,
     ref: null,
     promotedFrom: null,
+    rollbackOf: null,
     services: [],
     createdAt: "2026-01-01T00:00:00.000Z",
     finishedAt: null,

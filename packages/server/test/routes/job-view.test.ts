@@ -39,6 +39,7 @@ const JOB: SyncJob = {
   tag: null,
   ref: null,
   promotedFrom: null,
+  rollbackOf: null,
   createdAt: "2026-01-01T00:00:00.000Z",
   finishedAt: "2026-01-01T00:01:00.000Z",
   services: [

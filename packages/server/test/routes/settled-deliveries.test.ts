@@ -16,6 +16,7 @@ function job(id: string, state: JobState, finishedAt: number | null = FINISHED):
     tag: null,
     ref: "refs/heads/main",
     promotedFrom: null,
+    rollbackOf: null,
     services: [],
     createdAt: new Date(FINISHED - 1_000).toISOString(),
     finishedAt: finishedAt === null ? null : new Date(finishedAt).toISOString(),

@@ -62,7 +62,11 @@ describe("createPostgresStore", () => {
   test("two runners starting together migrate the schema once", async () => {
     const database = await freshDatabase();
     await twoRunners(database);
-    expect(await database.query("SELECT version FROM schema_migrations")).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await database.query("SELECT version FROM schema_migrations")).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
   });
 
   test("refuses a database whose schema a newer runner wrote", async () => {
@@ -70,7 +74,7 @@ describe("createPostgresStore", () => {
     await (await createPostgresStore({ connectionString: database.connectionString })).close();
     await database.query("INSERT INTO schema_migrations (version) VALUES (99)");
     await expect(createPostgresStore({ connectionString: database.connectionString })).rejects.toThrow(
-      "[@iac/server] unknown job store schema: expected version 2 or lower, received 99",
+      "[@iac/server] unknown job store schema: expected version 3 or lower, received 99",
     );
   });
 

@@ -74,7 +74,11 @@ describe("createSqliteStore", () => {
     const raw = new Database(path, { readonly: true });
     try {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(raw.prepare("SELECT version FROM schema_migrations").all()).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(raw.prepare("SELECT version FROM schema_migrations").all()).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+      ]);
     } finally {
       raw.close();
     }
@@ -105,7 +109,7 @@ describe("createSqliteStore", () => {
     raw.prepare("INSERT INTO schema_migrations (version) VALUES (99)").run();
     raw.close();
     await expect(createSqliteStore({ path })).rejects.toThrow(
-      "[@iac/server] unknown job store schema: expected version 2 or lower, received 99",
+      "[@iac/server] unknown job store schema: expected version 3 or lower, received 99",
     );
   });
 

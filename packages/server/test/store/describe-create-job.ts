@@ -18,6 +18,7 @@ export function describeCreateJob(open: OpenStore): void {
         tag: "v1.2.3",
         ref: "refs/tags/v1.2.3",
         promotedFrom: "v1.2.2",
+        rollbackOf: "job-that-failed",
       });
       const result = await store.createJob(job);
       expect(result).toEqual({
@@ -33,6 +34,7 @@ export function describeCreateJob(open: OpenStore): void {
           tag: "v1.2.3",
           ref: "refs/tags/v1.2.3",
           promotedFrom: "v1.2.2",
+          rollbackOf: "job-that-failed",
           services: [
             { service: "api", state: "queued", reason: job.services[0]?.reason, attempts: 0, result: null },
             { service: "web", state: "queued", reason: job.services[1]?.reason, attempts: 0, result: null },

@@ -11,7 +11,15 @@ export const COMMIT_C: string = "c".repeat(40);
 
 /** The environment config stored with every test job. */
 export function environmentConfig(env = "staging"): EnvironmentConfig {
-  return { env, domainSuffix: `-${env}`, dokployEnvironment: env, dataPath: "/data/{env}/{service}" };
+  return {
+    env,
+    domainSuffix: `-${env}`,
+    dokployEnvironment: env,
+    dataPath: "/data/{env}/{service}",
+    rollback: "off",
+    reconcile: "report",
+    notify: [],
+  };
 }
 
 /** A catalog entry for a service named `name`, with nested data so JSON round trips are checked. */
