@@ -551,7 +551,8 @@ export interface JobReporter {
   readonly name: string;
   /**
    * Delivers one phase; `memo` is what this reporter returned for the job's earlier phase (null at first). Resolves
-   * with the memo to keep. Rejecting means "try again later"; reject with a `ReportRefused` (src/report/report-refused.ts) to give up at once
+   * with the memo to keep. Rejecting means "try again later" (a `ReportPartial` also keeps its memo: what went out);
+   * reject with a `ReportRefused` (both in src/report/report-refused.ts) to give up at once
    * (the report can never succeed, e.g. the target says the request is invalid).
    */
   deliver(report: JobReport, memo: ReportMemo): Promise<ReportMemo>;
