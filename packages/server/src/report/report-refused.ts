@@ -14,10 +14,10 @@ export class ReportRefused extends Error {
  */
 export class ReportPartial extends Error {
   override readonly name = "ReportPartial";
-  constructor(
-    message: string,
-    readonly memo: ReportMemo,
-  ) {
+  readonly memo: ReportMemo;
+
+  constructor(message: string, memo: ReportMemo) {
     super(message);
+    this.memo = memo;
   }
 }
