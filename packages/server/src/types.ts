@@ -345,6 +345,13 @@ export interface JobStore {
   /** Takes or renews the named lease for `holder`; false while another holder's lease runs. */
   acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /**
+   * Claims the oldest job whose reports are due for `holder` until `now + leaseMs`: never reported yet, or reported
+   * `started` and now terminal; past its retry time; not held by a live claim. Undefined when none is due.
+   */
+  claimReport(holder: string, now: number, leaseMs: number): Promise<ClaimedReport | undefined>;
+  /** Records what the reporters did with a claimed job and releases it; false when `holder` no longer holds it. */
+  saveReport(jobId: string, holder: string, outcome: ReportOutcome): Promise<boolean>;
   /** How many jobs are in each state (every state present, 0 when none), for `GET /metrics`. */
   countJobs(): Promise<Record<JobState, number>>;
   /** How many services wait in the queue (state `queued`, retries waiting for their time included). */
@@ -540,6 +547,38 @@ export interface JobReport {
   job: SyncJob;
   /** The environment's settings at the job's commit (`rollback`, `reconcile`, `notify`, ...). */
   environment: EnvironmentConfig;
+}
+
+/** The phases of a job's reports; `none` before the first was delivered. */
+export type ReportPhase = "started" | "finished";
+
+/** How far one reporter got with one job, kept in the store between attempts. */
+export interface ReporterProgress {
+  /** The last phase it delivered (or gave up on); null before any. */
+  phase: ReportPhase | null;
+  /** What it returned (or what a `ReportPartial` carried) for that job. */
+  memo: ReportMemo;
+  /** Failed attempts of the phase now due; 0 after a delivery. */
+  attempts: number;
+}
+
+/** A job whose reports are due, claimed by one runner until `leaseMs` passed (see {@link JobStore.claimReport}). */
+export interface ClaimedReport {
+  /** `finished` once the job is terminal, else `started`. */
+  phase: ReportPhase;
+  job: SyncJob;
+  environment: EnvironmentConfig;
+  /** Reporter name → its progress; reporters never run for this job are absent. */
+  progress: Record<string, ReporterProgress>;
+}
+
+/** What {@link JobStore.saveReport} writes. */
+export interface ReportOutcome {
+  /** The phase every reporter is done with (`none` while the first is still being retried). */
+  sent: ReportPhase | "none";
+  progress: Record<string, ReporterProgress>;
+  /** Epoch ms before which the job's reports are not claimed again (0: at once). */
+  notBefore: number;
 }
 
 /**

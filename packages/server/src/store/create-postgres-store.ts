@@ -10,6 +10,7 @@ import { findPostgresJob } from "./find-postgres-job.js";
 import { findPostgresJobByKey } from "./find-postgres-job-by-key.js";
 import { listPostgresJobs } from "./list-postgres-jobs.js";
 import { migratePostgres } from "./migrate-postgres.js";
+import { claimPostgresReport, savePostgresReport } from "./postgres-report-queue.js";
 import { retryPostgresTask } from "./retry-postgres-task.js";
 import { type StateCountRow, toJobCounts } from "./to-job-counts.js";
 import { withPostgresTransaction } from "./with-postgres-transaction.js";
@@ -103,6 +104,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       );
       return rows[0]?.pending === true;
     },
+    claimReport: (holder, now, leaseMs) =>
+      withPostgresTransaction(pool, (client) => claimPostgresReport(client, holder, now, leaseMs)),
+    saveReport: (jobId, holder, outcome) => savePostgresReport(pool, jobId, holder, outcome),
     async countJobs() {
       const { rows } = await pool.query<StateCountRow>("SELECT state, count(*) AS count FROM jobs GROUP BY state");
       return toJobCounts(rows);

@@ -2,6 +2,7 @@ import type { EnvironmentCursor, JobStore } from "../types.js";
 import { createSqliteJobCreator } from "./create-sqlite-job-creator.js";
 import { createSqliteJobReads } from "./create-sqlite-job-reads.js";
 import { createSqliteJobSettler } from "./create-sqlite-job-settler.js";
+import { createSqliteReportQueue } from "./create-sqlite-report-queue.js";
 import { createSqliteTaskWrites } from "./create-sqlite-task-writes.js";
 import { openSqliteDatabase } from "./open-sqlite-database.js";
 import { type StateCountRow, toJobCounts } from "./to-job-counts.js";
@@ -31,6 +32,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
   const settle = createSqliteJobSettler(db);
   const createJob = createSqliteJobCreator(db, reads, settle);
   const tasks = createSqliteTaskWrites(db, reads, settle);
+  const reports = createSqliteReportQueue(db, reads);
 
   const pending = db.prepare<[], { pending: number }>(
     "SELECT EXISTS (SELECT 1 FROM job_services WHERE state IN ('queued', 'running')) AS pending",
@@ -105,6 +107,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
     cancelJob: async (id, force, now) => tasks.cancel(id, force, now),
     jobByKey: async (key, now) => reads.byKey(key, now),
     hasPendingWork: async () => pending.get()?.pending === 1,
+    claimReport: async (holder, now, leaseMs) => reports.claim(holder, now, leaseMs),
+    saveReport: async (jobId, holder, outcome) => reports.save(jobId, holder, outcome),
     countJobs: async () => toJobCounts(jobsByState.all()),
     countQueuedTasks: async () => queuedTasks.get()?.count ?? 0,
     cursor: async (env) => cursor.get(env, env) ?? { planned: null, synced: null },

@@ -98,7 +98,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN rollback_of TEXT;
   ALTER TABLE jobs ADD COLUMN report_sent TEXT NOT NULL DEFAULT 'none';
   ALTER TABLE jobs ADD COLUMN report_progress JSONB;
-  ALTER TABLE jobs ADD COLUMN report_attempts INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE jobs ADD COLUMN report_not_before BIGINT NOT NULL DEFAULT 0;
   ALTER TABLE jobs ADD COLUMN report_holder TEXT;
   ALTER TABLE jobs ADD COLUMN report_lease_until BIGINT;

@@ -1,5 +1,6 @@
 import { describe, expect, onTestFinished, test } from "vitest";
 import { createPostgresStore } from "../../src/store/create-postgres-store.js";
+import { POSTGRES_MIGRATIONS } from "../../src/store/postgres-migrations.js";
 import type { ClaimedTask, JobStore } from "../../src/types.js";
 import { createTestDatabase, type TestDatabase } from "./postgres-test-database.js";
 import { COMMIT_A, COMMIT_B, COMMIT_C, deployMarker, newJob, syncResult, T0 } from "./store-fixtures.js";
@@ -67,6 +68,33 @@ describe("createPostgresStore", () => {
       { version: 2 },
       { version: 3 },
     ]);
+  });
+
+  test("upgrades a database of schema version 1 through 3, keeping its jobs; ended ones count as reported", async () => {
+    const database = await freshDatabase();
+    await database.query(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    );
+    await database.query(POSTGRES_MIGRATIONS[0] ?? "");
+    await database.query("INSERT INTO schema_migrations (version) VALUES (1)");
+    for (const [id, state] of [
+      ["ended-job", "succeeded"],
+      ["open-job", "queued"],
+    ]) {
+      await database.query(
+        `INSERT INTO jobs (id, env, commit_sha, trigger, state, environment, tag, follows_branch, service_set, created_at)
+         VALUES ($1, 'production', $2, 'deploy', $3, '{"env":"production"}', 'v1.3.0', false, '[]', $4)`,
+        [id, COMMIT_A, state, new Date(T0).toISOString()],
+      );
+    }
+    const store = await createPostgresStore({ connectionString: database.connectionString });
+    onTestFinished(() => store.close());
+    expect(await store.getJob("ended-job")).toMatchObject({ tag: "v1.3.0", promotedFrom: null, rollbackOf: null });
+    const report = await store.claimReport("runner-1", T0, 60_000);
+    expect(report).toMatchObject({ phase: "started", job: { id: "open-job" } });
+    expect(report?.environment).toMatchObject({ env: "production", rollback: "off", reconcile: "report" });
+    await store.saveReport("open-job", "runner-1", { sent: "started", progress: {}, notBefore: 0 });
+    expect(await store.claimReport("runner-1", T0 + 1, 60_000)).toBeUndefined();
   });
 
   test("refuses a database whose schema a newer runner wrote", async () => {

@@ -103,6 +103,27 @@ describe("createSqliteStore", () => {
     await store.close();
   });
 
+  test("upgrades a file of schema version 2: jobs that had ended count as reported, open ones are reported", async () => {
+    const raw = new Database(path);
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT '')");
+    raw.exec((SQLITE_MIGRATIONS[0] ?? "") + (SQLITE_MIGRATIONS[1] ?? ""));
+    raw.prepare("INSERT INTO schema_migrations (version) VALUES (1), (2)").run();
+    const insert = raw.prepare(
+      `INSERT INTO jobs (id, env, commit_sha, trigger, state, environment, follows_branch, service_set, created_at)
+       VALUES (?, 'production', ?, 'deploy', ?, '{"env":"production"}', 0, '[]', ?)`,
+    );
+    insert.run("ended-job", COMMIT_A, "failed", new Date(T0).toISOString());
+    insert.run("open-job", COMMIT_A, "running", new Date(T0).toISOString());
+    raw.close();
+    const store = await createSqliteStore({ path });
+    const report = await store.claimReport("runner-1", T0, 60_000);
+    expect(report).toMatchObject({ phase: "started", job: { id: "open-job", rollbackOf: null } });
+    expect(report?.environment).toMatchObject({ env: "production", rollback: "off", notify: [] });
+    await store.saveReport("open-job", "runner-1", { sent: "started", progress: {}, notBefore: 0 });
+    expect(await store.claimReport("runner-1", T0 + 1, 60_000)).toBeUndefined();
+    await store.close();
+  });
+
   test("refuses a file whose schema a newer runner wrote", async () => {
     await (await createSqliteStore({ path })).close();
     const raw = new Database(path);

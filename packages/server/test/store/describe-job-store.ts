@@ -3,6 +3,7 @@ import type { JobStore } from "../../src/types.js";
 import { describeCreateJob } from "./describe-create-job.js";
 import { describeJobQueries } from "./describe-job-queries.js";
 import { describeKeysAndLeases } from "./describe-keys-and-leases.js";
+import { describeReports } from "./describe-reports.js";
 import { describeTasks } from "./describe-tasks.js";
 
 /** A fresh, empty store and what removes it (its database or folder) once closed. */
@@ -35,5 +36,6 @@ export function describeJobStore(name: string, factory: JobStoreFactory): void {
     describeTasks(open);
     describeJobQueries(open);
     describeKeysAndLeases(open);
+    describeReports(open);
   });
 }
