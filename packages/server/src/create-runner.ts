@@ -14,6 +14,8 @@ import { noopLogger } from "./logging/noop-logger.js";
 import { createRequestTally } from "./logging/request-tally.js";
 import { createRunnerMetrics } from "./metrics/create-runner-metrics.js";
 import { startCatchUp } from "./plan/start-catch-up.js";
+import { defaultReporters } from "./report/default-reporters.js";
+import { type Reporting, startReporting } from "./report/start-reporting.js";
 import { handleCancel } from "./routes/handle-cancel.js";
 import { handleDeploy } from "./routes/handle-deploy.js";
 import { handleDeployment } from "./routes/handle-deployment.js";
@@ -116,6 +118,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     return usable;
   };
   const ownsEngine = options.engine === undefined;
+  // Started once the engine exists (a rollback reporter submits jobs to it); the engine wakes it as syncs end.
+  let reporting: Reporting | undefined;
   const engine: SyncEngine =
     options.engine ??
     createSyncEngine({
@@ -133,7 +137,10 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       leaseMs: settings.leaseMs,
       retryLimit: settings.retryLimit,
       concurrency: settings.concurrency,
-      onResult: metrics.syncFinished,
+      onResult: (result, attempt) => {
+        metrics.syncFinished(result, attempt);
+        reporting?.wake();
+      },
       ...options.timing,
     });
   const context: RunnerContext = {
@@ -151,6 +158,24 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     version: options.version ?? packageVersion,
     startedAt: now(),
   };
+  reporting = startReporting({
+    store,
+    reporters:
+      options.reporters ??
+      defaultReporters({
+        settings,
+        store,
+        engine,
+        logger: logger.child({ component: "report" }),
+        fetch: options.fetch,
+        now,
+      }),
+    holder: runnerId,
+    logger: logger.child({ component: "report" }),
+    // Leases and retry times are about live processes: the wall clock, as in the engine, never a test's clock.
+    now: Date.now,
+    onOutcome: metrics.reportDelivered,
+  });
   const stopPruning = startPruning(store, settings.historyDays, now, logger.child({ component: "store" }));
   const catchUp =
     options.catchUp === false
@@ -218,6 +243,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       tally.flush();
       stopPruning();
       await catchUp?.stop();
+      await reporting?.stop();
       if (ownsEngine) {
         await engine.close();
       }

@@ -19,6 +19,7 @@ export type { NodeListener, NodeListenerOptions } from "./node-listener.js";
 export { createNodeListener } from "./node-listener.js";
 export type { NodeServer, NodeServerOptions } from "./node-server.js";
 export { createNodeServer } from "./node-server.js";
+export { ReportPartial, ReportRefused } from "./report/report-refused.js";
 export { DEFAULT_SECRETS_FILE, defineSettings, loadSettings } from "./settings.js";
 export { SettingsError } from "./settings-error.js";
 export type { SettingsSource, SettingsSourceOptions } from "./settings-source.js";
@@ -32,6 +33,7 @@ export { StoreError } from "./store/store-error.js";
 export type {
   CancelAction,
   CancelOutcome,
+  ClaimedReport,
   ClaimedTask,
   CreateJobResult,
   DeployMarker,
@@ -42,6 +44,8 @@ export type {
   HealthCheckState,
   JobPage,
   JobQuery,
+  JobReport,
+  JobReporter,
   JobService,
   JobState,
   JobStore,
@@ -52,6 +56,10 @@ export type {
   LogLevel,
   NewJob,
   NewJobService,
+  ReporterProgress,
+  ReportMemo,
+  ReportOutcome,
+  ReportPhase,
   Runner,
   RunnerOptions,
   RunnerSettings,

@@ -558,7 +558,7 @@ export interface ReporterProgress {
   phase: ReportPhase | null;
   /** What it returned (or what a `ReportPartial` carried) for that job. */
   memo: ReportMemo;
-  /** Failed attempts of the phase now due; 0 after a delivery. */
+  /** Failed attempts since its last delivery (0 after one). */
   attempts: number;
 }
 
@@ -809,6 +809,11 @@ export interface RunnerOptions {
    * the file changes (see `createSettingsSource`).
    */
   webhookSecrets?: (() => readonly string[] | Promise<readonly string[]>) | undefined;
+  /**
+   * Replaces the built-in reporters (GitHub statuses and deployments, notifications, automatic rollback) that every
+   * job's `started` and `finished` reports go to; `[]` reports nowhere.
+   */
+  reporters?: readonly JobReporter[] | undefined;
   /** Replaces the default checks (git remote, Dokploy, Vault). */
   healthChecks?: Readonly<Record<string, HealthCheck>> | undefined;
   /** Minimum time between background health refreshes (default 30 s). */

@@ -1,6 +1,7 @@
 import { Registry } from "prom-client";
 import type { HealthMonitor } from "../health/create-health-monitor.js";
 import type { BranchJobOutcome } from "../plan/submit-branch-job.js";
+import type { DeliveryOutcome } from "../report/deliver-reports.js";
 import { JOB_STATES } from "../store/job-states.js";
 import type { GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
 import { createBranchLag } from "./branch-lag.js";
@@ -28,6 +29,8 @@ export interface RunnerMetrics {
   ciRefused(error: unknown): void;
   /** The engine's `onResult` observer. */
   syncFinished(result: SyncResult, attempt: SyncAttempt): void;
+  /** One reporter's attempt at one job's report. */
+  reportDelivered(reporter: string, outcome: DeliveryOutcome): void;
   /** Told of every plan of the branch, for the catch-up lag. */
   sawBranch(env: string, outcome: BranchJobOutcome, followsBranch: boolean): void;
   /** The Prometheus text exposition, the gauges read from the store and the health monitor first. */
@@ -47,6 +50,7 @@ export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
   const delivery = labelChildren(metrics.webhookDeliveries, "event", "outcome");
   const signature = labelChildren(metrics.signatureFailures, "endpoint", "code");
   const syncs = labelChildren(metrics.syncs, "service", "status");
+  const reports = labelChildren(metrics.reportDeliveries, "reporter", "outcome");
   const lag = createBranchLag(deps);
 
   const countSignature = (endpoint: "webhook" | "ci", code: string): void => {
@@ -90,6 +94,9 @@ export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
     syncFinished(result, attempt) {
       syncs(result.service, attempt.retrying ? "retried" : result.status).inc();
       metrics.syncDuration.observe({ service: result.service }, result.durationMs / 1000);
+    },
+    reportDelivered(reporter, outcome) {
+      reports(reporter, outcome).inc();
     },
     sawBranch: lag.saw,
     async expose() {

@@ -13,6 +13,7 @@ export interface RunnerMetricSet {
   queueDepth: Gauge;
   dependencyUp: Gauge<"dependency">;
   catchUpLag: Gauge;
+  reportDeliveries: Counter<"reporter" | "outcome">;
 }
 
 /**
@@ -68,6 +69,12 @@ export function defineMetrics(registry: Registry): RunnerMetricSet {
     catchUpLag: new Gauge({
       name: "iac_runner_catch_up_lag_seconds",
       help: "Seconds since the newest branch tip the runner saw was first seen, while DEPLOY_ENV has not synced it; 0 once synced.",
+      registers,
+    }),
+    reportDeliveries: new Counter({
+      name: "iac_runner_report_deliveries_total",
+      help: "Attempts to report a job (GitHub, notifications, rollback) by reporter and outcome: delivered, retrying, refused (not retried) or gave_up.",
+      labelNames: ["reporter", "outcome"] as const,
       registers,
     }),
   };

@@ -39,7 +39,20 @@ describe("createRunnerMetrics", () => {
       iac_runner_queue_depth: "gauge",
       iac_runner_dependency_up: "gauge",
       iac_runner_catch_up_lag_seconds: "gauge",
+      iac_runner_report_deliveries_total: "counter",
     });
+  });
+
+  it("counts report attempts by reporter and outcome", async () => {
+    const metrics = createRunnerMetrics(await deps());
+    metrics.reportDelivered("github", "delivered");
+    metrics.reportDelivered("github", "delivered");
+    metrics.reportDelivered("notify", "retrying");
+    const samples = parseExposition(await metrics.expose());
+    expect(rowsOf(samples, "iac_runner_report_deliveries_total", ["reporter", "outcome"])).toEqual([
+      ["github", "delivered", 2],
+      ["notify", "retrying", 1],
+    ]);
   });
 
   it("counts webhook answers by event and outcome, bounding events GitHub may send to a fixed vocabulary", async () => {

@@ -1,0 +1,130 @@
+import { describe, expect, onTestFinished, test, vi } from "vitest";
+import { ReportRefused } from "../../src/report/report-refused.js";
+import { type ReportingOptions, startReporting } from "../../src/report/start-reporting.js";
+import { createPostgresStore } from "../../src/store/create-postgres-store.js";
+import type { JobStore } from "../../src/types.js";
+import { createLineLogger, type LoggedLine, memoryStore } from "../helpers/runner-fixture.js";
+import { createTestDatabase } from "../store/postgres-test-database.js";
+import { COMMIT_B, newJob, T0 } from "../store/store-fixtures.js";
+import { jobOf, runNext } from "../store/store-steps.js";
+import { recordingReporter } from "./recording-reporter.js";
+
+/** A report loop that a test's clock drives, stopped when the test ends. */
+function start(options: Partial<ReportingOptions> & Pick<ReportingOptions, "store" | "reporters">) {
+  const lines: LoggedLine[] = [];
+  const reporting = startReporting({
+    holder: "runner-1",
+    logger: createLineLogger(lines),
+    now: () => T0,
+    intervalMs: 20,
+    ...options,
+  });
+  onTestFinished(() => reporting.stop());
+  return { reporting, lines };
+}
+
+describe("startReporting", () => {
+  test("reports a job started once and finished once, in that order, with the memo carried over", async () => {
+    const store = await memoryStore();
+    const github = recordingReporter("github");
+    start({ store, reporters: [github] });
+    const job = jobOf(await store.createJob(newJob()));
+    await vi.waitFor(() => expect(github.calls).toHaveLength(1));
+    await runNext(store, T0 + 1, "failed");
+    await vi.waitFor(() => expect(github.calls).toHaveLength(2));
+    expect(github.calls).toEqual([
+      { phase: "started", job: job.id, state: "queued", memo: null },
+      { phase: "finished", job: job.id, state: "failed", memo: 1 },
+    ]);
+    // Nothing is due any more, however often the loop looks.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(github.calls).toHaveLength(2);
+  });
+
+  test("retries a failed reporter after its backoff and never repeats one that delivered", async () => {
+    const store = await memoryStore();
+    let now = T0;
+    const flaky = recordingReporter("github", (_report, _memo, call) =>
+      call === 1 ? Promise.reject(new Error("502 Bad Gateway")) : "ok",
+    );
+    const steady = recordingReporter("notify");
+    const { reporting, lines } = start({ store, reporters: [flaky, steady], now: () => now });
+    jobOf(await store.createJob(newJob()));
+    await vi.waitFor(() => expect(flaky.calls).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(flaky.calls).toHaveLength(1);
+    now = T0 + 5_000;
+    reporting.wake();
+    await vi.waitFor(() => expect(flaky.calls).toHaveLength(2));
+    expect(steady.calls).toHaveLength(1);
+    expect(lines.filter(({ level }) => level === "warn")).toEqual([
+      expect.objectContaining({ reporter: "github", attempts: 1, retryInMs: 5_000 }),
+    ]);
+  });
+
+  test("takes over a job whose runner died holding it, once that runner's lease ran out", async () => {
+    const store = await memoryStore();
+    const job = jobOf(await store.createJob(newJob()));
+    // A runner claimed the job's reports and was killed before it saved anything.
+    expect(await store.claimReport("dead-runner", T0, 2 * 60_000)).toBeDefined();
+    let now = T0 + 60_000;
+    const github = recordingReporter("github");
+    const { reporting } = start({ store, reporters: [github], now: () => now });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(github.calls).toEqual([]);
+    now = T0 + 2 * 60_000 + 1;
+    reporting.wake();
+    await vi.waitFor(() => expect(github.calls).toEqual([expect.objectContaining({ job: job.id, phase: "started" })]));
+  });
+
+  test("gives up on a refused report and moves on to the next phase", async () => {
+    const store = await memoryStore();
+    const refusing = recordingReporter("github", () => Promise.reject(new ReportRefused("404: no such repository")));
+    start({ store, reporters: [refusing] });
+    jobOf(await store.createJob(newJob()));
+    await vi.waitFor(() => expect(refusing.calls).toHaveLength(1));
+    await runNext(store, T0 + 1);
+    await vi.waitFor(() => expect(refusing.calls.map(({ phase }) => phase)).toEqual(["started", "finished"]));
+  });
+
+  test("survives a store that fails for a while, then delivers", async () => {
+    const real = await memoryStore();
+    let failing = true;
+    const store: JobStore = {
+      ...real,
+      claimReport: (...args) => (failing ? Promise.reject(new Error("database is locked")) : real.claimReport(...args)),
+    };
+    const github = recordingReporter("github");
+    const { lines } = start({ store, reporters: [github] });
+    jobOf(await real.createJob(newJob()));
+    await vi.waitFor(() =>
+      expect(lines.some(({ msg }) => msg === "claiming reports from the store failed")).toBe(true),
+    );
+    failing = false;
+    await vi.waitFor(() => expect(github.calls).toHaveLength(1));
+  });
+
+  test("two runners on one PostgreSQL store report each job once", async () => {
+    const database = await createTestDatabase();
+    onTestFinished(() => database.drop());
+    const stores = await Promise.all(
+      [1, 2].map(() => createPostgresStore({ connectionString: database.connectionString, poolSize: 3 })),
+    );
+    onTestFinished(async () => {
+      await Promise.all(stores.map((store) => store.close()));
+    });
+    const [first, second] = stores as [JobStore, JobStore];
+    const a = recordingReporter("github");
+    const b = recordingReporter("github");
+    start({ store: first, reporters: [a], holder: "runner-a", intervalMs: 5 });
+    start({ store: second, reporters: [b], holder: "runner-b", intervalMs: 5 });
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      const job = newJob({ services: [`svc-${index}`], ...(index % 2 === 0 ? { commit: COMMIT_B } : {}) });
+      ids.push(jobOf(await first.createJob(job)).id);
+    }
+    await vi.waitFor(() => expect(a.calls.length + b.calls.length).toBe(12), { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([...a.calls, ...b.calls].map(({ job }) => job).sort()).toEqual([...ids].sort());
+  });
+});
