@@ -1,5 +1,5 @@
-import { readSecretsFile } from "./settings-source.js";
 import { withSecretsFile } from "./settings.js";
+import { readSecretsFile } from "./settings-source.js";
 import type { VariableLookup } from "./types.js";
 
 /**

@@ -20,9 +20,12 @@ describe("createVariableLookup", () => {
 
   it("reads the secrets file over the environment, as it stands at each call", async () => {
     writeFileSync(file, "SLACK_URL=https://hooks.example.com/from-file\n");
-    const lookup = createVariableLookup({ SLACK_URL: "https://hooks.example.com/env", KEY: "k" }, {
-      defaultSecretsFile: file,
-    });
+    const lookup = createVariableLookup(
+      { SLACK_URL: "https://hooks.example.com/env", KEY: "k" },
+      {
+        defaultSecretsFile: file,
+      },
+    );
 
     expect(await lookup("SLACK_URL")).toBe("https://hooks.example.com/from-file");
     expect(await lookup("KEY")).toBe("k");

@@ -108,7 +108,9 @@ export function createNotifyReporter(options: NotifyReporterOptions): JobReporte
         throw pending < outcomes.length ? new ReportPartial(message, next) : new Error(message);
       }
       if (next.sent.length === 0) {
-        throw new ReportRefused(`[@iac/server] every notification target of job ${job.id} refused: ${describe("refused")}`);
+        throw new ReportRefused(
+          `[@iac/server] every notification target of job ${job.id} refused: ${describe("refused")}`,
+        );
       }
       return next;
     },

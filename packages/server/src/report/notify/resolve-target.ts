@@ -26,16 +26,23 @@ export async function resolveTarget(target: NotifyTarget, lookup: VariableLookup
     return { type: "refused", reason: `variable ${target.url} is not set` };
   }
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  const source = target.url.startsWith("$") ? `variable ${target.url}` : "url";
   if (parsed === undefined || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) {
-    const source = target.url.startsWith("$") ? `variable ${target.url}` : "url";
     return { type: "refused", reason: `${source} does not hold an http(s) URL` };
+  }
+  // fetch refuses such a URL, with an error that quotes it.
+  if (parsed.username !== "" || parsed.password !== "") {
+    return { type: "refused", reason: `${source} holds a URL with credentials (user:password@), which fetch refuses` };
   }
   if (target.type === "slack") {
     return { type: "slack", url };
   }
   // The configuration requires a key for every webhook; one made in code without it is refused, never sent unsigned.
-  const secret = target.secret === null ? undefined : await read(lookup, target.secret);
+  if (target.secret === null) {
+    return { type: "refused", reason: "a webhook needs a secret ($NAME of its signing key)" };
+  }
+  const secret = await read(lookup, target.secret);
   return secret === undefined
-    ? { type: "refused", reason: `variable ${target.secret ?? "(secret)"} is not set` }
+    ? { type: "refused", reason: `variable ${target.secret} is not set` }
     : { type: "webhook", url, secret };
 }

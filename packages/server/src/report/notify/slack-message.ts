@@ -1,10 +1,19 @@
 import type { JobNotification, JobState, ServiceNotification } from "../../types.js";
 import { clip, escapeMrkdwn, formatDuration, shortHash } from "./slack-text.js";
 
+/** Text that Slack formats (bold, code, links). */
+export type SlackText = { type: "mrkdwn"; text: string };
+
+/** The Block Kit blocks a notification uses. */
+export type SlackBlock =
+  | { type: "section"; text: SlackText }
+  | { type: "section"; fields: SlackText[] }
+  | { type: "context"; elements: SlackText[] };
+
 /** A Slack incoming-webhook body: `text` is the notification preview and fallback, `blocks` the message shown. */
 export interface SlackMessage {
   text: string;
-  blocks: Record<string, unknown>[];
+  blocks: SlackBlock[];
 }
 
 // Slack's limits: 50 blocks per message and 3000 characters per section text.
@@ -22,7 +31,7 @@ const EMOJI: Record<JobState, string> = {
   running: ":hourglass:",
 };
 
-const mrkdwn = (text: string) => ({ type: "mrkdwn", text });
+const mrkdwn = (text: string): SlackText => ({ type: "mrkdwn", text });
 const code = (text: string) => `\`${escapeMrkdwn(text)}\``;
 
 function serviceLine(entry: ServiceNotification): string {
@@ -41,7 +50,7 @@ function serviceLine(entry: ServiceNotification): string {
 }
 
 /** Service lines packed into as few sections as Slack's limits allow; those that do not fit are counted. */
-function serviceSections(services: readonly ServiceNotification[]): Record<string, unknown>[] {
+function serviceSections(services: readonly ServiceNotification[]): SlackBlock[] {
   const texts: string[] = [];
   let shown = 0;
   for (const line of services.map(serviceLine)) {
@@ -58,7 +67,7 @@ function serviceSections(services: readonly ServiceNotification[]): Record<strin
   if (shown < services.length) {
     texts.push(`…and ${services.length - shown} more services`);
   }
-  return texts.map((text) => ({ type: "section", text: mrkdwn(text) }));
+  return texts.map((text): SlackBlock => ({ type: "section", text: mrkdwn(text) }));
 }
 
 function headline({ job }: JobNotification): string {
@@ -73,7 +82,7 @@ function headline({ job }: JobNotification): string {
   return lines.join("\n");
 }
 
-function facts({ job }: JobNotification): Record<string, unknown> {
+function facts({ job }: JobNotification): SlackBlock {
   const fields = [`*Commit*\n${code(job.commit.slice(0, 7))}`];
   if (job.tag !== null) {
     fields.push(`*Tag*\n${code(job.tag)}`);

@@ -136,13 +136,15 @@ describe("createNotifyReporter", () => {
 
     const first = await notify.deliver(report, null).catch((error: unknown) => error);
     expect(first).toBeInstanceOf(ReportPartial);
-    expect((first as Error).message).toContain("notify[1] (slack): answered 503");
-    const memo = await notify.deliver(report, (first as ReportPartial).memo);
+    const partial = first as ReportPartial;
+    expect(partial.message).toContain("notify[1] (slack): answered 503");
+    expect(partial.memo).toEqual({ sent: [expect.any(String)], refused: [] });
+    const memo = await notify.deliver(report, partial.memo);
 
     expect(receiver.accepted("hook")).toHaveLength(1);
     expect(receiver.accepted("chat")).toHaveLength(1);
-    expect(memo).toEqual({ sent: expect.arrayContaining((first as ReportPartial).memo["sent" as never]), refused: [] });
-    expect((memo as { sent: string[] }).sent).toHaveLength(2);
+    const [hookKey] = (partial.memo as { sent: string[] }).sent;
+    expect(memo).toEqual({ sent: [hookKey, expect.not.stringMatching(hookKey ?? "")], refused: [] });
   });
 
   it.each([
@@ -189,7 +191,11 @@ describe("createNotifyReporter", () => {
     expect(receiver.received.map((request) => request.name)).toEqual(["hook"]);
     expect(memo).toEqual({ sent: [expect.any(String)], refused: [expect.any(String)] });
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: "error", target: "notify[0] (slack)", reason: "variable $SLACK_UNSET is not set" }),
+      expect.objectContaining({
+        level: "error",
+        target: "notify[0] (slack)",
+        reason: "variable $SLACK_UNSET is not set",
+      }),
     );
   });
 
@@ -277,7 +283,8 @@ describe("createNotifyReporter", () => {
     receiver.answer("hang", "hang");
     const report = finishedReport(finishedJob("failed"), targets);
 
-    const error = await reporter({ timeoutMs: 200 })
+    // Long enough for the targets that answer even on a busy machine.
+    const error = await reporter({ timeoutMs: 3_000 })
       .deliver(report, null)
       .catch((reason: unknown) => reason);
 

@@ -52,7 +52,14 @@ export async function serveNotifyReceiver(): Promise<NotifyReceiver> {
           return HttpResponse.error();
         }
         const status = verified === false ? 401 : next;
-        received.push({ name, headers: Object.fromEntries(request.headers), raw, body: JSON.parse(raw), verified, status });
+        received.push({
+          name,
+          headers: Object.fromEntries(request.headers),
+          raw,
+          body: JSON.parse(raw),
+          verified,
+          status,
+        });
         return new HttpResponse(status < 300 ? "ok" : "no", { status });
       }),
     ],

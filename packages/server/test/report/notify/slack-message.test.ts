@@ -7,7 +7,10 @@ import { syncResult } from "../../store/store-fixtures.js";
 import { finishedJob } from "./notify-fixtures.js";
 
 function failedService(index: number): JobService {
-  const result = { ...syncResult(`svc-${index}`, "failed"), error: { code: "deploy_failed" as const, message: "x".repeat(400) } };
+  const result = {
+    ...syncResult(`svc-${index}`, "failed"),
+    error: { code: "deploy_failed" as const, message: "x".repeat(400) },
+  };
   return { service: `svc-${index}`, state: "failed", reason: { code: "requested", message: "" }, attempts: 1, result };
 }
 
@@ -38,10 +41,7 @@ describe("slackMessage", () => {
     const { blocks } = slackMessage(jobNotification(job, undefined));
 
     expect(blocks.length).toBeLessThanOrEqual(50);
-    const texts = blocks.flatMap((block) => {
-      const text = (block["text"] as { text?: string } | undefined)?.text;
-      return text === undefined ? [] : [text];
-    });
+    const texts = blocks.flatMap((block) => ("text" in block ? [block.text.text] : []));
     for (const text of texts) {
       expect(text.length).toBeLessThanOrEqual(3_000);
     }
@@ -53,7 +53,7 @@ describe("slackMessage", () => {
   it("lists no service section for a job without services", () => {
     const { blocks } = slackMessage(jobNotification(finishedJob("cancelled", { services: [] }), undefined));
 
-    expect(blocks.map((block) => block["type"])).toEqual(["section", "section", "context"]);
+    expect(blocks.map((block) => block.type)).toEqual(["section", "section", "context"]);
   });
 });
 
