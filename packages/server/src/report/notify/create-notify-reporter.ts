@@ -1,6 +1,6 @@
 import type { NotifyTarget } from "@iac/sync";
 import { noopLogger } from "../../logging/noop-logger.js";
-import type { JobReporter, JobState, NotifyReporterOptions, ReportMemo, SyncJob } from "../../types.js";
+import type { JobReporter, JobState, Logger, NotifyReporterOptions, ReportMemo, SyncJob } from "../../types.js";
 import { ReportPartial, ReportRefused } from "../report-refused.js";
 import { deliverToTarget } from "./deliver-to-target.js";
 import { jobNotification } from "./job-notification.js";
@@ -31,6 +31,42 @@ function dueTargets(job: SyncJob, targets: readonly NotifyTarget[], memo: Notify
     }
   }
   return due;
+}
+
+type Settled = DueTarget & PostOutcome;
+
+function logOutcome(logger: Logger, outcome: PostOutcome): void {
+  if (outcome.kind === "sent") {
+    logger.info({}, "notification sent");
+  } else if (outcome.kind === "retry") {
+    logger.warn({ reason: outcome.reason }, "notification not delivered; it will be retried");
+  } else {
+    logger.error({ reason: outcome.reason }, "notification refused; this target is given up");
+  }
+}
+
+/**
+ * The memo after an attempt, or its rejection: retried while a target may still take the message (keeping, in a
+ * `ReportPartial`, the targets settled meanwhile so a retry neither sends to them twice nor logs them again), refused
+ * when no target took it.
+ */
+function settle(job: SyncJob, done: NotifyMemo, outcomes: readonly Settled[]): ReportMemo {
+  const keysOf = (kind: PostOutcome["kind"]) => outcomes.flatMap((o) => (o.kind === kind ? [o.key] : []));
+  const reasons = (kind: "retry" | "refused") =>
+    outcomes.flatMap((o) => (o.kind === kind ? [`${o.label}: ${o.reason}`] : [])).join("; ");
+  const next: NotifyMemo = {
+    sent: [...done.sent, ...keysOf("sent")],
+    refused: [...done.refused, ...keysOf("refused")],
+  };
+  const pending = keysOf("retry").length;
+  if (pending > 0) {
+    const message = `[@iac/server] notification of job ${job.id} not delivered to ${reasons("retry")}`;
+    throw pending < outcomes.length ? new ReportPartial(message, next) : new Error(message);
+  }
+  if (next.sent.length === 0) {
+    throw new ReportRefused(`[@iac/server] every notification target of job ${job.id} refused: ${reasons("refused")}`);
+  }
+  return next;
 }
 
 function baseUrlOf(publicUrl: string | undefined): string | undefined {
@@ -80,39 +116,14 @@ export function createNotifyReporter(options: NotifyReporterOptions): JobReporte
       const notification = jobNotification(job, baseUrl);
       const jobLogger = logger.child({ job: job.id, env: job.env });
       const outcomes = await Promise.all(
-        due.map(async (entry): Promise<DueTarget & PostOutcome> => {
+        due.map(async (entry): Promise<Settled> => {
           const delivery = `${job.id}.${entry.key}`;
           const outcome = await deliverToTarget({ ...entry, delivery, notification, lookup, fetch, timeoutMs });
-          const fields = { target: entry.label, delivery };
-          if (outcome.kind === "sent") {
-            jobLogger.info(fields, "notification sent");
-          } else if (outcome.kind === "retry") {
-            jobLogger.warn({ ...fields, reason: outcome.reason }, "notification not delivered; it will be retried");
-          } else {
-            jobLogger.error({ ...fields, reason: outcome.reason }, "notification refused; this target is given up");
-          }
+          logOutcome(jobLogger.child({ target: entry.label, delivery }), outcome);
           return { ...entry, ...outcome };
         }),
       );
-      const keysOf = (kind: PostOutcome["kind"]) => outcomes.filter((o) => o.kind === kind).map((o) => o.key);
-      const next: NotifyMemo = {
-        sent: [...done.sent, ...keysOf("sent")],
-        refused: [...done.refused, ...keysOf("refused")],
-      };
-      const describe = (kind: "retry" | "refused") =>
-        outcomes.flatMap((o) => (o.kind === kind ? [`${o.label}: ${o.reason}`] : [])).join("; ");
-      const pending = outcomes.filter((o) => o.kind === "retry").length;
-      if (pending > 0) {
-        const message = `[@iac/server] notification of job ${job.id} not delivered to ${describe("retry")}`;
-        // Targets settled in this attempt are kept, so the retry neither sends to them twice nor logs them again.
-        throw pending < outcomes.length ? new ReportPartial(message, next) : new Error(message);
-      }
-      if (next.sent.length === 0) {
-        throw new ReportRefused(
-          `[@iac/server] every notification target of job ${job.id} refused: ${describe("refused")}`,
-        );
-      }
-      return next;
+      return settle(job, done, outcomes);
     },
   };
 }

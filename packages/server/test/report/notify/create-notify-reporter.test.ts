@@ -199,6 +199,26 @@ describe("createNotifyReporter", () => {
     );
   });
 
+  it("keeps a refusal across a retry of the other targets, so it is neither tried nor logged again", async () => {
+    receiver.answer("hook", 503);
+    const report = finishedReport(finishedJob("failed"), [
+      { type: "slack", url: "$SLACK_UNSET", secret: null, on: "all" },
+      webhook("hook"),
+    ]);
+    const notify = reporter();
+
+    const partial = (await notify.deliver(report, null).catch((error: unknown) => error)) as ReportPartial;
+    expect(partial).toBeInstanceOf(ReportPartial);
+    expect(partial.memo).toEqual({ sent: [], refused: [expect.any(String)] });
+    await expect(notify.deliver(report, partial.memo)).resolves.toEqual({
+      sent: [expect.any(String)],
+      refused: (partial.memo as { refused: string[] }).refused,
+    });
+
+    expect(receiver.accepted("hook")).toHaveLength(1);
+    expect(lines.filter((line) => line.level === "error")).toHaveLength(1);
+  });
+
   it("refuses the report when its only target's signing key is not set", async () => {
     delete variables["HOOK_KEY"];
     const report = finishedReport(finishedJob("failed"), [webhook("hook")]);
