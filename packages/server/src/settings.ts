@@ -255,7 +255,7 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
 }
 
 /** The environment with the values of a dotenv secrets file on top, as the runner reads them. */
-function withSecretsFile(env: Env, secretsFileText: string | undefined): Env {
+export function withSecretsFile(env: Env, secretsFileText: string | undefined): Env {
   const merged: Record<string, string | undefined> = { ...env };
   for (const { key, value } of secretsFileText === undefined ? [] : parseDotenv(secretsFileText)) {
     merged[key] = value;

@@ -597,6 +597,64 @@ export interface JobReporter {
   deliver(report: JobReport, memo: ReportMemo): Promise<ReportMemo>;
 }
 
+/**
+ * Reads one of the runner's variables by name (without the `$`), as `notify` entries name them: the secrets file's
+ * value over the process environment's. Undefined when it is not set.
+ */
+export type VariableLookup = (name: string) => string | undefined | Promise<string | undefined>;
+
+/** Options of `createNotifyReporter`. */
+export interface NotifyReporterOptions {
+  /** Resolves the `$NAME` of a target's `url` and `secret`. */
+  lookup: VariableLookup;
+  /** Defaults to the global `fetch`. */
+  fetch?: FetchLike | undefined;
+  /** The runner's base URL as receivers reach it; messages then link to `<publicUrl>/deployments/<id>`. */
+  publicUrl?: string | undefined;
+  logger?: Logger | undefined;
+  /** How long one target may take to answer before the attempt counts as failed (retried). Default 10000. */
+  timeoutMs?: number | undefined;
+}
+
+/** One service of a {@link JobNotification}. */
+export interface ServiceNotification {
+  service: string;
+  state: JobState;
+  /** The last attempt's status; null when no attempt finished (e.g. cancelled while queued). */
+  status: SyncStatus | null;
+  hashBefore: string | null;
+  hashAfter: string | null;
+  durationMs: number | null;
+  attempts: number;
+  /** `message` is safe to show: it never contains secrets. */
+  error: { code: SyncErrorCode; message: string } | null;
+  supersededBy: string | null;
+}
+
+/** The JSON body of a `webhook` notification (`X-Iac-Event: job.finished`). New fields may appear within a version. */
+export interface JobNotification {
+  version: 1;
+  event: "job.finished";
+  job: {
+    id: string;
+    /** `<publicUrl>/deployments/<id>`; null when the runner has no public URL. */
+    url: string | null;
+    env: string;
+    state: JobState;
+    trigger: JobTrigger;
+    commit: string;
+    tag: string | null;
+    ref: string | null;
+    promotedFrom: string | null;
+    rollbackOf: string | null;
+    triggeredBy: string | null;
+    createdAt: string;
+    finishedAt: string | null;
+    durationMs: number | null;
+  };
+  services: ServiceNotification[];
+}
+
 // --- runner and settings ---
 
 /** pino's level names; `silent` turns logging off. */
