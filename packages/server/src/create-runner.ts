@@ -120,7 +120,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const ownsEngine = options.engine === undefined;
   // Started once the engine exists (a rollback reporter submits jobs to it); the engine wakes it as syncs end.
   let reporting: Reporting | undefined;
-  const engine: SyncEngine =
+  const syncEngine: SyncEngine =
     options.engine ??
     createSyncEngine({
       git,
@@ -143,6 +143,22 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       },
       ...options.timing,
     });
+  // A stored job is reported at once (its pending commit status), not at the report loop's next look.
+  const engine: SyncEngine = {
+    get: (id) => syncEngine.get(id),
+    list: (query) => syncEngine.list(query),
+    cancel: (id, force) => syncEngine.cancel(id, force),
+    wait: (id, timeoutMs) => syncEngine.wait(id, timeoutMs),
+    idle: () => syncEngine.idle(),
+    close: () => syncEngine.close(),
+    async submit(job) {
+      const outcome = await syncEngine.submit(job);
+      if (outcome.status === "created") {
+        reporting?.wake();
+      }
+      return outcome;
+    },
+  };
   const context: RunnerContext = {
     settings,
     git,
@@ -160,16 +176,18 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   };
   reporting = startReporting({
     store,
-    reporters:
-      options.reporters ??
-      defaultReporters({
+    reporters: [
+      ...defaultReporters({
         settings,
         store,
         engine,
         logger: logger.child({ component: "report" }),
         fetch: options.fetch,
         now,
+        variables: options.variables,
       }),
+      ...(options.reporters ?? []),
+    ],
     holder: runnerId,
     logger: logger.child({ component: "report" }),
     // Leases and retry times are about live processes: the wall clock, as in the engine, never a test's clock.

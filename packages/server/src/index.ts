@@ -80,6 +80,7 @@ export type {
   SyncStatus,
   SyncTarget,
   SyncVaultOptions,
+  VariableLookup,
   VaultLocation,
   VaultSession,
 } from "./types.js";

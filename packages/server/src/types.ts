@@ -868,10 +868,15 @@ export interface RunnerOptions {
    */
   webhookSecrets?: (() => readonly string[] | Promise<readonly string[]>) | undefined;
   /**
-   * Replaces the built-in reporters (GitHub statuses and deployments, notifications, automatic rollback) that every
-   * job's `started` and `finished` reports go to; `[]` reports nowhere.
+   * More destinations of every job's `started` and `finished` reports, after the built-in ones (GitHub statuses and
+   * deployments, notifications, automatic rollback, each idle unless configured). See `JobReporter`.
    */
   reporters?: readonly JobReporter[] | undefined;
+  /**
+   * Resolves `$NAME` in the `notify` targets of `iac.config.yaml` (URLs and signing keys). Default: the secrets file
+   * (`settings.secretsFile`, else the default one when it exists) over the process environment, read per message.
+   */
+  variables?: VariableLookup | undefined;
   /** Replaces the default checks (git remote, Dokploy, Vault). */
   healthChecks?: Readonly<Record<string, HealthCheck>> | undefined;
   /** Minimum time between background health refreshes (default 30 s). */

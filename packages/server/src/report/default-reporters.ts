@@ -1,4 +1,6 @@
-import type { JobReporter, JobStore, Logger, RunnerSettings, SyncEngine } from "../types.js";
+import type { JobReporter, JobStore, Logger, RunnerSettings, SyncEngine, VariableLookup } from "../types.js";
+import { createVariableLookup } from "../variable-lookup.js";
+import { createNotifyReporter } from "./notify/create-notify-reporter.js";
 
 /** What the built-in reporters are made from. */
 export interface ReporterDeps {
@@ -8,6 +10,15 @@ export interface ReporterDeps {
   logger: Logger;
   fetch: typeof fetch | undefined;
   now: () => number;
+  /** Resolves `$NAME` in notification targets; default: the secrets file over the process environment. */
+  variables: VariableLookup | undefined;
+}
+
+/** The process environment, with the secrets file the settings name (when given in code, not in the environment). */
+function runnerVariables(settings: RunnerSettings): VariableLookup {
+  const env =
+    settings.secretsFile === undefined ? process.env : { ...process.env, IAC_SECRETS_FILE: settings.secretsFile };
+  return createVariableLookup(env);
 }
 
 /**
@@ -15,6 +26,13 @@ export interface ReporterDeps {
  * `finished` reports (see `JobReporter`); what one does with them is decided by its own settings and the job's
  * environment config.
  */
-export function defaultReporters(_deps: ReporterDeps): JobReporter[] {
-  return [];
+export function defaultReporters(deps: ReporterDeps): JobReporter[] {
+  const { settings, logger } = deps;
+  return [
+    createNotifyReporter({
+      lookup: deps.variables ?? runnerVariables(settings),
+      fetch: deps.fetch,
+      logger: logger.child({ reporter: "notify" }),
+    }),
+  ];
 }

@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import type { JobReport, JobReporter, ReportMemo } from "../../src/types.js";
 
 /** One call a {@link RecordingReporter} received. */
@@ -26,4 +27,9 @@ export function recordingReporter(
       return answer === undefined ? calls.length : answer(report, memo, calls.length);
     },
   };
+}
+
+/** Retries `check` until it passes; generous, since a loaded machine may take seconds to run a report loop's turn. */
+export function eventually(check: () => void): Promise<void> {
+  return vi.waitFor(check, { timeout: 10_000, interval: 20 });
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
 import type { Runner } from "../../src/types.js";
 import {
@@ -10,7 +10,7 @@ import {
   webhookRequest,
 } from "../helpers/runner-fixture.js";
 import { newJob } from "../store/store-fixtures.js";
-import { recordingReporter } from "./recording-reporter.js";
+import { eventually, recordingReporter } from "./recording-reporter.js";
 
 let runner: Runner | undefined;
 afterEach(async () => {
@@ -34,7 +34,7 @@ describe("a runner's reports", () => {
     const answer = await runner.fetch(await webhookRequest(push));
     expect(answer.status).toBe(202);
     const [job] = (await store.listJobs({ limit: 1 })).jobs;
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(reporter.calls).toEqual([{ phase: "started", job: job?.id, state: "queued", memo: null }]),
     );
 
@@ -42,7 +42,7 @@ describe("a runner's reports", () => {
     const task = await store.claimTask("engine", Date.now(), 60_000);
     expect(task?.service.name).toBe("postgres");
     await store.completeTask(job?.id ?? "", "postgres", "engine", "cancelled", cancelledResult(after), Date.now());
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(reporter.calls.map(({ phase, state }) => `${phase}:${state}`)).toEqual([
         "started:queued",
         "finished:cancelled",

@@ -1,4 +1,4 @@
-import { describe, expect, onTestFinished, test, vi } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { ReportRefused } from "../../src/report/report-refused.js";
 import { type ReportingOptions, startReporting } from "../../src/report/start-reporting.js";
 import { createPostgresStore } from "../../src/store/create-postgres-store.js";
@@ -7,7 +7,7 @@ import { createLineLogger, type LoggedLine, memoryStore } from "../helpers/runne
 import { createTestDatabase } from "../store/postgres-test-database.js";
 import { COMMIT_B, newJob, T0 } from "../store/store-fixtures.js";
 import { jobOf, runNext } from "../store/store-steps.js";
-import { recordingReporter } from "./recording-reporter.js";
+import { eventually, recordingReporter } from "./recording-reporter.js";
 
 /** A report loop that a test's clock drives, stopped when the test ends. */
 function start(options: Partial<ReportingOptions> & Pick<ReportingOptions, "store" | "reporters">) {
@@ -29,9 +29,9 @@ describe("startReporting", () => {
     const github = recordingReporter("github");
     start({ store, reporters: [github] });
     const job = jobOf(await store.createJob(newJob()));
-    await vi.waitFor(() => expect(github.calls).toHaveLength(1));
+    await eventually(() => expect(github.calls).toHaveLength(1));
     await runNext(store, T0 + 1, "failed");
-    await vi.waitFor(() => expect(github.calls).toHaveLength(2));
+    await eventually(() => expect(github.calls).toHaveLength(2));
     expect(github.calls).toEqual([
       { phase: "started", job: job.id, state: "queued", memo: null },
       { phase: "finished", job: job.id, state: "failed", memo: 1 },
@@ -50,12 +50,12 @@ describe("startReporting", () => {
     const steady = recordingReporter("notify");
     const { reporting, lines } = start({ store, reporters: [flaky, steady], now: () => now });
     jobOf(await store.createJob(newJob()));
-    await vi.waitFor(() => expect(flaky.calls).toHaveLength(1));
+    await eventually(() => expect(flaky.calls).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(flaky.calls).toHaveLength(1);
     now = T0 + 5_000;
     reporting.wake();
-    await vi.waitFor(() => expect(flaky.calls).toHaveLength(2));
+    await eventually(() => expect(flaky.calls).toHaveLength(2));
     expect(steady.calls).toHaveLength(1);
     expect(lines.filter(({ level }) => level === "warn")).toEqual([
       expect.objectContaining({ reporter: "github", attempts: 1, retryInMs: 5_000 }),
@@ -74,7 +74,7 @@ describe("startReporting", () => {
     expect(github.calls).toEqual([]);
     now = T0 + 2 * 60_000 + 1;
     reporting.wake();
-    await vi.waitFor(() => expect(github.calls).toEqual([expect.objectContaining({ job: job.id, phase: "started" })]));
+    await eventually(() => expect(github.calls).toEqual([expect.objectContaining({ job: job.id, phase: "started" })]));
   });
 
   test("gives up on a refused report and moves on to the next phase", async () => {
@@ -82,9 +82,9 @@ describe("startReporting", () => {
     const refusing = recordingReporter("github", () => Promise.reject(new ReportRefused("404: no such repository")));
     start({ store, reporters: [refusing] });
     jobOf(await store.createJob(newJob()));
-    await vi.waitFor(() => expect(refusing.calls).toHaveLength(1));
+    await eventually(() => expect(refusing.calls).toHaveLength(1));
     await runNext(store, T0 + 1);
-    await vi.waitFor(() => expect(refusing.calls.map(({ phase }) => phase)).toEqual(["started", "finished"]));
+    await eventually(() => expect(refusing.calls.map(({ phase }) => phase)).toEqual(["started", "finished"]));
   });
 
   test("survives a store that fails for a while, then delivers", async () => {
@@ -97,11 +97,11 @@ describe("startReporting", () => {
     const github = recordingReporter("github");
     const { lines } = start({ store, reporters: [github] });
     jobOf(await real.createJob(newJob()));
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(lines.some(({ msg }) => msg === "claiming reports from the store failed")).toBe(true),
     );
     failing = false;
-    await vi.waitFor(() => expect(github.calls).toHaveLength(1));
+    await eventually(() => expect(github.calls).toHaveLength(1));
   });
 
   test("two runners on one PostgreSQL store report each job once", async () => {
@@ -123,7 +123,7 @@ describe("startReporting", () => {
       const job = newJob({ services: [`svc-${index}`], ...(index % 2 === 0 ? { commit: COMMIT_B } : {}) });
       ids.push(jobOf(await first.createJob(job)).id);
     }
-    await vi.waitFor(() => expect(a.calls.length + b.calls.length).toBe(12), { timeout: 10_000 });
+    await eventually(() => expect(a.calls.length + b.calls.length).toBe(12));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect([...a.calls, ...b.calls].map(({ job }) => job).sort()).toEqual([...ids].sort());
   });
