@@ -32,7 +32,7 @@ export function defaultReporters(deps: ReporterDeps): JobReporter[] {
     createNotifyReporter({
       lookup: deps.variables ?? runnerVariables(settings),
       fetch: deps.fetch,
-      logger: logger.child({ reporter: "notify" }),
+      logger,
     }),
   ];
 }

@@ -1,6 +1,7 @@
 import type { NotifyTarget } from "@iac/sync";
 import { noopLogger } from "../../logging/noop-logger.js";
-import type { JobReporter, JobState, Logger, NotifyReporterOptions, ReportMemo, SyncJob } from "../../types.js";
+import { isTerminalState } from "../../store/is-terminal-state.js";
+import type { JobReporter, Logger, NotifyReporterOptions, ReportMemo, SyncJob } from "../../types.js";
 import { ReportPartial, ReportRefused } from "../report-refused.js";
 import { deliverToTarget } from "./deliver-to-target.js";
 import { jobNotification } from "./job-notification.js";
@@ -9,7 +10,6 @@ import type { PostOutcome } from "./post-notification.js";
 import { targetKey } from "./target-key.js";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const FINISHED: ReadonlySet<JobState> = new Set(["succeeded", "failed", "cancelled", "superseded"]);
 
 interface DueTarget {
   target: NotifyTarget;
@@ -105,7 +105,7 @@ export function createNotifyReporter(options: NotifyReporterOptions): JobReporte
   return {
     name: "notify",
     async deliver({ phase, job, environment }, memo): Promise<ReportMemo> {
-      if (phase !== "finished" || !FINISHED.has(job.state)) {
+      if (phase !== "finished" || !isTerminalState(job.state)) {
         return memo;
       }
       const done = readNotifyMemo(memo);
