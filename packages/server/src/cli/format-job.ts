@@ -51,15 +51,20 @@ export function describeService(entry: JobService): string {
   return parts.length === 0 ? entry.state : `${entry.state} (${parts.join(", ")})`;
 }
 
-/** A job for `iac-runner status`: a header, where it deploys from, and one line per service. */
+/**
+ * A job for `iac-runner status`: a header, where it deploys from (and the staging tag it promotes), how it came to be
+ * (and the deployment a rollback undoes), and one line per service.
+ */
 export function formatJob(job: SyncJob): string {
   const width = Math.max(0, ...job.services.map((entry) => entry.service.length));
   const by = job.triggeredBy === null ? "" : ` by ${job.triggeredBy}`;
+  const undoes = job.rollbackOf === null ? "" : `, rolling back deployment ${job.rollbackOf}`;
+  const promoted = job.promotedFrom === null ? "" : `, promoted from ${job.promotedFrom}`;
   const finished = job.finishedAt === null ? "" : `, finished ${job.finishedAt}`;
   return [
     `deployment ${job.id}: ${job.state}`,
-    `  ${job.env}: ${describeTarget(job)}`,
-    `  ${job.trigger}${by}, created ${job.createdAt}${finished}`,
+    `  ${job.env}: ${describeTarget(job)}${promoted}`,
+    `  ${job.trigger}${by}${undoes}, created ${job.createdAt}${finished}`,
     ...job.services.map((entry) => `  ${entry.service.padEnd(width)}  ${describeService(entry)}`),
   ]
     .map((line) => `${line}\n`)
