@@ -17,7 +17,7 @@ const isBusy = (error: unknown): boolean =>
  * A file database is held with `locking_mode = EXCLUSIVE` from the first write until it is closed: a SQLite store
  * belongs to one runner process, and a second runner on the same file would claim the same services. Because no
  * other process can have been running them, services left `running` by an earlier process (it crashed) get their
- * lease cleared, so they can be claimed again at once.
+ * lease cleared, so they can be claimed again at once; so do the reports it was delivering.
  *
  * @throws {Error} when the file cannot be opened, or is already open in another process (or store instance).
  */
@@ -40,6 +40,7 @@ export function openSqliteDatabase(path: string): Database.Database {
     migrateSqlite(db);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.prepare("UPDATE job_services SET lease_until = NULL WHERE state = 'running'").run();
+    db.prepare("UPDATE jobs SET report_holder = NULL, report_lease_until = NULL WHERE report_holder IS NOT NULL").run();
   } catch (error) {
     db.close();
     if (isBusy(error)) {

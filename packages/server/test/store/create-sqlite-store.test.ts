@@ -68,6 +68,16 @@ describe("createSqliteStore", () => {
     await after.close();
   });
 
+  test("makes the reports a crashed process was delivering claimable at once", async () => {
+    const first = await createSqliteStore({ path });
+    const job = jobOf(await first.createJob(newJob()));
+    expect(await first.claimReport("crashed-runner", T0, 60_000)).toBeDefined();
+    await first.close();
+    const second = await createSqliteStore({ path });
+    expect((await second.claimReport("new-runner", T0 + 1, 60_000))?.job.id).toBe(job.id);
+    await second.close();
+  });
+
   test("uses WAL and records the schema version once, however often the file is opened", async () => {
     await (await createSqliteStore({ path })).close();
     await (await createSqliteStore({ path })).close();

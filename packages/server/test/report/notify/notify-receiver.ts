@@ -26,6 +26,8 @@ export interface NotifyReceiver {
   secret(name: string, secret: string): void;
   answer(name: string, ...answers: Answer[]): void;
   readonly received: ReceivedRequest[];
+  /** The `X-Iac-Delivery` of every request that arrived, answered or not, by path name. */
+  readonly arrived: { name: string; delivery: string | null }[];
   /** Accepted requests (2xx) to `name`. */
   accepted(name: string): ReceivedRequest[];
   close(): Promise<void>;
@@ -35,11 +37,13 @@ export async function serveNotifyReceiver(): Promise<NotifyReceiver> {
   const secrets = new Map<string, string>();
   const answers = new Map<string, Answer[]>();
   const received: ReceivedRequest[] = [];
+  const arrived: NotifyReceiver["arrived"][number][] = [];
   const served = await serveHandlers(
     (origin) => origin,
     (origin) => [
       http.post(`${origin}/:name`, async ({ request, params }) => {
         const name = String(params["name"]);
+        arrived.push({ name, delivery: request.headers.get("x-iac-delivery") });
         const raw = await request.text();
         const secret = secrets.get(name);
         const signature = request.headers.get("x-iac-signature-256");
@@ -69,6 +73,7 @@ export async function serveNotifyReceiver(): Promise<NotifyReceiver> {
     secret: (name, secret) => void secrets.set(name, secret),
     answer: (name, ...list) => void answers.set(name, list),
     received,
+    arrived,
     accepted: (name) => received.filter((entry) => entry.name === name && entry.status < 300),
     close: served.close,
   };
