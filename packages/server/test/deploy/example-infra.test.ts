@@ -21,12 +21,18 @@ describe("examples/infra", () => {
         domainSuffix: "-staging",
         dokployEnvironment: "staging",
         dataPath: "/data/{env}/{service}",
+        rollback: "off",
+        reconcile: "report",
+        notify: [{ type: "slack", url: "$SLACK_STAGING_URL", secret: null, on: "failure" }],
       },
       production: {
         env: "production",
         domainSuffix: "",
         dokployEnvironment: "production",
         dataPath: "/data/{env}/{service}",
+        rollback: "auto",
+        reconcile: "report",
+        notify: [{ type: "webhook", url: "https://hooks.example.com/iac", secret: "$IAC_NOTIFY_KEY", on: "all" }],
       },
     });
   });
@@ -48,6 +54,7 @@ describe("examples/infra", () => {
       dokploy: { project: "platform", environment: "{env}", compose: "postgres" },
       vault: ["secret/data/platform/{env}/postgres"],
       env: { PGPORT: "5432" },
+      probe: { url: "https://pg-health{suffix}.example.com/ready", timeoutSeconds: 120 },
     });
   });
 
