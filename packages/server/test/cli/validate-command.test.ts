@@ -139,7 +139,7 @@ describe("iac-runner validate (built CLI)", () => {
     expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
     expect(linesOf(stderr)).toEqual([
       "iac-runner: iac.config.yaml:8:13: services.redis.vault[0]: expected a non-empty string, received 3",
-      'iac-runner: iac.config.yaml:9:5: services.redis.compse: unknown key "compse", expected one of compose, files, dokploy, vault, env',
+      'iac-runner: iac.config.yaml:9:5: services.redis.compse: unknown key "compse", expected one of compose, files, dokploy, vault, env, probe',
       "iac-runner: iac.config.yaml:10:12: services.redis.env.PORT: expected a string, received 6379",
       `iac-runner: 3 problems at ${broken.slice(0, 12)} (${broken})`,
     ]);
