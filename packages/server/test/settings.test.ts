@@ -44,6 +44,8 @@ describe("loadSettings", () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 5_000,
       maxConnections: 512,
+      github: undefined,
+      publicUrl: undefined,
     });
   });
 
