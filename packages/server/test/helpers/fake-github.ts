@@ -12,6 +12,8 @@ export interface GithubCall {
   /** The JSON body; undefined without one. */
   body: unknown;
   authorization: string | null;
+  /** Every header, names in lower case. */
+  headers: Record<string, string>;
 }
 
 /** A commit status as GitHub keeps it. */
@@ -35,6 +37,17 @@ export interface GithubDeployment {
   auto_merge: unknown;
   required_contexts: unknown;
   statuses: { state: string; description: string; log_url?: string }[];
+}
+
+/** The body of `POST /repos/{owner}/{repo}/deployments` (the sha in `ref`, as the runner sends it). */
+interface DeploymentRequest {
+  ref: string;
+  environment?: string;
+  description?: string;
+  payload?: unknown;
+  production_environment?: boolean;
+  auto_merge?: unknown;
+  required_contexts?: unknown;
 }
 
 /** What the next request matching a fault gets instead of GitHub's answer: an answer, a dropped connection, none. */
@@ -100,6 +113,7 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
             query: Object.fromEntries(url.searchParams),
             body: text === "" ? undefined : JSON.parse(text),
             authorization: request.headers.get("authorization"),
+            headers: Object.fromEntries(request.headers),
           });
           const index = faults.findIndex(({ route }) => route.test(`${request.method} ${path}`));
           const fault = index === -1 ? undefined : faults.splice(index, 1)[0]?.fault;
@@ -110,7 +124,10 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
             return new Promise<never>(() => undefined);
           }
           if (fault !== undefined) {
-            return HttpResponse.json(fault.body ?? { message: "fault" }, { status: fault.status, headers: fault.headers ?? {} });
+            return HttpResponse.json(fault.body ?? { message: "fault" }, {
+              status: fault.status,
+              headers: fault.headers ?? {},
+            });
           }
           const auth = request.headers.get("authorization")?.toLowerCase();
           if (auth !== `token ${token}`.toLowerCase() && auth !== `bearer ${token}`.toLowerCase()) {
@@ -122,7 +139,7 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           return undefined;
         }),
 
-        http.post(`${repo}/statuses/:sha`, async ({ request, params }) => {
+        http.post<{ sha: string }>(`${repo}/statuses/:sha`, async ({ request, params }) => {
           const body = (await request.json()) as Omit<GithubCommitStatus, "sha">;
           if (!COMMIT_STATES.includes(body.state)) {
             return invalid("state");
@@ -130,7 +147,7 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           if ((body.description ?? "").length > 140) {
             return invalid("description");
           }
-          statuses.push({ sha: String(params["sha"]), ...body });
+          statuses.push({ sha: params.sha, ...body });
           return HttpResponse.json({ id: statuses.length, ...body }, { status: 201 });
         }),
 
@@ -145,17 +162,17 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
         }),
 
         http.post(`${repo}/deployments`, async ({ request }) => {
-          const body = (await request.json()) as Record<string, unknown>;
+          const body = (await request.json()) as DeploymentRequest;
           const deployment: GithubDeployment = {
             id: 1000 + deployments.length,
-            sha: String(body["ref"]),
-            ref: String(body["ref"]),
-            environment: String(body["environment"] ?? "production"),
-            description: (body["description"] as string | undefined) ?? null,
-            payload: body["payload"] ?? {},
-            production_environment: body["production_environment"] === true,
-            auto_merge: body["auto_merge"],
-            required_contexts: body["required_contexts"],
+            sha: body.ref,
+            ref: body.ref,
+            environment: body.environment ?? "production",
+            description: body.description ?? null,
+            payload: body.payload ?? {},
+            production_environment: body.production_environment === true,
+            auto_merge: body.auto_merge,
+            required_contexts: body.required_contexts,
             statuses: [],
           };
           deployments.push(deployment);
@@ -163,8 +180,8 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           return HttpResponse.json(answer, { status: 201 });
         }),
 
-        http.post(`${repo}/deployments/:id/statuses`, async ({ request, params }) => {
-          const deployment = deployments.find((candidate) => String(candidate.id) === params["id"]);
+        http.post<{ id: string }>(`${repo}/deployments/:id/statuses`, async ({ request, params }) => {
+          const deployment = deployments.find((candidate) => String(candidate.id) === params.id);
           if (deployment === undefined) {
             return HttpResponse.json({ message: "Not Found" }, { status: 404 });
           }

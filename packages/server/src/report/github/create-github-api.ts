@@ -52,14 +52,18 @@ export function createGithubApi(options: GithubReporterOptions): GithubApi {
     auth: options.token,
     baseUrl: (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: `iac-runner/${version}`,
-    headers: { "x-github-api-version": API_VERSION },
-    request: { fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)) },
+    request: {
+      fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
+    },
     log: {
       debug: (message: string) => logger.debug({}, message),
       info: (message: string) => logger.info({}, message),
       warn: (message: string) => logger.warn({}, message),
       error: (message: string) => logger.error({}, message),
     },
+  });
+  octokit.hook.before("request", (request) => {
+    request.headers["x-github-api-version"] = API_VERSION;
   });
   const call = async <T>(request: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     try {

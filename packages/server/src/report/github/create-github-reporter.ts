@@ -5,7 +5,10 @@ import { describeDeployment, describeFinish, describeStart, type FinishedState, 
 
 /** The id of the job's GitHub deployment, as the memo keeps it (`{ deployment: 42 }`); undefined before there is one. */
 function deploymentOf(memo: ReportMemo): number | undefined {
-  const deployment = typeof memo === "object" && memo !== null && !Array.isArray(memo) ? memo["deployment"] : undefined;
+  if (typeof memo !== "object" || memo === null || Array.isArray(memo)) {
+    return undefined;
+  }
+  const { deployment } = memo;
   return typeof deployment === "number" ? deployment : undefined;
 }
 
@@ -29,9 +32,7 @@ export function createGithubReporter(options: GithubReporterOptions): JobReporte
     publicUrl === undefined ? undefined : `${publicUrl}/deployments/${encodeURIComponent(job.id)}`;
 
   const deploymentFor = async (job: SyncJob, memo: ReportMemo): Promise<number> =>
-    deploymentOf(memo) ??
-    (await api.findDeployment(job)) ??
-    (await api.createDeployment(job, describeDeployment(job)));
+    deploymentOf(memo) ?? (await api.findDeployment(job)) ?? (await api.createDeployment(job, describeDeployment(job)));
 
   /** Runs what follows the deployment; a retried failure keeps its id, so the next attempt neither looks nor makes. */
   const afterDeployment = async (deployment: number, work: () => Promise<void>): Promise<ReportMemo> => {

@@ -8,7 +8,10 @@ export type FinishedState = Exclude<JobState, "queued" | "running">;
 
 /** How a finished job shows on its commit and on its GitHub deployment. */
 export const OUTCOMES: Readonly<
-  Record<FinishedState, { commit: "success" | "failure" | "error"; deployment: "success" | "failure" | "error" | "inactive" }>
+  Record<
+    FinishedState,
+    { commit: "success" | "failure" | "error"; deployment: "success" | "failure" | "error" | "inactive" }
+  >
 > = {
   succeeded: { commit: "success", deployment: "success" },
   failed: { commit: "failure", deployment: "failure" },
@@ -83,7 +86,9 @@ function triggerSummary(job: SyncJob): string {
       return `rollback of job ${job.rollbackOf ?? "unknown"}`;
     case "deploy": {
       const target = job.tag === null ? (job.ref ?? job.commit.slice(0, 12)) : `tag ${job.tag}`;
-      return job.promotedFrom === null ? `deploy of ${target}` : `deploy of ${target}, promoted from ${job.promotedFrom}`;
+      return job.promotedFrom === null
+        ? `deploy of ${target}`
+        : `deploy of ${target}, promoted from ${job.promotedFrom}`;
     }
   }
 }

@@ -58,5 +58,7 @@ export function toReportError(error: unknown, request: string, repository: strin
         : `[@iac/server] GitHub answered ${status} to ${request}: ${answer}`,
     );
   }
-  return new ReportRefused(`[@iac/server] GitHub refused ${request} with ${status}${hintOf(status, repository)}: ${answer}`);
+  return new ReportRefused(
+    `[@iac/server] GitHub refused ${request} with ${status}${hintOf(status, repository)}: ${answer}`,
+  );
 }

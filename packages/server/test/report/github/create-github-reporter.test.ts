@@ -73,10 +73,14 @@ describe("createGithubReporter", () => {
     });
   });
 
-  it("sends the token as the authorization of every request", async () => {
+  it("sends the token as the authorization of every request, with the API version and its user agent", async () => {
     await deliverBoth(reporter(), reportJob(), reportJob({ state: "succeeded" }));
     expect(github.calls.length).toBe(6);
-    expect(github.calls.map((call) => call.authorization)).toEqual(Array(6).fill(`token ${github.token}`));
+    for (const call of github.calls) {
+      expect(call.authorization).toBe(`token ${github.token}`);
+      expect(call.headers["x-github-api-version"]).toBe("2022-11-28");
+      expect(call.headers["user-agent"]).toMatch(/^iac-runner\/\d+\.\d+\.\d+ /);
+    }
   });
 
   it("reports a succeeded job as success on the commit and the deployment", async () => {
@@ -119,11 +123,10 @@ describe("createGithubReporter", () => {
   });
 
   it("cuts a long description to GitHub's 140 characters, keeping the job id", async () => {
-    const services = Array.from({ length: 12 }, (_, index): ServiceOutcome => [
-      `service-${index}`,
-      "failed",
-      "dokploy_unreachable",
-    ]);
+    const services = Array.from(
+      { length: 12 },
+      (_, index): ServiceOutcome => [`service-${index}`, "failed", "dokploy_unreachable"],
+    );
     const failed = reportJob({ state: "failed" }, services);
     await deliverBoth(reporter(), reportJob({}, []), failed);
 

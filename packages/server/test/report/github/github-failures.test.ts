@@ -78,7 +78,9 @@ describe("a GitHub fault at each step", () => {
 
     expect(error).toBeInstanceOf(ReportPartial);
     expect((error as ReportPartial).memo).toEqual({ deployment: 1000 });
-    expect(error.message).toMatch(/^\[@iac\/server\] GitHub did not answer POST \/repos\/acme\/infra\/deployments\/1000/);
+    expect(error.message).toMatch(
+      /^\[@iac\/server\] GitHub did not answer POST \/repos\/acme\/infra\/deployments\/1000/,
+    );
     expect(github.deployments[0]?.statuses).toEqual([]);
 
     const calls = github.calls.length;
