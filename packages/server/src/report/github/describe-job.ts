@@ -56,7 +56,9 @@ function finishedSummary(job: SyncJob, state: FinishedState): string {
       const failed = inState(job, "failed").map(
         (service) => `${service.service} (${service.result?.error?.code ?? "failed"})`,
       );
-      return `${rollbackPrefix(job, false)}failed: ${failed.join(", ")}`;
+      const rollback =
+        job.trigger === "rollback" && job.rollbackOf !== null ? `rollback of job ${job.rollbackOf} ` : "";
+      return `${rollback}failed: ${failed.join(", ")}`;
     }
     case "cancelled":
       return `cancelled: ${names(inState(job, "cancelled"))}`;

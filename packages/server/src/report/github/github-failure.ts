@@ -46,6 +46,7 @@ export function toReportError(error: unknown, request: string, repository: strin
   const answer = error instanceof Error ? error.message : String(error);
   const retried =
     status === undefined ||
+    status < 400 ||
     status >= 500 ||
     status === 408 ||
     status === 429 ||

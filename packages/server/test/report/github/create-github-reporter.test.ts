@@ -176,6 +176,20 @@ describe("createGithubReporter", () => {
     ]);
   });
 
+  it("says which job a failed rollback was rolling back", async () => {
+    const rollback = { trigger: "rollback" as const, rollbackOf: "failed-job" };
+    await deliverBoth(
+      reporter(),
+      reportJob(rollback, [["api", "running"]]),
+      reportJob({ ...rollback, state: "failed" }, [["api", "failed", "deploy_timeout"]]),
+    );
+
+    expect(github.statuses.at(-1)).toMatchObject({
+      state: "failure",
+      description: `rollback of job failed-job failed: api (deploy_timeout) (job ${JOB_ID})`,
+    });
+  });
+
   it("describes a deploy by its tag and the staging tag it promotes, to a production deployment", async () => {
     const deploy = {
       env: "production",
