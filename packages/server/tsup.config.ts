@@ -13,5 +13,13 @@ export default defineConfig([
     splitting: true,
     dts: { entry: { index: "src/index.ts" } },
   },
-  { ...shared, entry: { index: "src/index.ts" }, format: ["cjs"], dts: true },
+  {
+    ...shared,
+    entry: { index: "src/index.ts" },
+    format: ["cjs"],
+    dts: true,
+    // Octokit and its own dependencies are ESM-only: `require()` of them fails wherever require(esm) is refused
+    // (Jest, older Node), so the CommonJS build carries its own copy. The ESM build imports them.
+    noExternal: [/^@octokit\//, "before-after-hook", "universal-user-agent", "json-with-bigint", "content-type"],
+  },
 ]);

@@ -9,8 +9,9 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from "./http/front-door-defaults.js";
+import { githubRepositoryOfUrl, parseGithubRepository } from "./report/github/github-repository.js";
 import { createSettingsChecker, type SettingsChecker, type SettingsValues } from "./settings-checker.js";
-import type { LogLevel, RunnerSettings, SettingsInput, SyncVaultOptions } from "./types.js";
+import type { GithubSettings, LogLevel, RunnerSettings, SettingsInput, SyncVaultOptions } from "./types.js";
 
 /** Where a vault-agent sidecar renders the runner's secrets; used when `IAC_SECRETS_FILE` is not set and it exists. */
 export const DEFAULT_SECRETS_FILE = "/secrets/.env";
@@ -61,6 +62,10 @@ const VARIABLES = {
   requestTimeoutSeconds: "IAC_REQUEST_TIMEOUT_SECONDS",
   keepAliveTimeoutSeconds: "IAC_KEEP_ALIVE_TIMEOUT_SECONDS",
   maxConnections: "IAC_MAX_CONNECTIONS",
+  "github.token": "GITHUB_TOKEN",
+  "github.apiUrl": "GITHUB_API_URL",
+  "github.repository": "GITHUB_REPOSITORY",
+  publicUrl: "IAC_PUBLIC_URL",
 } as const satisfies Record<Paths<SettingsInput>, string>;
 
 /** A field of {@link SettingsInput}, as a dotted path. */
@@ -116,8 +121,8 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^/@]*@/, "//***@");
 }
 
-/** An http(s) URL without trailing slashes or the API path users often write too (`…/api`, `…:8200/v1`). */
-function serverRoot(check: Checker, field: Field, value: string, apiPath: string): string {
+/** An http(s) URL without trailing slashes. */
+function httpUrl(check: Checker, field: Field, value: string): string {
   if (check.failed(field)) {
     return value;
   }
@@ -125,7 +130,12 @@ function serverRoot(check: Checker, field: Field, value: string, apiPath: string
     check.fail(field, `must be an http:// or https:// URL, received ${JSON.stringify(redactUrl(value))}`);
     return value;
   }
-  return value.replace(/\/+$/, "").replace(new RegExp(`${apiPath}$`, "i"), "");
+  return value.replace(/\/+$/, "");
+}
+
+/** An http(s) URL without trailing slashes or the API path users often write too (`…/api`, `…:8200/v1`). */
+function serverRoot(check: Checker, field: Field, value: string, apiPath: string): string {
+  return httpUrl(check, field, value).replace(new RegExp(`${apiPath}$`, "i"), "");
 }
 
 function readRepoUrl(check: Checker): string {
@@ -205,6 +215,11 @@ function readHashKey<Secret extends string | undefined>(check: Checker, webhookS
   return check.text("hashKey") ?? webhookSecret;
 }
 
+function optionalHttpUrl(check: Checker, field: Field): string | undefined {
+  const url = check.text(field);
+  return url === undefined ? undefined : httpUrl(check, field, url);
+}
+
 function readApiToken(check: Checker): string | undefined {
   const token = check.text("apiToken");
   if (token !== undefined && token.length < 16) {
@@ -213,14 +228,40 @@ function readApiToken(check: Checker): string | undefined {
   return token;
 }
 
+/**
+ * GitHub reporting, on when a token is set. The repository defaults to the `owner/name` path of `GIT_REPO_URL`, so
+ * a token without a repository to report to is refused at start rather than failing every report later.
+ */
+function readGithub(check: Checker, gitRepoUrl: string): GithubSettings | undefined {
+  const token = check.text("github.token");
+  const apiUrl = httpUrl(check, "github.apiUrl", check.text("github.apiUrl") ?? "https://api.github.com");
+  const given = check.text("github.repository");
+  const repository = given === undefined ? githubRepositoryOfUrl(gitRepoUrl) : parseGithubRepository(given);
+  if (given !== undefined && repository === undefined) {
+    check.fail("github.repository", `must be a repository as owner/name, received ${JSON.stringify(given)}`);
+  }
+  if (token === undefined) {
+    return undefined;
+  }
+  if (repository === undefined) {
+    if (given === undefined) {
+      const source = `${check.name("git.url")} does not name one as owner/name`;
+      check.fail("github.repository", `is required with ${check.name("github.token")} (${source}), received nothing`);
+    }
+    return undefined;
+  }
+  return { token, apiUrl, repository };
+}
+
 /** The runner's settings by the one set of rules, from either source; see {@link loadSettings}. */
 function readSettings(values: SettingsValues<Field>): RunnerSettings {
   const check = createSettingsChecker(values);
   const webhookSecret = check.required("webhookSecret", "a non-empty secret (e.g. openssl rand -hex 32)");
+  const gitRepoUrl = readRepoUrl(check);
   const settings: RunnerSettings = {
     webhookSecret,
     webhookSecretPrevious: check.text("webhookSecretPrevious"),
-    gitRepoUrl: readRepoUrl(check),
+    gitRepoUrl,
     gitBranch: readBranch(check),
     dokploy: readDokploy(check),
     vault: readVault(check),
@@ -249,6 +290,8 @@ function readSettings(values: SettingsValues<Field>): RunnerSettings {
     requestTimeoutMs: check.integer("requestTimeoutSeconds", DEFAULT_REQUEST_TIMEOUT_MS / 1000, 1, 3_600) * 1000,
     keepAliveTimeoutMs: check.integer("keepAliveTimeoutSeconds", DEFAULT_KEEP_ALIVE_TIMEOUT_MS / 1000, 1, 300) * 1000,
     maxConnections: check.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 65_535),
+    github: readGithub(check, gitRepoUrl),
+    publicUrl: optionalHttpUrl(check, "publicUrl"),
   };
   check.throwProblems();
   return settings;

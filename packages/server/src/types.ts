@@ -653,6 +653,31 @@ export interface JobNotification {
     durationMs: number | null;
   };
   services: ServiceNotification[];
+/** Options of `createGithubReporter`: where the commit statuses and deployments of jobs go. */
+export interface GithubReporterOptions {
+  /** A token allowed to write commit statuses and deployments of `repository`. Never logged. */
+  token: string;
+  /** `owner/name` of the infrastructure repository, whose commits the jobs deploy. */
+  repository: string;
+  /** REST API root (default `https://api.github.com`); GitHub Enterprise Server: `https://<host>/api/v3`. */
+  apiUrl?: string | undefined;
+  /** The runner's external base URL (base path included): statuses then link to `<publicUrl>/deployments/<job id>`. */
+  publicUrl?: string | undefined;
+  /** Defaults to `globalThis.fetch` at call time. */
+  fetch?: typeof fetch | undefined;
+  logger?: Logger | undefined;
+  /** Upper bound of one API request (default 30 s); a request that runs longer is retried later. */
+  timeoutMs?: number | undefined;
+}
+
+/** `GITHUB_TOKEN`, `GITHUB_API_URL` and `GITHUB_REPOSITORY`: where jobs are reported on GitHub. */
+export interface GithubSettings {
+  /** `GITHUB_TOKEN`. */
+  token: string;
+  /** `GITHUB_API_URL` (default `https://api.github.com`), without a trailing slash. */
+  apiUrl: string;
+  /** `GITHUB_REPOSITORY`, else the `owner/name` path of `GIT_REPO_URL`. */
+  repository: string;
 }
 
 // --- runner and settings ---
@@ -727,6 +752,10 @@ export interface RunnerSettings {
   keepAliveTimeoutMs: number;
   /** `IAC_MAX_CONNECTIONS` (default 512): connections open at once; further ones are closed as they arrive. */
   maxConnections: number;
+  /** `GITHUB_TOKEN` with `GITHUB_API_URL` and `GITHUB_REPOSITORY`; undefined without a token (nothing is reported). */
+  github: GithubSettings | undefined;
+  /** `IAC_PUBLIC_URL`: the runner's external base URL (base path included), without a trailing slash. */
+  publicUrl: string | undefined;
 }
 
 /** One missing or invalid setting, as {@link SettingsError} reports it. */
@@ -818,6 +847,19 @@ export interface SettingsInput {
   keepAliveTimeoutSeconds?: number | undefined;
   /** `IAC_MAX_CONNECTIONS` (default 512); used by `iac-runner serve` only. */
   maxConnections?: number | undefined;
+  /** Commit statuses and deployments on GitHub; off without a token. */
+  github?:
+    | {
+        /** `GITHUB_TOKEN`: allowed to write commit statuses and deployments. */
+        token?: string | undefined;
+        /** `GITHUB_API_URL` (default `https://api.github.com`; GitHub Enterprise Server: `https://<host>/api/v3`). */
+        apiUrl?: string | undefined;
+        /** `GITHUB_REPOSITORY` (`owner/name`); defaults to the `owner/name` path of `git.url`. */
+        repository?: string | undefined;
+      }
+    | undefined;
+  /** `IAC_PUBLIC_URL`: the runner's external http(s) base URL, linked from GitHub. */
+  publicUrl?: string | undefined;
 }
 
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */

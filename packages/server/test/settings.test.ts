@@ -44,6 +44,8 @@ describe("loadSettings", () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 5_000,
       maxConnections: 512,
+      github: undefined,
+      publicUrl: undefined,
     });
   });
 
@@ -259,6 +261,77 @@ describe("loadSettings", () => {
   });
 });
 
+describe("loadSettings of GitHub reporting", () => {
+  const TOKEN = "ghp_0123456789abcdef";
+
+  it("reports nothing without GITHUB_TOKEN, whatever else is set", () => {
+    const settings = loadSettings({ ...BASE, GITHUB_REPOSITORY: "acme/other", GITHUB_API_URL: "https://ghe.corp" });
+    expect(settings.github).toBeUndefined();
+  });
+
+  it.each([
+    ["https", "https://github.com/acme/infra.git"],
+    ["https with credentials", "https://x-access-token:tok@github.com/acme/infra"],
+    ["ssh", "ssh://git@github.com/acme/infra.git"],
+    ["scp-like", "git@github.com:acme/infra.git"],
+  ])("takes the repository from a %s GIT_REPO_URL, to the public API", (_name, url) => {
+    expect(loadSettings({ ...BASE, GIT_REPO_URL: url, GITHUB_TOKEN: TOKEN }).github).toEqual({
+      token: TOKEN,
+      apiUrl: "https://api.github.com",
+      repository: "acme/infra",
+    });
+  });
+
+  it("prefers GITHUB_REPOSITORY and GITHUB_API_URL, without the trailing slash", () => {
+    const settings = loadSettings({
+      ...BASE,
+      GIT_REPO_URL: "file:///srv/git/infra.git",
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_REPOSITORY: " platform/infra ",
+      GITHUB_API_URL: "https://ghe.corp/api/v3/",
+    });
+    expect(settings.github).toEqual({ token: TOKEN, apiUrl: "https://ghe.corp/api/v3", repository: "platform/infra" });
+  });
+
+  it("reads IAC_PUBLIC_URL without the trailing slash", () => {
+    expect(loadSettings({ ...BASE, IAC_PUBLIC_URL: "https://iac.example.com/iac/" }).publicUrl).toBe(
+      "https://iac.example.com/iac",
+    );
+  });
+
+  it.each([
+    [
+      "a token when GIT_REPO_URL names no owner/name",
+      { GIT_REPO_URL: "https://git.example.com/groups/platform/infra.git", GITHUB_TOKEN: TOKEN },
+      "GITHUB_REPOSITORY is required with GITHUB_TOKEN (GIT_REPO_URL does not name one as owner/name), received nothing",
+    ],
+    [
+      "a GITHUB_REPOSITORY that is not owner/name",
+      { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "infra" },
+      'GITHUB_REPOSITORY must be a repository as owner/name, received "infra"',
+    ],
+    [
+      "a GITHUB_REPOSITORY URL, even without a token",
+      { GITHUB_REPOSITORY: "https://github.com/acme/infra" },
+      'GITHUB_REPOSITORY must be a repository as owner/name, received "https://github.com/acme/infra"',
+    ],
+    [
+      "a GITHUB_API_URL without scheme",
+      { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: "ghe.corp/api/v3" },
+      'GITHUB_API_URL must be an http:// or https:// URL, received "ghe.corp/api/v3"',
+    ],
+    [
+      "an IAC_PUBLIC_URL without scheme",
+      { IAC_PUBLIC_URL: "iac.example.com" },
+      'IAC_PUBLIC_URL must be an http:// or https:// URL, received "iac.example.com"',
+    ],
+  ])("refuses %s, never showing the token", (_name, overrides, message) => {
+    const error = problemsOf(() => loadSettings({ ...BASE, ...overrides }));
+    expect(error.message).toBe(`[@iac/server] invalid configuration: ${message}`);
+    expect(error.message).not.toContain(TOKEN);
+  });
+});
+
 describe("loadSettings with several problems", () => {
   it("reports every missing or invalid variable at once, in the order of the configuration table", () => {
     let caught: unknown;
@@ -334,6 +407,8 @@ const SAME: ReadonlyArray<[string, SettingsInput, Record<string, string>]> = [
       apiToken: "a-token-of-sixteen+",
       waitSeconds: 30,
       leaseSeconds: 60,
+      github: { token: "ghp_token", apiUrl: "https://ghe.example.com/api/v3/", repository: "platform/infra" },
+      publicUrl: "https://iac.example.com/",
     },
     {
       WEBHOOK_SECRET: " s3cret ",
@@ -363,6 +438,10 @@ const SAME: ReadonlyArray<[string, SettingsInput, Record<string, string>]> = [
       IAC_API_TOKEN: "a-token-of-sixteen+",
       IAC_WAIT_SECONDS: "30",
       IAC_LEASE_SECONDS: "60",
+      GITHUB_TOKEN: "ghp_token",
+      GITHUB_API_URL: "https://ghe.example.com/api/v3/",
+      GITHUB_REPOSITORY: "platform/infra",
+      IAC_PUBLIC_URL: "https://iac.example.com/",
     },
   ],
   [

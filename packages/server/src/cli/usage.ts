@@ -33,7 +33,12 @@ Jobs live in a SQLite file in IAC_DATA_DIR (one runner process), or in PostgreSQ
 (any number of runner processes). At start the runner resumes unfinished jobs and catches up with the
 branch (IAC_POLL_INTERVAL repeats that, e.g. 5m). Without IAC_HASH_KEY it warns at start: the config
 hashes of services with Vault secrets are then keyed with WEBHOOK_SECRET, and rotating it redeploys
-each of them once. See the README for every variable.
+each of them once.
+
+With GITHUB_TOKEN set, each job shows on its commit as a status (iac-runner/<env>) and a GitHub
+deployment, in GITHUB_REPOSITORY (default: the owner/name of GIT_REPO_URL) through GITHUB_API_URL
+(GitHub Enterprise: https://<host>/api/v3); IAC_PUBLIC_URL makes them link to the job. See the README
+for every variable.
 
 Options:
   --host <host>    Interface to bind (overrides HOST, default 0.0.0.0)

@@ -59,6 +59,8 @@ export function testSettings(
     requestTimeoutMs: 30_000,
     keepAliveTimeoutMs: 5_000,
     maxConnections: 512,
+    github: undefined,
+    publicUrl: undefined,
     ...overrides,
   };
 }
