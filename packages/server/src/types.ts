@@ -653,6 +653,8 @@ export interface JobNotification {
     durationMs: number | null;
   };
   services: ServiceNotification[];
+}
+
 /** Options of `createGithubReporter`: where the commit statuses and deployments of jobs go. */
 export interface GithubReporterOptions {
   /** A token allowed to write commit statuses and deployments of `repository`. Never logged. */
