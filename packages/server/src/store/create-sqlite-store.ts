@@ -104,6 +104,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
       tasks.retry(jobId, service, runnerId, notBefore, result, now),
     cancelJob: async (id, force, now) => tasks.cancel(id, force, now),
     jobByKey: async (key, now) => reads.byKey(key, now),
+    lastSuccessfulSync: async (env, service) => reads.lastSuccess(env, service),
     hasPendingWork: async () => pending.get()?.pending === 1,
     countJobs: async () => toJobCounts(jobsByState.all()),
     countQueuedTasks: async () => queuedTasks.get()?.count ?? 0,
