@@ -66,8 +66,8 @@ async function probeOnce(options: ProbeServiceOptions): Promise<ProbeAnswer> {
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   try {
     const response = await options.fetch(new Request(options.url, { method: "GET", signal }));
-    // Only the status matters; dropping the body frees the connection at once.
-    await response.body?.cancel().catch(() => undefined);
+    // Only the status matters: the body is dropped, without waiting (a cancel can stay pending, e.g. under msw).
+    response.body?.cancel().catch(() => undefined);
     return response.ok
       ? { ok: true, status: response.status }
       : { ok: false, received: `HTTP ${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}` };
