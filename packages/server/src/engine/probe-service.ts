@@ -70,7 +70,10 @@ async function probeOnce(options: ProbeServiceOptions): Promise<ProbeAnswer> {
     response.body?.cancel().catch(() => undefined);
     return response.ok
       ? { ok: true, status: response.status }
-      : { ok: false, received: `HTTP ${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}` };
+      : {
+          ok: false,
+          received: `HTTP ${response.status}${response.statusText === "" ? "" : ` ${response.statusText}`}`,
+        };
   } catch (error) {
     return { ok: false, received: describeNetworkError(error) };
   }
@@ -79,7 +82,10 @@ async function probeOnce(options: ProbeServiceOptions): Promise<ProbeAnswer> {
 /** The URL as logs and results show it: a query or user info may hold a token. */
 function displayUrl(url: string): string {
   if (!URL.canParse(url)) {
-    throw new SyncError("config_invalid", "[@iac/server] probe: expected an http(s) URL once its placeholders are filled in, received an invalid one");
+    throw new SyncError(
+      "config_invalid",
+      "[@iac/server] probe: expected an http(s) URL once its placeholders are filled in, received an invalid one",
+    );
   }
   const parsed = new URL(url);
   return `${parsed.origin}${parsed.pathname}`;

@@ -121,7 +121,11 @@ describe("sync engine with a probe", () => {
     probe.statuses = [500];
     const job = await h.sync({ services: ["redis"], commit: at });
     expect(job.state).toBe("failed");
-    expect(job.services[0]).toMatchObject({ state: "failed", attempts: 1, result: { error: { code: "probe_failed" } } });
+    expect(job.services[0]).toMatchObject({
+      state: "failed",
+      attempts: 1,
+      result: { error: { code: "probe_failed" } },
+    });
     expect(h.dokploy.state.deployCalls).toHaveLength(1);
   });
 });

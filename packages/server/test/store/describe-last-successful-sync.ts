@@ -28,7 +28,11 @@ export function describeLastSuccessfulSync(open: OpenStore): void {
       const good = newJob({ services: ["api", "web"], environment: { ...environmentConfig(), rollback: "auto" } });
       const api = good.services[0];
       if (api !== undefined) {
-        api.service = { ...catalogService("api"), env: { LOG_LEVEL: "debug" }, probe: { url: "https://x/", timeoutSeconds: 5 } };
+        api.service = {
+          ...catalogService("api"),
+          env: { LOG_LEVEL: "debug" },
+          probe: { url: "https://x/", timeoutSeconds: 5 },
+        };
       }
       await run(store, good, "succeeded", T0);
       await run(store, newJob({ commit: COMMIT_B, services: ["api"] }), "failed", T0 + 1);
@@ -43,7 +47,10 @@ export function describeLastSuccessfulSync(open: OpenStore): void {
         service: api?.service,
         environment: good.environment,
       });
-      expect(await store.lastSuccessfulSync("staging", "web")).toMatchObject({ jobId: otherService.id, commit: COMMIT_C });
+      expect(await store.lastSuccessfulSync("staging", "web")).toMatchObject({
+        jobId: otherService.id,
+        commit: COMMIT_C,
+      });
       expect(await store.lastSuccessfulSync("production", "api")).toMatchObject({ jobId: otherEnv.id });
       expect(await store.lastSuccessfulSync("production", "web")).toBeUndefined();
     });

@@ -71,7 +71,10 @@ export function createRollbackReporter(options: RollbackReporterOptions): JobRep
         }
         if (last.commit === job.commit) {
           // Redeploying the commit that just failed would repeat the failure, not undo it.
-          logger.warn({ service: entry.service, code }, "the last successful sync is at the failed commit: not rolled back");
+          logger.warn(
+            { service: entry.service, code },
+            "the last successful sync is at the failed commit: not rolled back",
+          );
           continue;
         }
         if (!(await ownsLane(store, job, entry.service))) {

@@ -2,7 +2,15 @@ import type { EnvironmentConfig } from "@iac/sync";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRollbackReporter } from "../../../src/report/rollback/create-rollback-reporter.js";
 import { createSqliteStore } from "../../../src/store/create-sqlite-store.js";
-import type { JobReport, JobStore, NewJob, ReportMemo, SyncErrorCode, SyncJob, SyncResult } from "../../../src/types.js";
+import type {
+  JobReport,
+  JobStore,
+  NewJob,
+  ReportMemo,
+  SyncErrorCode,
+  SyncJob,
+  SyncResult,
+} from "../../../src/types.js";
 import { createCaptureLogger, type LogLine } from "../../engine/harness.js";
 import {
   COMMIT_A,

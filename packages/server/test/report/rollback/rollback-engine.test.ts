@@ -90,7 +90,9 @@ describe("rollback through the engine", () => {
     const [rollback] = (await h.engine.list({ limit: 1 })).jobs;
     expect(rollback).toMatchObject({ trigger: "rollback", state: "failed" });
     if (rollback !== undefined) {
-      expect(await reporter.deliver({ phase: "finished", job: rollback, environment: v2.planned.environment }, null)).toBeNull();
+      expect(
+        await reporter.deliver({ phase: "finished", job: rollback, environment: v2.planned.environment }, null),
+      ).toBeNull();
     }
     await h.engine.idle();
     expect((await h.engine.list({ limit: 10 })).jobs).toHaveLength(3);
