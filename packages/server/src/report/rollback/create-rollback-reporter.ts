@@ -1,16 +1,16 @@
 import type { EnvironmentConfig } from "@iac/sync";
 import { toNewJob } from "../../plan/to-new-job.js";
 import type {
-  CreateJobResult,
   JobReport,
   JobReporter,
   JobStore,
   Logger,
-  NewJob,
   NewJobService,
   ReportMemo,
+  SyncEngine,
   SyncJob,
 } from "../../types.js";
+import { ReportRefused } from "../report-refused.js";
 import { rollsBack } from "./rolls-back.js";
 
 /** A rollback's request key outlives any redelivery of its report; the job's own pruning removes it sooner. */
@@ -20,7 +20,7 @@ const REQUEST_KEY_TTL_MS = 30 * 24 * 60 * 60_000;
 export interface RollbackReporterOptions {
   store: Pick<JobStore, "lastSuccessfulSync" | "listJobs">;
   /** Stores a job and starts it: the engine's `submit`. */
-  submit: (job: NewJob) => Promise<CreateJobResult>;
+  submit: SyncEngine["submit"];
   logger: Logger;
   /** Epoch milliseconds: the rollback jobs' creation time. */
   now: () => number;
@@ -101,8 +101,8 @@ export function createRollbackReporter(options: RollbackReporterOptions): JobRep
           }),
         );
         if (outcome.status === "cursor_moved") {
-          // A job without a cursor never moves one; kept explicit so the types narrow.
-          throw new Error(`[@iac/server] rollback of job ${job.id}: expected a job, received cursor_moved`);
+          // A job without a cursor never moves one: should a store answer so, asking again cannot help.
+          throw new ReportRefused(`[@iac/server] rollback of job ${job.id}: expected a job, received cursor_moved`);
         }
         const services = group.services.map(({ service }) => service.name);
         logger.warn(
