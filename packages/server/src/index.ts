@@ -46,6 +46,7 @@ export type {
   JobState,
   JobStore,
   JobTrigger,
+  LastSuccessfulSync,
   LeaseState,
   LocalGitMirror,
   Logger,

@@ -1,5 +1,6 @@
 import { readStoredHash } from "@iac/sync";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
+import type { DeployMarker } from "../../src/types.js";
 import { CONFIG, composeNamed, createHarness, type Harness, useMsw } from "./harness.js";
 import { type ProbeServer, probeConfig, serveProbe } from "./probe-server.js";
 
@@ -57,6 +58,27 @@ describe("syncService with a probe", () => {
     expect(again.status).toBe("updated");
     expect(h.dokploy.state.deployCalls).toHaveLength(2);
     expect(storedHash(h)).toBe(again.hashAfter);
+  });
+
+  it("lets the next attempt of a sync that stopped while probing probe again, without deploying again", async () => {
+    const { h, probe, at } = await probedHarness();
+    probe.statuses = [503];
+    let marker: DeployMarker | undefined;
+    const first = await h.syncOne("redis", {
+      commit: at,
+      onDeploy: async (saved) => {
+        marker = saved;
+      },
+    });
+    expect(first.error?.code).toBe("probe_failed");
+
+    // A runner that died while probing leaves its marker; the next attempt settles that deploy, then probes.
+    probe.statuses = [200];
+    const resumed = await h.syncOne("redis", { commit: at, marker });
+    expect(resumed.status).toBe("created");
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
+    expect(probe.requests).toHaveLength(7);
+    expect(storedHash(h)).toBe(resumed.hashAfter);
   });
 
   it("names the network error when nothing answers, never the URL's query", async () => {
