@@ -51,6 +51,7 @@ export type {
   JobState,
   JobStore,
   JobTrigger,
+  LastSuccessfulSync,
   LeaseState,
   LocalGitMirror,
   Logger,

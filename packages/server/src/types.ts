@@ -99,6 +99,8 @@ export type SyncErrorCode =
   | "config_invalid"
   | "deploy_failed"
   | "deploy_timeout"
+  /** The deploy ended `done` but the service's `probe` never answered 2xx within its `timeoutSeconds`. */
+  | "probe_failed"
   | "cancelled"
   /** The job store could not be written (e.g. the deploy marker before `compose.deploy`). */
   | "store_unavailable";
@@ -281,6 +283,16 @@ export interface ClaimedTask {
 /** What {@link JobStore.renewLease} found. */
 export type LeaseState = "held" | "lost" | "cancel" | "force";
 
+/** What {@link JobStore.lastSuccessfulSync} finds: the job and the definitions it synced the service with. */
+export interface LastSuccessfulSync {
+  jobId: string;
+  commit: string;
+  /** The catalog entry stored with that job. */
+  service: CatalogService;
+  /** The environment config stored with that job. */
+  environment: EnvironmentConfig;
+}
+
 /** What {@link JobStore.cancelJob} did. */
 export interface CancelOutcome {
   job: SyncJob;
@@ -337,6 +349,11 @@ export interface JobStore {
   jobByKey(key: string, now: number): Promise<SyncJob | undefined>;
   /** Whether any service is queued or running, for `idle()` and shutdown. */
   hasPendingWork(): Promise<boolean>;
+  /**
+   * The newest job service of the (env, service) lane that succeeded (created, updated or skipped): what a rollback
+   * redeploys. Undefined when the lane has none (or only older ones that were pruned).
+   */
+  lastSuccessfulSync(env: string, service: string): Promise<LastSuccessfulSync | undefined>;
   cursor(env: string): Promise<EnvironmentCursor>;
   /** Sets both commits of an environment that has none yet (a first catch-up); false when it already has one. */
   initCursor(env: string, commit: string): Promise<boolean>;
@@ -452,7 +469,7 @@ export interface SyncEngineOptions extends SyncEngineTiming {
    */
   pollIntervalMs?: number | undefined;
   clock?: SyncClock | undefined;
-  /** Fetch used for Dokploy and Vault; defaults to `globalThis.fetch` at call time. */
+  /** Fetch used for Dokploy, Vault and the services' probes; defaults to `globalThis.fetch` at call time. */
   fetch?: FetchLike | undefined;
   /** `INTERNAL_DOMAIN` handed to every service (the runner's own setting); omitted from the env when absent. */
   internalDomain?: string | undefined;
@@ -501,6 +518,8 @@ export interface SyncContext {
   clock: SyncClock;
   deployTimeoutMs: number;
   pollIntervalMs: number;
+  /** Used for the services' post-deploy probes. */
+  fetch: FetchLike;
 }
 
 /** One service of one environment at one commit, as `syncService` syncs it. */

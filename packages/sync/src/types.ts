@@ -413,8 +413,11 @@ export interface VersionTag {
 /** What asked for a job: a GitHub push, a CI `/deploy`, a `/sync`, or the runner's own catch-up of the branch. */
 export type PlanTrigger = "webhook" | "deploy" | "sync" | "catchup";
 
-/** Why a service is in a plan: its files changed, it was named in the request, or every service was asked for. */
-export type PlanReasonCode = "changed" | "requested" | "all";
+/**
+ * Why a service is in a plan: its files changed, it was named in the request, or every service was asked for; or,
+ * in a job the runner makes itself, it redeploys the last successful content after a failed deploy (`rollback`).
+ */
+export type PlanReasonCode = "changed" | "requested" | "all" | "rollback";
 
 /** The reason of one planned service, for people (`message`) and programs (`code`, `paths`). */
 export interface PlanReason {

@@ -14,6 +14,8 @@ export interface CancelledResultInput {
   signal: AbortSignal | undefined;
   /** The compose whose deploy was requested (by this sync, or by the earlier attempt of its marker); else undefined. */
   requestedOn: string | undefined;
+  /** The requested deploy already ended (the cancel came during the probe): nothing is left to stop in Dokploy. */
+  deployEnded?: boolean | undefined;
   secrets: readonly string[];
   logger: Logger;
   /** The result fields known so far. */
@@ -31,7 +33,10 @@ export async function cancelledResult(input: CancelledResultInput): Promise<Sync
   const force = isForced(input.signal?.reason);
   let summary = "no deploy had been requested";
   let cancelActions: SyncResult["cancelActions"];
-  if (requestedOn !== undefined) {
+  if (input.deployEnded === true) {
+    // A kill here would hit other composes' builds (`compose.killBuild` is per host) for a deploy that is over.
+    summary = "the deploy had ended, so Dokploy was asked to stop nothing";
+  } else if (requestedOn !== undefined) {
     const stopped = await stopDokployWork({ dokploy: input.dokploy, composeId: requestedOn, force, secrets, logger });
     summary = stopped.summary;
     cancelActions = stopped.actions;

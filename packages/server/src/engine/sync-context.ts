@@ -8,7 +8,7 @@ const DEFAULT_POLL_INTERVAL_MS = 3_000;
 
 /**
  * Builds what {@link syncService} needs from the engine options: the Dokploy client, the Vault session (when Vault
- * is configured) and the timing settings.
+ * is configured), the timing settings and the fetch of the probes (`globalThis.fetch` at call time by default).
  *
  * @throws {TypeError} for an empty `hashKey` (secrets would enter the hash unkeyed) or bad timings.
  */
@@ -40,6 +40,7 @@ export function createSyncContext(options: Omit<SyncEngineOptions, "store">): Sy
     clock,
     deployTimeoutMs,
     pollIntervalMs,
+    fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
   };
 }
 

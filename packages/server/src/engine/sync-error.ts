@@ -22,6 +22,8 @@ const TRANSIENT: Readonly<Record<SyncErrorCode, boolean>> = {
   config_invalid: false,
   deploy_failed: false,
   deploy_timeout: false,
+  // The deploy went through; probing again would only repeat the same wait. The next push or a rollback deploys.
+  probe_failed: false,
   cancelled: false,
 };
 

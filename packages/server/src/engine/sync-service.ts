@@ -10,6 +10,8 @@ import { ensureCommit } from "./ensure-commit.js";
 import { ensureCompose } from "./ensure-compose.js";
 import { guardWrites } from "./guard-writes.js";
 import { mergeManagedEnv } from "./managed-env.js";
+import { probeService } from "./probe-service.js";
+import { probeUrl } from "./probe-url.js";
 import { readServiceInputs } from "./read-service-inputs.js";
 import { recordHash } from "./record-hash.js";
 import { requestDeploy } from "./request-deploy.js";
@@ -61,7 +63,8 @@ export function failedResult(input: FailedResultInput): SyncResult {
  * 5. otherwise, never leaving new content under the old hash: removes the stored hash (nothing else), stores the
  *    compose as a raw compose, syncs its file mounts, saves the env values, hands the deploy marker to
  *    `target.onDeploy`, calls `compose.deploy` (settling a lost answer by reading Dokploy), waits for the new
- *    deployment row and records the hash only after `done`, when the env still holds the values deployed.
+ *    deployment row and, after `done` and the service's `probe` answering 2xx (`probe_failed` otherwise), records the
+ *    hash when the env still holds the values deployed.
  *
  * When `target.signal` aborts, no further write starts, waits end at once, Dokploy's queued work of a requested deploy
  * is dropped (and with `force` the running build killed), and the result is `cancelled`; no hash is recorded after.
@@ -79,6 +82,7 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
   let composeId: string | undefined;
   let dokployDeploymentId: string | undefined;
   let deployRequested = false;
+  let deployEnded = false;
   let secrets: string[] = [];
 
   const onDeployment = (deploymentId: string): void => {
@@ -131,6 +135,21 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
           "deploy_failed",
           `[@iac/server] Dokploy deployment ${outcome.deploymentId}: expected status "done", received "${outcome.status}"`,
           { detail: outcome.errorMessage ?? undefined },
+        );
+      }
+      deployEnded = true;
+      if (service.probe !== undefined) {
+        // Before the hash: a service that never answers must deploy again on the next sync, even at this content.
+        const { probe } = service;
+        await whileWaiting(() =>
+          probeService({
+            fetch: context.fetch,
+            url: probeUrl(probe.url, env, target.environment, service),
+            timeoutMs: probe.timeoutSeconds * 1000,
+            clock,
+            logger,
+            signal,
+          }),
         );
       }
       const recorded = await recordHash({ dokploy, composeId: id, values, hash, logger });
@@ -233,6 +252,7 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
         failure,
         signal,
         requestedOn: deployRequested ? composeId : marker?.composeId,
+        deployEnded,
         secrets,
         logger,
         result: fields(),

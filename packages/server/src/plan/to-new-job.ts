@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { JobPlan } from "@iac/sync";
-import type { NewJob } from "../types.js";
+import type { JobTrigger, NewJob } from "../types.js";
 
 /** What a job carries besides its plan. */
 export type JobExtras = {
-  [K in "delivery" | "triggeredBy" | "tag" | "ref" | "promotedFrom"]?: NewJob[K] | undefined;
+  [K in "delivery" | "triggeredBy" | "tag" | "ref" | "promotedFrom" | "rollbackOf"]?: NewJob[K] | undefined;
 } & Pick<NewJob, "cursor" | "deliveryKey" | "requestKey">;
 
+/** What {@link toNewJob} reads of a plan; the runner's own jobs (a rollback) have triggers no request plans. */
+export type JobPlanCore = Pick<JobPlan, "env" | "commit" | "environment" | "services"> & { trigger: JobTrigger };
+
 /** The job to store for a resolved plan: a fresh id, the plan's services with their reasons, and `extras`. */
-export function toNewJob(plan: JobPlan, now: number, extras: JobExtras): NewJob {
+export function toNewJob(plan: JobPlanCore, now: number, extras: JobExtras): NewJob {
   return {
     id: randomUUID(),
     env: plan.env,
@@ -21,6 +24,7 @@ export function toNewJob(plan: JobPlan, now: number, extras: JobExtras): NewJob 
     tag: extras.tag ?? null,
     ref: extras.ref ?? null,
     promotedFrom: extras.promotedFrom ?? null,
+    rollbackOf: extras.rollbackOf ?? null,
     createdAt: new Date(now).toISOString(),
     cursor: extras.cursor,
     deliveryKey: extras.deliveryKey,

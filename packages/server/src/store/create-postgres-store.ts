@@ -8,6 +8,7 @@ import { connectPostgres } from "./connect-postgres.js";
 import { createPostgresJob } from "./create-postgres-job.js";
 import { findPostgresJob } from "./find-postgres-job.js";
 import { findPostgresJobByKey } from "./find-postgres-job-by-key.js";
+import { findPostgresLastSuccess } from "./find-postgres-last-success.js";
 import { listPostgresJobs } from "./list-postgres-jobs.js";
 import { migratePostgres } from "./migrate-postgres.js";
 import { claimPostgresReport, savePostgresReport } from "./postgres-report-queue.js";
@@ -98,6 +99,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       ),
     cancelJob: (id, force, now) => withPostgresTransaction(pool, (client) => cancelPostgresJob(client, id, force, now)),
     jobByKey: (key, now) => findPostgresJobByKey(pool, key, now),
+    lastSuccessfulSync: (env, service) => findPostgresLastSuccess(pool, env, service),
     async hasPendingWork() {
       const { rows } = await pool.query<{ pending: boolean }>(
         "SELECT EXISTS (SELECT 1 FROM job_services WHERE state IN ('queued', 'running')) AS pending",

@@ -1,9 +1,10 @@
 import type Database from "better-sqlite3";
-import type { JobPage, JobQuery, SyncJob } from "../types.js";
+import type { JobPage, JobQuery, LastSuccessfulSync, SyncJob } from "../types.js";
 import { checkJobQuery } from "./check-job-query.js";
 import { encodePageCursor } from "./encode-page-cursor.js";
 import { readSqliteJson } from "./read-sqlite-json.js";
 import { JOB_COLUMNS, type JobRow, SERVICE_COLUMNS, type ServiceRow } from "./store-rows.js";
+import { LAST_SUCCESS_COLUMNS, type LastSuccessRow, toLastSuccessfulSync } from "./to-last-successful-sync.js";
 import { toSyncJob } from "./to-sync-job.js";
 import { toSyncJobs } from "./to-sync-jobs.js";
 
@@ -13,6 +14,7 @@ export interface SqliteJobReads {
   bySeq(seq: number): SyncJob | undefined;
   list(query: JobQuery): JobPage;
   byKey(key: string, now: number): SyncJob | undefined;
+  lastSuccess(env: string, service: string): LastSuccessfulSync | undefined;
 }
 
 interface ListParams {
@@ -40,6 +42,11 @@ export function createSqliteJobReads(db: Database.Database): SqliteJobReads {
        UNION ALL SELECT job_id, 1 AS rank FROM delivery_keys WHERE key = ?
      ) ORDER BY rank LIMIT 1`,
   );
+  const lastSuccess = db.prepare<[string, string], LastSuccessRow>(
+    `SELECT ${LAST_SUCCESS_COLUMNS} FROM job_services s JOIN jobs j ON j.seq = s.job_seq
+     WHERE s.env = ? AND s.service = ? AND s.state = 'succeeded'
+     ORDER BY s.job_seq DESC LIMIT 1`,
+  );
   const page = db.prepare<[ListParams], JobRow>(
     `SELECT ${JOB_COLUMNS} FROM jobs j
      WHERE (@env IS NULL OR j.env = @env)
@@ -59,6 +66,10 @@ export function createSqliteJobReads(db: Database.Database): SqliteJobReads {
     byKey(key, now) {
       const hit = jobIdByKey.get(key, now, key);
       return hit === undefined ? undefined : withServices(jobById.get(hit.job_id));
+    },
+    lastSuccess(env, service) {
+      const row = lastSuccess.get(env, service);
+      return row === undefined ? undefined : toLastSuccessfulSync(row, readSqliteJson);
     },
     list(query) {
       const checked = checkJobQuery(query);

@@ -106,6 +106,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
       tasks.retry(jobId, service, runnerId, notBefore, result, now),
     cancelJob: async (id, force, now) => tasks.cancel(id, force, now),
     jobByKey: async (key, now) => reads.byKey(key, now),
+    lastSuccessfulSync: async (env, service) => reads.lastSuccess(env, service),
     hasPendingWork: async () => pending.get()?.pending === 1,
     claimReport: async (holder, now, leaseMs) => reports.claim(holder, now, leaseMs),
     saveReport: async (jobId, holder, outcome) => reports.save(jobId, holder, outcome),

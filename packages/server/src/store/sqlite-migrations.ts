@@ -93,6 +93,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // Version 3: the failed job a rollback job undoes, and each job's reports (GitHub, notifications, rollback): how far
   // they got ('none', 'started', 'finished'), each reporter's progress, the retry time and the lease of the runner
   // delivering them. Jobs that ended before the upgrade count as reported, so an upgrade announces nothing old.
+  // job_services_succeeded answers lastSuccessfulSync (what a rollback redeploys) with one index entry; without it
+  // the newest success of a lane costs a sort of all its successes, or a walk back through every lane's services.
   `
   ALTER TABLE jobs ADD COLUMN rollback_of TEXT;
   ALTER TABLE jobs ADD COLUMN report_sent TEXT NOT NULL DEFAULT 'none';
@@ -102,5 +104,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN report_lease_until INTEGER;
   UPDATE jobs SET report_sent = 'finished' WHERE state NOT IN ('queued', 'running');
   CREATE INDEX jobs_unreported ON jobs (seq) WHERE report_sent <> 'finished';
+  CREATE INDEX job_services_succeeded ON job_services (env, service, job_seq) WHERE state = 'succeeded';
   `,
 ];

@@ -17,6 +17,7 @@ describe("isTransient", () => {
     ["config_invalid", false],
     ["deploy_failed", false],
     ["deploy_timeout", false],
+    ["probe_failed", false],
     ["cancelled", false],
   ])("isTransient(%s) is %s", (code, transient) => {
     expect(isTransient(code)).toBe(transient);

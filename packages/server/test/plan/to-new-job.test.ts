@@ -27,6 +27,7 @@ describe("toNewJob", () => {
       tag: "v1.0.0",
       ref: "f".repeat(40),
       promotedFrom: "v0.9.3",
+      rollbackOf: "failed-job",
       cursor: { expected: "a".repeat(40) },
       deliveryKey: "delivery:delivery-1",
       requestKey: { key: "request:abc", ttlMs: 1_000 },
@@ -43,6 +44,7 @@ describe("toNewJob", () => {
       tag: "v1.0.0",
       ref: "f".repeat(40),
       promotedFrom: "v0.9.3",
+      rollbackOf: "failed-job",
       createdAt: "2026-01-02T03:04:05.006Z",
       cursor: { expected: "a".repeat(40) },
       deliveryKey: "delivery:delivery-1",
@@ -53,7 +55,14 @@ describe("toNewJob", () => {
   it("stores absent extras as null and keys as undefined, and gives every job its own id", () => {
     const first = toNewJob(PLAN, NOW, { cursor: undefined, deliveryKey: undefined, requestKey: undefined });
     const second = toNewJob(PLAN, NOW, { cursor: undefined, deliveryKey: undefined, requestKey: undefined });
-    expect(first).toMatchObject({ delivery: null, triggeredBy: null, tag: null, ref: null, promotedFrom: null });
+    expect(first).toMatchObject({
+      delivery: null,
+      triggeredBy: null,
+      tag: null,
+      ref: null,
+      promotedFrom: null,
+      rollbackOf: null,
+    });
     expect(first.cursor).toBeUndefined();
     expect(first.deliveryKey).toBeUndefined();
     expect(first.requestKey).toBeUndefined();

@@ -3,6 +3,7 @@ import type { JobStore } from "../../src/types.js";
 import { describeCreateJob } from "./describe-create-job.js";
 import { describeJobQueries } from "./describe-job-queries.js";
 import { describeKeysAndLeases } from "./describe-keys-and-leases.js";
+import { describeLastSuccessfulSync } from "./describe-last-successful-sync.js";
 import { describeReports } from "./describe-reports.js";
 import { describeTasks } from "./describe-tasks.js";
 
@@ -35,6 +36,7 @@ export function describeJobStore(name: string, factory: JobStoreFactory): void {
     describeCreateJob(open);
     describeTasks(open);
     describeJobQueries(open);
+    describeLastSuccessfulSync(open);
     describeKeysAndLeases(open);
     describeReports(open);
   });
