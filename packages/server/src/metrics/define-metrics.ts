@@ -13,6 +13,9 @@ export interface RunnerMetricSet {
   queueDepth: Gauge;
   dependencyUp: Gauge<"dependency">;
   catchUpLag: Gauge;
+  driftServices: Gauge<"env" | "state">;
+  reconcileRounds: Counter<"outcome">;
+  reconcileLastRound: Gauge;
 }
 
 /**
@@ -68,6 +71,23 @@ export function defineMetrics(registry: Registry): RunnerMetricSet {
     catchUpLag: new Gauge({
       name: "iac_runner_catch_up_lag_seconds",
       help: "Seconds since the newest branch tip the runner saw was first seen, while DEPLOY_ENV has not synced it; 0 once synced.",
+      registers,
+    }),
+    driftServices: new Gauge({
+      name: "iac_runner_drift_services",
+      help: "Services by drift state (in_sync, drifted, missing, not_done, unknown, pending) per environment, as the last drift detection round of this runner found them.",
+      labelNames: ["env", "state"] as const,
+      registers,
+    }),
+    reconcileRounds: new Counter({
+      name: "iac_runner_reconcile_rounds_total",
+      help: "Drift detection rounds run by this runner by outcome: ok, idle (nothing synced yet) or failed.",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    reconcileLastRound: new Gauge({
+      name: "iac_runner_reconcile_last_round_timestamp_seconds",
+      help: "Unix time of the end of this runner's last drift detection round.",
       registers,
     }),
   };

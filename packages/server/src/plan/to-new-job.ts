@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { JobPlan } from "@iac/sync";
-import type { NewJob } from "../types.js";
+import type { JobTrigger, NewJob } from "../types.js";
 
 /** What a job carries besides its plan. */
 export type JobExtras = {
   [K in "delivery" | "triggeredBy" | "tag" | "ref" | "promotedFrom"]?: NewJob[K] | undefined;
 } & Pick<NewJob, "cursor" | "deliveryKey" | "requestKey">;
 
+/** What a job is made of: a resolved plan, or one the runner makes itself (a drift correction, a rollback). */
+export type JobOrigin = Pick<JobPlan, "env" | "commit" | "environment" | "services"> & { trigger: JobTrigger };
+
 /** The job to store for a resolved plan: a fresh id, the plan's services with their reasons, and `extras`. */
-export function toNewJob(plan: JobPlan, now: number, extras: JobExtras): NewJob {
+export function toNewJob(plan: JobOrigin, now: number, extras: JobExtras): NewJob {
   return {
     id: randomUUID(),
     env: plan.env,
