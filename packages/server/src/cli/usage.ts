@@ -31,7 +31,8 @@ DOKPLOY_URL and DOKPLOY_API_KEY are required) and from the secrets file (IAC_SEC
 
 Jobs live in a SQLite file in IAC_DATA_DIR (one runner process), or in PostgreSQL at IAC_DATABASE_URL
 (any number of runner processes). At start the runner resumes unfinished jobs and catches up with the
-branch (IAC_POLL_INTERVAL repeats that, e.g. 5m). Without IAC_HASH_KEY it warns at start: the config
+branch (IAC_POLL_INTERVAL repeats that, e.g. 5m). IAC_RECONCILE_INTERVAL (e.g. 10m) compares Dokploy
+with the synced commit that often (GET /drift, and a redeploy with reconcile: correct). Without IAC_HASH_KEY it warns at start: the config
 hashes of services with Vault secrets are then keyed with WEBHOOK_SECRET, and rotating it redeploys
 each of them once. See the README for every variable.
 

@@ -39,6 +39,9 @@ describe("createRunnerMetrics", () => {
       iac_runner_queue_depth: "gauge",
       iac_runner_dependency_up: "gauge",
       iac_runner_catch_up_lag_seconds: "gauge",
+      iac_runner_drift_services: "gauge",
+      iac_runner_reconcile_rounds_total: "counter",
+      iac_runner_reconcile_last_round_timestamp_seconds: "gauge",
     });
   });
 
