@@ -10,6 +10,7 @@ Commands:
   deploy         Ask a running runner to deploy a tag or commit; --wait follows it to the end
   status         Show a deployment and each of its services
   history        List deployments, newest first (needs IAC_API_TOKEN)
+  drift          Show the last drift detection report: Dokploy against the synced commit (needs IAC_API_TOKEN)
   doctor         Check the configuration and every dependency (git, Dokploy, Vault, job store)
   healthcheck    Exit 0 when the runner's /health answers 200, for container HEALTHCHECKs
   validate       Check iac.config.yaml and the services of a commit, offline; print the catalog
@@ -166,6 +167,25 @@ Options:
 
 Exit codes:
   0  the deployments were listed
+  1  IAC_API_TOKEN is not set, or the runner refused or could not be reached
+  2  usage error
+`;
+
+/** `iac-runner drift --help`. */
+export const DRIFT_USAGE = `Usage: iac-runner drift --url <runner> [--json] [--verbose]
+
+Show the runner's last drift detection report (GET /drift): each automatic service of DEPLOY_ENV at the
+synced commit, in_sync, drifted, missing, not_done, unknown or pending, and any correction submitted. The
+runner checks every IAC_RECONCILE_INTERVAL. Needs the runner's API token in IAC_API_TOKEN.
+
+Options:
+  --url <runner>    The runner's base URL
+  --json            Print the report as one JSON document
+  --verbose         Add details to an error
+  -h, --help        Show this help
+
+Exit codes:
+  0  the report was shown, whatever it says
   1  IAC_API_TOKEN is not set, or the runner refused or could not be reached
   2  usage error
 `;

@@ -3,6 +3,7 @@ import { type CatalogService, type EnvironmentConfig, isSyncable, PlanError } fr
 import { checkService } from "../engine/check-service.js";
 import type { ServiceInputSource } from "../engine/read-service-inputs.js";
 import { isSyncError } from "../engine/sync-error.js";
+import { fetchRepository } from "../plan/fetch-repository.js";
 import { loadPlanCatalog } from "../plan/load-plan-catalog.js";
 import type { DriftTarget, GitMirror, Logger, ServiceDrift } from "../types.js";
 import { driftOf } from "./drift-of.js";
@@ -32,7 +33,7 @@ const FATAL = new Set(["dokploy_auth_failed", "dokploy_unreachable"]);
  * Compares every automatic service of `target` (those it names, else the whole catalog at its commit) with Dokploy;
  * services of `pending` are not compared. A service that cannot be compared is `unknown` with the reason.
  *
- * @throws {PlanError} when the catalog cannot be read at the commit or lacks the environment.
+ * @throws {PlanError} when the commit cannot be fetched, or the catalog cannot be read there or lacks the environment.
  */
 export async function checkTarget(
   deps: DriftCheckDeps,
@@ -40,6 +41,10 @@ export async function checkTarget(
   pending: ReadonlySet<string>,
 ): Promise<CheckedTarget> {
   const { env, commit } = target;
+  // Another runner may have synced a commit this process never fetched (its mirror is its own).
+  if ((await deps.git.resolveCommit(commit)) === null) {
+    await fetchRepository(deps.git, deps.logger);
+  }
   const { config, catalog } = await loadPlanCatalog(deps.git, commit);
   const environment = Object.hasOwn(config.environments, env) ? config.environments[env] : undefined;
   if (environment === undefined) {
