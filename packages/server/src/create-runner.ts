@@ -101,7 +101,17 @@ function reconcilerOf(
   });
   const env = settings.deployEnv;
   return startReconcile({
-    deps: { git, source, dokploy: source.dokploy, logger, engine, now, intervalMs, env, targets: branchTargets(store, env) },
+    deps: {
+      git,
+      source,
+      dokploy: source.dokploy,
+      logger,
+      engine,
+      now,
+      intervalMs,
+      env,
+      targets: branchTargets(store, env),
+    },
     store,
     holder: parts.holder,
     onReport: metrics.driftChecked,

@@ -785,6 +785,9 @@ export interface DriftReport {
   corrections: DriftCorrection[];
 }
 
+/** The report of a round that ran. */
+export type DriftRoundReport = DriftReport & { checkedAt: string; outcome: DriftRoundOutcome };
+
 /** A job submitted to correct drift (trigger `reconcile`). */
 export interface DriftCorrection {
   deployment: string;

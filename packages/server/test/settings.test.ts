@@ -33,7 +33,7 @@ describe("loadSettings", () => {
       maxBodyBytes: 64 * 1024,
       databaseUrl: undefined,
       pollIntervalMs: undefined,
-    reconcileIntervalMs: undefined,
+      reconcileIntervalMs: undefined,
       retryLimit: 3,
       historyDays: 90,
       apiToken: undefined,

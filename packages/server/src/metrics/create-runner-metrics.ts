@@ -2,7 +2,7 @@ import { Registry } from "prom-client";
 import type { HealthMonitor } from "../health/create-health-monitor.js";
 import type { BranchJobOutcome } from "../plan/submit-branch-job.js";
 import { JOB_STATES } from "../store/job-states.js";
-import type { DriftReport, DriftState, GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
+import type { DriftRoundReport, DriftState, GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
 import { createBranchLag } from "./branch-lag.js";
 import { defineMetrics } from "./define-metrics.js";
 import { labelChildren } from "./label-children.js";
@@ -31,7 +31,7 @@ export interface RunnerMetrics {
   /** Told of every plan of the branch, for the catch-up lag. */
   sawBranch(env: string, outcome: BranchJobOutcome, followsBranch: boolean): void;
   /** A drift detection round ended. */
-  driftChecked(report: DriftReport): void;
+  driftChecked(report: DriftRoundReport): void;
   /** The Prometheus text exposition, the gauges read from the store and the health monitor first. */
   expose(): Promise<string>;
   /** `text/plain; version=0.0.4; charset=utf-8`. */
@@ -97,7 +97,7 @@ export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
     },
     sawBranch: lag.saw,
     driftChecked(report) {
-      metrics.reconcileRounds.inc({ outcome: report.outcome ?? "failed" });
+      metrics.reconcileRounds.inc({ outcome: report.outcome });
       metrics.reconcileLastRound.set(deps.now() / 1000);
       // A failed round compared nothing (or part of it): the last complete count stays.
       if (report.outcome === "failed") {

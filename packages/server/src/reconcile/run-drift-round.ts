@@ -1,6 +1,6 @@
 import { PlanError } from "@iac/sync";
 import { isSyncError } from "../engine/sync-error.js";
-import type { DriftReport, SyncEngine } from "../types.js";
+import type { DriftRoundReport, SyncEngine } from "../types.js";
 import type { DriftTargets } from "./branch-targets.js";
 import { checkTarget, type DriftCheckDeps } from "./check-target.js";
 import { correctDrift } from "./correct-drift.js";
@@ -21,8 +21,8 @@ export interface DriftRoundDeps extends DriftCheckDeps {
  * `reconcile: correct`, submits a correction. Never rejects: a round that cannot finish is `failed` with the reason
  * and keeps what it had compared.
  */
-export async function runDriftRound(deps: DriftRoundDeps): Promise<DriftReport> {
-  const report: DriftReport = {
+export async function runDriftRound(deps: DriftRoundDeps): Promise<DriftRoundReport> {
+  const report: DriftRoundReport = {
     checkedAt: new Date(deps.now()).toISOString(),
     env: deps.env,
     commit: null,
@@ -48,9 +48,11 @@ export async function runDriftRound(deps: DriftRoundDeps): Promise<DriftReport> 
     }
     return report;
   } catch (error) {
-    deps.logger.warn({ err: error }, "drift detection round failed; trying again next round");
     // Plan and sync errors say what failed without upstream text; anything else (the store) is in the log only.
     const known = error instanceof PlanError || isSyncError(error);
+    if (!known) {
+      deps.logger.warn({ err: error }, "drift detection round failed; trying again next round");
+    }
     const detail = known ? error.message : "the round failed; see the runner's log";
     return { ...report, outcome: "failed", detail };
   }

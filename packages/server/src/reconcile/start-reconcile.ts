@@ -1,5 +1,5 @@
 import { startLeasedRounds } from "../loop/start-leased-rounds.js";
-import type { DriftReport, JobStore, Logger } from "../types.js";
+import type { DriftReport, DriftRoundReport, JobStore } from "../types.js";
 import { createDriftLog } from "./drift-log.js";
 import { type DriftRoundDeps, runDriftRound } from "./run-drift-round.js";
 import { uncheckedReport } from "./unchecked-report.js";
@@ -11,7 +11,7 @@ export interface ReconcileOptions {
   /** Who holds the drift detection lease (the runner id). */
   holder: string;
   /** Told of every finished round (the metrics). */
-  onReport?: ((report: DriftReport) => void) | undefined;
+  onReport?: ((report: DriftRoundReport) => void) | undefined;
 }
 
 /** The running drift detection. */

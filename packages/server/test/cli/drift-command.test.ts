@@ -84,7 +84,9 @@ describe("iac-runner drift", () => {
     expect(streams.err).toBe("");
     const lines = streams.out.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^staging at commit [0-9a-f]{12}, checked \S+: 1 drifted, 1 missing$/);
-    expect(lines[1]).toMatch(/^postgres {2}drifted {3}expected v2:[0-9a-f]{12}, Dokploy v2:f{12} {2}postgres config hash changed/);
+    expect(lines[1]).toMatch(
+      /^postgres {2}drifted {3}expected v2:[0-9a-f]{12}, Dokploy v2:f{12} {2}postgres config hash changed/,
+    );
     expect(lines[2]).toBe("redis     missing   no compose in Dokploy");
     expect(lines).toHaveLength(3);
     expect(report?.services[0]?.actualHash).toBe(TAMPERED);

@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
+import { createPostgresStore } from "../../src/store/create-postgres-store.js";
 import type { DriftReport, JobStore, Runner, RunnerSettings } from "../../src/types.js";
 import {
   createInfraFixture,
@@ -10,11 +11,16 @@ import {
   stubRunnerOptions,
   testSettings,
 } from "../helpers/runner-fixture.js";
+import { createTestDatabase } from "../store/postgres-test-database.js";
 
 const TOKEN = "test-api-token-0123456789";
 
 /** A runner over `store` with a stub engine (nothing deploys) and `settings` on top of the test settings. */
-async function stubRunner(store: JobStore, settings: Partial<RunnerSettings>, lines: LoggedLine[] = []): Promise<Runner> {
+async function stubRunner(
+  store: JobStore,
+  settings: Partial<RunnerSettings>,
+  lines: LoggedLine[] = [],
+): Promise<Runner> {
   const fixture = createInfraFixture();
   const runner = await createRunner(
     stubRunnerOptions(fixture, createStubEngine(store), {
@@ -84,16 +90,39 @@ describe("GET /drift", () => {
   });
 });
 
+/** Two stores over one database: SQLite in memory (one store object), or two PostgreSQL stores of one database. */
+const SHARED_STORES: [string, () => Promise<[JobStore, JobStore]>][] = [
+  [
+    "SQLite",
+    async () => {
+      const store = await memoryStore();
+      return [store, store];
+    },
+  ],
+  [
+    "PostgreSQL",
+    async () => {
+      const database = await createTestDatabase();
+      const stores = await Promise.all([1, 2].map(() => createPostgresStore({ connectionString: database.connectionString })));
+      onTestFinished(async () => {
+        await Promise.all(stores.map((store) => store.close()));
+        await database.drop();
+      });
+      return stores as [JobStore, JobStore];
+    },
+  ],
+];
+
 describe("drift detection on a shared store", () => {
-  it("runs in one runner at a time; the other says another runner checks", async () => {
-    const store = await memoryStore();
+  it.each(SHARED_STORES)("runs in one runner at a time (%s); the other says another runner checks", async (_name, open) => {
+    const [left, right] = await open();
     const settings = { reconcileIntervalMs: 20, apiToken: TOKEN };
     const first: LoggedLine[] = [];
     const second: LoggedLine[] = [];
-    const runners = [await stubRunner(store, settings, first), await stubRunner(store, settings, second)];
+    const runners = [await stubRunner(left, settings, first), await stubRunner(right, settings, second)];
     const reports = async (): Promise<DriftReport[]> =>
       Promise.all(runners.map(async (runner) => (await (await runner.fetch(driftRequest(TOKEN))).json()) as DriftReport));
-    // Rounds repeat every 20 ms: wait until the holder has run several while the other was refused as many times.
+    // Rounds repeat every 20 ms: wait until the other runner was refused the lease several times.
     const refusals = () => [...first, ...second].filter((line) => line.msg === "another runner checks drift").length;
     await expect.poll(refusals).toBeGreaterThanOrEqual(3);
     const [one, two] = await reports();

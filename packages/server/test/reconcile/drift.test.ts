@@ -1,9 +1,9 @@
 import { CONFIG_HASH_KEY, readStoredHash } from "@iac/sync";
 import { describe, expect, it } from "vitest";
-import type { DriftReport, SyncJob } from "../../src/types.js";
-import { startLiveRunner, useMsw, type LiveRunner } from "../integration/live-runner.js";
+import type { DriftReport, JobStore, SyncJob } from "../../src/types.js";
+import { ciRequest, createInfraFixture, type InfraFixture, memoryStore } from "../helpers/runner-fixture.js";
+import { type LiveRunner, startLiveRunner, useMsw } from "../integration/live-runner.js";
 import { parseExposition } from "../metrics/parse-exposition.js";
-import { ciRequest, createInfraFixture, type InfraFixture } from "../helpers/runner-fixture.js";
 
 const server = useMsw();
 const TOKEN = "a-token-of-sixteen+";
@@ -19,10 +19,11 @@ function fixtureWith(reconcile: "report" | "correct"): InfraFixture {
 }
 
 /** A runner checking drift every 20 ms whose every service was synced at the branch tip. */
-async function syncedRunner(reconcile: "report" | "correct"): Promise<LiveRunner> {
+async function syncedRunner(reconcile: "report" | "correct", store?: JobStore): Promise<LiveRunner> {
   const live = await startLiveRunner(server, {
     fixture: fixtureWith(reconcile),
     settings: { reconcileIntervalMs: 20, apiToken: TOKEN },
+    store,
   });
   const answer = await live.runner.fetch(await ciRequest("/sync", { all: true }));
   expect(answer.status).toBeLessThan(300);
@@ -32,7 +33,10 @@ async function syncedRunner(reconcile: "report" | "correct"): Promise<LiveRunner
   return live;
 }
 
-async function drift(live: LiveRunner, headers: HeadersInit = { authorization: `Bearer ${TOKEN}` }): Promise<DriftReport> {
+async function drift(
+  live: LiveRunner,
+  headers: HeadersInit = { authorization: `Bearer ${TOKEN}` },
+): Promise<DriftReport> {
   const response = await live.runner.fetch(new Request("http://runner.test/drift", { headers }));
   expect(response.status).toBe(200);
   return (await response.json()) as DriftReport;
@@ -44,11 +48,18 @@ function tamper(live: LiveRunner, name: string): void {
   if (compose === undefined) {
     throw new Error(`no compose ${name}`);
   }
-  compose.env = (compose.env ?? "").replace(`${CONFIG_HASH_KEY}=${readStoredHash(compose.env)}`, `${CONFIG_HASH_KEY}=${TAMPERED}`);
+  compose.env = (compose.env ?? "").replace(
+    `${CONFIG_HASH_KEY}=${readStoredHash(compose.env)}`,
+    `${CONFIG_HASH_KEY}=${TAMPERED}`,
+  );
   expect(readStoredHash(compose.env)).toBe(TAMPERED);
 }
 
-async function metric(live: LiveRunner, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+async function metric(
+  live: LiveRunner,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
   const request = new Request("http://runner.test/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
   const text = await (await live.runner.fetch(request)).text();
   return parseExposition(text).find(
@@ -71,7 +82,9 @@ describe("drift detection with reconcile: report", () => {
     const live = await syncedRunner("report");
     const expected = live.storedHash("postgres");
     tamper(live, "postgres");
-    await expect.poll(async () => (await drift(live)).services.find((each) => each.service === "postgres")?.state).toBe("drifted");
+    await expect
+      .poll(async () => (await drift(live)).services.find((each) => each.service === "postgres")?.state)
+      .toBe("drifted");
     await roundsLater(live, 3);
     const report = await drift(live);
     const [synced] = await jobsOf(live);
@@ -131,7 +144,9 @@ describe("drift detection with reconcile: correct", () => {
     const [synced] = await jobsOf(live);
     tamper(live, "postgres");
     await expect.poll(() => live.storedHash("postgres")).toBe(expected);
-    await expect.poll(async () => (await drift(live)).services.map((each) => each.state)).toEqual(["in_sync", "in_sync"]);
+    await expect
+      .poll(async () => (await drift(live)).services.map((each) => each.state))
+      .toEqual(["in_sync", "in_sync"]);
     await roundsLater(live, 2);
     const jobs = await jobsOf(live);
     expect(jobs.map((job) => [job.trigger, job.commit, job.state, job.services.map((each) => each.service)])).toEqual([
@@ -145,11 +160,47 @@ describe("drift detection with reconcile: correct", () => {
     ]);
   });
 
+  it("keeps what it compared when the correction cannot be stored, and submits it the next round", async () => {
+    const store = await memoryStore();
+    let refused = 0;
+    const faulty: JobStore = {
+      ...store,
+      createJob: (job) => {
+        if (job.trigger === "reconcile" && refused === 0) {
+          refused += 1;
+          return Promise.reject(new Error("database down"));
+        }
+        return store.createJob(job);
+      },
+    };
+    const live = await syncedRunner("correct", faulty);
+    const expected = live.storedHash("postgres");
+    tamper(live, "postgres");
+    await expect.poll(() => live.storedHash("postgres")).toBe(expected);
+    await expect.poll(async () => (await drift(live)).services.map((each) => each.state)).toEqual(["in_sync", "in_sync"]);
+    expect(refused).toBe(1);
+    expect((await jobsOf(live)).map((job) => [job.trigger, job.state])).toEqual([
+      ["reconcile", "succeeded"],
+      ["sync", "succeeded"],
+    ]);
+    const messages = live.lines.filter((line) => line.component === "reconcile" && line.level !== "debug");
+    expect(messages.map((line) => [line.level, line.msg])).toEqual([
+      ["warn", "drift detection round failed; trying again next round"],
+      ["warn", "drift detection is failing"],
+      ["warn", DRIFTED],
+      ["info", "drift detection works again"],
+      ["info", "submitted a job to correct drift"],
+      ["info", BACK],
+    ]);
+  });
+
   it("does not correct while a newer commit is planned than synced", async () => {
     const live = await syncedRunner("correct");
     const [synced] = await jobsOf(live);
     // The branch moved on: a newer job (of postgres) holds the planned position and has not succeeded.
-    const newer = live.fixture.repo.commit({ "platform/01.postgres/compose.yaml": "services:\n  app:\n    image: nginx:2\n" });
+    const newer = live.fixture.repo.commit({
+      "platform/01.postgres/compose.yaml": "services:\n  app:\n    image: nginx:2\n",
+    });
     live.dokploy.configureDeploys({ mode: "stuck" });
     await live.runner.fetch(await ciRequest("/sync", { all: true }));
     await expect.poll(async () => (await live.store.cursor("staging")).planned).toBe(newer);
