@@ -105,6 +105,19 @@ describe("drift detection with reconcile: report", () => {
     expect(live.storedHash("postgres")).toBe(TAMPERED);
   });
 
+  it("reports not_done when a deployment made in Dokploy failed behind a matching hash", async () => {
+    const live = await syncedRunner("report");
+    const redis = [...live.dokploy.state.composes.values()].find((each) => each.name === "redis");
+    const createdAt = new Date(live.dokploy.clock.now() + 3_600_000).toISOString();
+    live.dokploy.seed.deployment({ composeId: redis?.composeId ?? "", title: "Manual deployment", status: "error", createdAt });
+    await expect
+      .poll(async () => (await drift(live)).services.find((each) => each.service === "redis"))
+      .toMatchObject({ state: "not_done", detail: "the newest deployment is error", actualHash: live.storedHash("redis") });
+    expect(live.lines.filter((line) => line.msg === DRIFTED)).toEqual([
+      expect.objectContaining({ service: "redis", state: "not_done" }),
+    ]);
+  });
+
   it("says unknown, and why, while Dokploy does not answer, and submits nothing", async () => {
     const live = await syncedRunner("correct");
     const before = await jobsOf(live);
