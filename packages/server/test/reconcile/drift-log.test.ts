@@ -31,9 +31,15 @@ describe("createDriftLog", () => {
     ["one warning for a drift that lasts", { given: ["in_sync", "drifted", "drifted", "drifted"], want: [DRIFTED] }],
     ["a warning, then one line back in sync", { given: ["drifted", "in_sync", "in_sync"], want: [DRIFTED, BACK] }],
     ["nothing when only the kind of drift changes", { given: ["drifted", "not_done", "missing"], want: [DRIFTED] }],
-    ["nothing for unknown or pending between two drifts", { given: ["drifted", "unknown", "pending", "drifted"], want: [DRIFTED] }],
+    [
+      "nothing for unknown or pending between two drifts",
+      { given: ["drifted", "unknown", "pending", "drifted"], want: [DRIFTED] },
+    ],
     ["nothing for unknown in sync", { given: ["unknown", "in_sync", "pending", "in_sync"], want: [] }],
-    ["a line per change", { given: ["missing", "in_sync", "not_done", "in_sync"], want: [DRIFTED, BACK, DRIFTED, BACK] }],
+    [
+      "a line per change",
+      { given: ["missing", "in_sync", "not_done", "in_sync"], want: [DRIFTED, BACK, DRIFTED, BACK] },
+    ],
   ])("logs %s", (_name, { given, want }) => {
     const lines: LoggedLine[] = [];
     const log = createDriftLog(createLineLogger(lines));
@@ -49,7 +55,7 @@ describe("createDriftLog", () => {
     for (const outcome of ["ok", "failed", "failed", "idle", "ok"] as const) {
       log(round([], outcome));
     }
-    expect(lines.map((line) => [line.level, line.msg, line.detail])).toEqual([
+    expect(lines.map((line) => [line.level, line.msg, line["detail"]])).toEqual([
       ["warn", "drift detection is failing", "config_invalid"],
       ["info", "drift detection works again", undefined],
     ]);

@@ -103,7 +103,9 @@ const SHARED_STORES: [string, () => Promise<[JobStore, JobStore]>][] = [
     "PostgreSQL",
     async () => {
       const database = await createTestDatabase();
-      const stores = await Promise.all([1, 2].map(() => createPostgresStore({ connectionString: database.connectionString })));
+      const stores = await Promise.all(
+        [1, 2].map(() => createPostgresStore({ connectionString: database.connectionString })),
+      );
       onTestFinished(async () => {
         await Promise.all(stores.map((store) => store.close()));
         await database.drop();
@@ -114,23 +116,28 @@ const SHARED_STORES: [string, () => Promise<[JobStore, JobStore]>][] = [
 ];
 
 describe("drift detection on a shared store", () => {
-  it.each(SHARED_STORES)("runs in one runner at a time (%s); the other says another runner checks", async (_name, open) => {
-    const [left, right] = await open();
-    const settings = { reconcileIntervalMs: 20, apiToken: TOKEN };
-    const first: LoggedLine[] = [];
-    const second: LoggedLine[] = [];
-    const runners = [await stubRunner(left, settings, first), await stubRunner(right, settings, second)];
-    const reports = async (): Promise<DriftReport[]> =>
-      Promise.all(runners.map(async (runner) => (await (await runner.fetch(driftRequest(TOKEN))).json()) as DriftReport));
-    // Rounds repeat every 20 ms: wait until the other runner was refused the lease several times.
-    const refusals = () => [...first, ...second].filter((line) => line.msg === "another runner checks drift").length;
-    await expect.poll(refusals).toBeGreaterThanOrEqual(3);
-    const [one, two] = await reports();
-    expect([one?.outcome, two?.outcome].sort()).toEqual(["idle", null]);
-    const other = one?.outcome === null ? one : two;
-    expect(other).toMatchObject({ checkedAt: null, detail: "another runner sharing the job store checks drift" });
-    // Every refusal was logged by the same runner: the lease never changed hands.
-    const refused = (lines: LoggedLine[]) => lines.some((line) => line.msg === "another runner checks drift");
-    expect(refused(first) && refused(second)).toBe(false);
-  });
+  it.each(SHARED_STORES)(
+    "runs in one runner at a time (%s); the other says another runner checks",
+    async (_name, open) => {
+      const [left, right] = await open();
+      const settings = { reconcileIntervalMs: 20, apiToken: TOKEN };
+      const first: LoggedLine[] = [];
+      const second: LoggedLine[] = [];
+      const runners = [await stubRunner(left, settings, first), await stubRunner(right, settings, second)];
+      const reports = async (): Promise<DriftReport[]> =>
+        Promise.all(
+          runners.map(async (runner) => (await (await runner.fetch(driftRequest(TOKEN))).json()) as DriftReport),
+        );
+      // Rounds repeat every 20 ms: wait until the other runner was refused the lease several times.
+      const refusals = () => [...first, ...second].filter((line) => line.msg === "another runner checks drift").length;
+      await expect.poll(refusals).toBeGreaterThanOrEqual(3);
+      const [one, two] = await reports();
+      expect([one?.outcome, two?.outcome].sort()).toEqual(["idle", null]);
+      const other = one?.outcome === null ? one : two;
+      expect(other).toMatchObject({ checkedAt: null, detail: "another runner sharing the job store checks drift" });
+      // Every refusal was logged by the same runner: the lease never changed hands.
+      const refused = (lines: LoggedLine[]) => lines.some((line) => line.msg === "another runner checks drift");
+      expect(refused(first) && refused(second)).toBe(false);
+    },
+  );
 });

@@ -109,10 +109,19 @@ describe("drift detection with reconcile: report", () => {
     const live = await syncedRunner("report");
     const redis = [...live.dokploy.state.composes.values()].find((each) => each.name === "redis");
     const createdAt = new Date(live.dokploy.clock.now() + 3_600_000).toISOString();
-    live.dokploy.seed.deployment({ composeId: redis?.composeId ?? "", title: "Manual deployment", status: "error", createdAt });
+    live.dokploy.seed.deployment({
+      composeId: redis?.composeId ?? "",
+      title: "Manual deployment",
+      status: "error",
+      createdAt,
+    });
     await expect
       .poll(async () => (await drift(live)).services.find((each) => each.service === "redis"))
-      .toMatchObject({ state: "not_done", detail: "the newest deployment is error", actualHash: live.storedHash("redis") });
+      .toMatchObject({
+        state: "not_done",
+        detail: "the newest deployment is error",
+        actualHash: live.storedHash("redis"),
+      });
     expect(live.lines.filter((line) => line.msg === DRIFTED)).toEqual([
       expect.objectContaining({ service: "redis", state: "not_done" }),
     ]);
@@ -190,13 +199,15 @@ describe("drift detection with reconcile: correct", () => {
     const expected = live.storedHash("postgres");
     tamper(live, "postgres");
     await expect.poll(() => live.storedHash("postgres")).toBe(expected);
-    await expect.poll(async () => (await drift(live)).services.map((each) => each.state)).toEqual(["in_sync", "in_sync"]);
+    await expect
+      .poll(async () => (await drift(live)).services.map((each) => each.state))
+      .toEqual(["in_sync", "in_sync"]);
     expect(refused).toBe(1);
     expect((await jobsOf(live)).map((job) => [job.trigger, job.state])).toEqual([
       ["reconcile", "succeeded"],
       ["sync", "succeeded"],
     ]);
-    const messages = live.lines.filter((line) => line.component === "reconcile" && line.level !== "debug");
+    const messages = live.lines.filter((line) => line["component"] === "reconcile" && line.level !== "debug");
     expect(messages.map((line) => [line.level, line.msg])).toEqual([
       ["warn", "drift detection round failed; trying again next round"],
       ["warn", "drift detection is failing"],
