@@ -1,5 +1,4 @@
 import { createSyncEngine } from "./engine/create-sync-engine.js";
-import { createSyncContext } from "./engine/sync-context.js";
 import { followSecretsFile } from "./follow-secrets-file.js";
 import { mirrorFromSettings } from "./git/git-mirror.js";
 import { createHealthMonitor } from "./health/create-health-monitor.js";
@@ -13,10 +12,9 @@ import { createLogger } from "./logging/create-logger.js";
 import { deferChild } from "./logging/defer-child.js";
 import { noopLogger } from "./logging/noop-logger.js";
 import { createRequestTally } from "./logging/request-tally.js";
-import { createRunnerMetrics, type RunnerMetrics } from "./metrics/create-runner-metrics.js";
+import { createRunnerMetrics } from "./metrics/create-runner-metrics.js";
 import { startCatchUp } from "./plan/start-catch-up.js";
-import { branchTargets } from "./reconcile/branch-targets.js";
-import { type Reconciler, startReconcile } from "./reconcile/start-reconcile.js";
+import { reconcilerFromSettings } from "./reconcile/reconciler-from-settings.js";
 import { uncheckedReport } from "./reconcile/unchecked-report.js";
 import { handleCancel } from "./routes/handle-cancel.js";
 import { handleDeploy } from "./routes/handle-deploy.js";
@@ -32,16 +30,7 @@ import type { RouteHandler, RunnerContext } from "./runner-context.js";
 import { guardStore } from "./store/guard-store.js";
 import { openStore } from "./store/open-store.js";
 import { startPruning } from "./store/start-pruning.js";
-import type {
-  GitMirror,
-  HealthCheck,
-  JobStore,
-  LocalGitMirror,
-  Logger,
-  Runner,
-  RunnerOptions,
-  SyncEngine,
-} from "./types.js";
+import type { GitMirror, HealthCheck, LocalGitMirror, Logger, Runner, RunnerOptions, SyncEngine } from "./types.js";
 import { version as packageVersion } from "./version.js";
 
 /** The handlers of one endpoint, by method. */
@@ -76,48 +65,6 @@ function defaultChecks(options: RunnerOptions, git: GitMirror): Record<string, H
   };
 }
 
-/** Drift detection of `DEPLOY_ENV` when `IAC_RECONCILE_INTERVAL` is set: it reads Git, Vault and Dokploy like a sync. */
-function reconcilerOf(
-  options: RunnerOptions,
-  parts: { git: GitMirror; store: JobStore; engine: SyncEngine; logger: Logger; now: () => number; holder: string },
-  metrics: RunnerMetrics,
-): Reconciler | undefined {
-  const { settings } = options;
-  const intervalMs = settings.reconcileIntervalMs;
-  if (intervalMs === undefined) {
-    return undefined;
-  }
-  const { git, store, engine, now } = parts;
-  const logger = parts.logger.child({ component: "reconcile" });
-  const source = createSyncContext({
-    git,
-    dokploy: settings.dokploy,
-    vault: settings.vault,
-    hashKey: settings.hashKey,
-    internalDomain: settings.internalDomain,
-    logger,
-    clock: options.clock,
-    fetch: options.fetch,
-  });
-  const env = settings.deployEnv;
-  return startReconcile({
-    deps: {
-      git,
-      source,
-      dokploy: source.dokploy,
-      logger,
-      engine,
-      now,
-      intervalMs,
-      env,
-      targets: branchTargets(store, env),
-    },
-    store,
-    holder: parts.holder,
-    onReport: metrics.driftChecked,
-  });
-}
-
 /** The injected logger, nothing for `false`, else JSON lines on stdout at the configured level. */
 function loggerOf(options: RunnerOptions): Logger {
   if (options.logger === false) {
@@ -128,9 +75,9 @@ function loggerOf(options: RunnerOptions): Logger {
 
 /**
  * Creates the runner: opens the job store (migrating its schema), starts the sync engine, the catch-up with the branch,
- * drift detection (with `IAC_RECONCILE_INTERVAL`) and the history pruning, and returns `fetch(request)` serving `/health`, `/webhook`, `/deploy`, `/sync`,
- * `/deployments`, `/drift` and `/metrics` (under `basePath` when given), JSON in and out except the Prometheus text of
- * `/metrics`. Errors are `{ "error", "code" }` with the right status and never carry a stack trace.
+ * drift detection (with `IAC_RECONCILE_INTERVAL`) and the history pruning, and returns `fetch(request)` serving
+ * `/health`, `/webhook`, `/deploy`, `/sync`, `/deployments`, `/drift` and `/metrics` (under `basePath` when given), JSON
+ * in and out except the Prometheus text of `/metrics`. Errors are `{ "error", "code" }` with the right status and never carry a stack trace.
  *
  * @throws {SettingsError} for an invalid `basePath`, or a secrets file the settings name that cannot be read.
  * @example
@@ -193,7 +140,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       onResult: metrics.syncFinished,
       ...options.timing,
     });
-  const reconciler = reconcilerOf(options, { git, store, engine, logger, now, holder: runnerId }, metrics);
+  const reconciler = reconcilerFromSettings(options, { git, store, engine, logger, now, holder: runnerId, metrics });
   const driftOff = uncheckedReport(settings.deployEnv, "drift detection is off: set IAC_RECONCILE_INTERVAL");
   const context: RunnerContext = {
     settings,
