@@ -505,6 +505,11 @@ export interface SyncTarget {
   service: CatalogService;
   /** Logger already bound to delivery, env, service and commit. */
   logger: Logger;
+  /**
+   * Deploy even when the stored hash matches: a drift correction (trigger `reconcile`) of a service whose last
+   * deployment failed or never finished behind a hash that still says it runs.
+   */
+  redeploy?: boolean | undefined;
   /** The deploy marker an earlier attempt left; its deploy is settled before anything is deployed again. */
   marker?: DeployMarker | null | undefined;
   /** Persists the marker before `compose.deploy` is called (the call is not made when this rejects). */

@@ -182,6 +182,25 @@ describe("drift detection with reconcile: correct", () => {
     ]);
   });
 
+  it("redeploys a service whose newest deployment failed behind a matching hash", async () => {
+    const live = await syncedRunner("correct");
+    const redis = [...live.dokploy.state.composes.values()].find((each) => each.name === "redis");
+    const deploys = live.dokploy.state.deployCalls.length;
+    // Engine sleeps advance the fake clock, so the redeploy's row is newer than this one.
+    live.dokploy.seed.deployment({ composeId: redis?.composeId ?? "", title: "Manual deployment", status: "error" });
+    await expect.poll(async () => (await jobsOf(live))[0]?.trigger).toBe("reconcile");
+    const [correction] = await jobsOf(live);
+    expect(await live.waitForJob(correction?.id ?? "")).toMatchObject({
+      state: "succeeded",
+      services: [{ service: "redis", result: { status: "updated" } }],
+    });
+    await expect
+      .poll(async () => (await drift(live)).services.map((each) => each.state))
+      .toEqual(["in_sync", "in_sync"]);
+    expect(live.dokploy.state.deployCalls.length).toBe(deploys + 1);
+    expect((await jobsOf(live)).map((job) => job.trigger)).toEqual(["reconcile", "sync"]);
+  });
+
   it("keeps what it compared when the correction cannot be stored, and submits it the next round", async () => {
     const store = await memoryStore();
     let refused = 0;
