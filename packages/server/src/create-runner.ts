@@ -16,10 +16,13 @@ import { createRunnerMetrics } from "./metrics/create-runner-metrics.js";
 import { startCatchUp } from "./plan/start-catch-up.js";
 import { defaultReporters } from "./report/default-reporters.js";
 import { type Reporting, startReporting } from "./report/start-reporting.js";
+import { reconcilerFromSettings } from "./reconcile/reconciler-from-settings.js";
+import { uncheckedReport } from "./reconcile/unchecked-report.js";
 import { handleCancel } from "./routes/handle-cancel.js";
 import { handleDeploy } from "./routes/handle-deploy.js";
 import { handleDeployment } from "./routes/handle-deployment.js";
 import { handleDeployments } from "./routes/handle-deployments.js";
+import { handleDrift } from "./routes/handle-drift.js";
 import { handleHealth } from "./routes/handle-health.js";
 import { handleMetrics } from "./routes/handle-metrics.js";
 import { handleSync } from "./routes/handle-sync.js";
@@ -42,6 +45,7 @@ const FIXED_ROUTES: ReadonlyMap<string, Route> = new Map([
   ["/sync", { POST: handleSync }],
   ["/deployments", { GET: handleDeployments, HEAD: handleDeployments }],
   ["/metrics", { GET: handleMetrics, HEAD: handleMetrics }],
+  ["/drift", { GET: handleDrift, HEAD: handleDrift }],
 ]);
 
 const PATTERN_ROUTES: readonly { pattern: RegExp; route: Route }[] = [
@@ -72,10 +76,10 @@ function loggerOf(options: RunnerOptions): Logger {
 }
 
 /**
- * Creates the runner: opens the job store (migrating its schema), starts the sync engine, the catch-up with the branch
- * and the history pruning, and returns `fetch(request)` serving `/health`, `/webhook`, `/deploy`, `/sync`,
- * `/deployments` and `/metrics` (under `basePath` when given), JSON in and out except the Prometheus text of
- * `/metrics`. Errors are `{ "error", "code" }` with the right status and never carry a stack trace.
+ * Creates the runner: opens the job store (migrating its schema), starts the sync engine, the catch-up with the branch,
+ * drift detection (with `IAC_RECONCILE_INTERVAL`) and the history pruning, and returns `fetch(request)` serving
+ * `/health`, `/webhook`, `/deploy`, `/sync`, `/deployments`, `/drift` and `/metrics` (under `basePath` when given), JSON
+ * in and out except the Prometheus text of `/metrics`. Errors are `{ "error", "code" }` with the right status and never carry a stack trace.
  *
  * @throws {SettingsError} for an invalid `basePath`, or a secrets file the settings name that cannot be read.
  * @example
@@ -159,6 +163,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       return outcome;
     },
   };
+  const reconciler = reconcilerFromSettings(options, { git, store, engine, logger, now, holder: runnerId, metrics });
+  const driftOff = uncheckedReport(settings.deployEnv, "drift detection is off: set IAC_RECONCILE_INTERVAL");
   const context: RunnerContext = {
     settings,
     git,
@@ -173,6 +179,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     metrics,
     version: options.version ?? packageVersion,
     startedAt: now(),
+    drift: () => reconciler?.report() ?? driftOff,
   };
   reporting = startReporting({
     store,
@@ -262,6 +269,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       stopPruning();
       await catchUp?.stop();
       await reporting?.stop();
+      await Promise.all([catchUp?.stop(), reconciler?.stop()]);
       if (ownsEngine) {
         await engine.close();
       }

@@ -531,6 +531,11 @@ export interface SyncTarget {
   service: CatalogService;
   /** Logger already bound to delivery, env, service and commit. */
   logger: Logger;
+  /**
+   * Deploy even when the stored hash matches: a drift correction (trigger `reconcile`) of a service whose last
+   * deployment failed or never finished behind a hash that still says it runs.
+   */
+  redeploy?: boolean | undefined;
   /** The deploy marker an earlier attempt left; its deploy is settled before anything is deployed again. */
   marker?: DeployMarker | null | undefined;
   /** Persists the marker before `compose.deploy` is called (the call is not made when this rejects). */
@@ -751,6 +756,11 @@ export interface RunnerSettings {
   databaseUrl: string | undefined;
   /** `IAC_POLL_INTERVAL` (`90`, `30s`, `5m`, `1h`; off by default), in milliseconds: catch-up fetches of the branch. */
   pollIntervalMs: number | undefined;
+  /**
+   * `IAC_RECONCILE_INTERVAL` (`90`, `30s`, `5m`, `1h`; off by default), in milliseconds: drift detection compares
+   * Dokploy with the synced commit this often.
+   */
+  reconcileIntervalMs: number | undefined;
   /** `IAC_RETRY_LIMIT` (default 3): retries of a transient failure of one service. */
   retryLimit: number;
   /** `IAC_HISTORY_DAYS` (default 90): finished jobs are kept this long. */
@@ -846,6 +856,8 @@ export interface SettingsInput {
   maxBodyBytes?: number | undefined;
   /** `IAC_POLL_INTERVAL`: seconds, or `"30s"`, `"5m"`, `"1h"` (10 s to 24 h); `false` (the default) for none. */
   pollInterval?: number | string | false | undefined;
+  /** `IAC_RECONCILE_INTERVAL`: seconds, or `"30s"`, `"5m"`, `"1h"` (10 s to 24 h); `false` (the default) for none. */
+  reconcileInterval?: number | string | false | undefined;
   /** `IAC_RETRY_LIMIT` (default 3). */
   retryLimit?: number | undefined;
   /** `IAC_HISTORY_DAYS` (default 90). */
@@ -881,6 +893,72 @@ export interface SettingsInput {
     | undefined;
   /** `IAC_PUBLIC_URL`: the runner's external http(s) base URL, linked from GitHub. */
   publicUrl?: string | undefined;
+}
+
+// --- drift detection ---
+
+/**
+ * How one service compares with Dokploy: `in_sync` (stored hash matches, last deployment done), `drifted` (the
+ * stored hash differs), `missing` (no compose), `not_done` (the newest deployment failed or has not finished),
+ * `unknown` (Dokploy, Vault or git could not be read), `pending` (a job of the service is queued or running, so its
+ * stored hash lags by design and is not compared).
+ */
+export type DriftState = "in_sync" | "drifted" | "missing" | "not_done" | "unknown" | "pending";
+
+/** One service of a drift report. */
+export interface ServiceDrift {
+  service: string;
+  /** The commit the service is compared at. */
+  commit: string;
+  state: DriftState;
+  /** The config hash of the service's content at `commit`; null when it could not be computed (or `pending`). */
+  expectedHash: string | null;
+  /** `IAC_CONFIG_HASH` Dokploy holds; null when none, no compose, or not read. */
+  actualHash: string | null;
+  /** Why the service is in its state, for people. */
+  detail: string;
+}
+
+/**
+ * What drift detection compares in one environment: the services at `commit` (every automatic service of the catalog
+ * there when `services` is absent). The branch gives one target (the synced commit); an environment deployed from tags
+ * may give one per commit.
+ */
+export interface DriftTarget {
+  env: string;
+  commit: string;
+  services?: readonly string[] | undefined;
+  /** Whether drift may be corrected now (false while the branch has a newer planned commit than synced). */
+  correctable: boolean;
+}
+
+/** The outcome of one round: `ok` (compared), `idle` (nothing synced yet), `failed` (could not even list services). */
+export type DriftRoundOutcome = "ok" | "idle" | "failed";
+
+/** The report of the last drift detection round, as `GET /drift` answers it. */
+export interface DriftReport {
+  /** ISO time of the round; null when none ran in this process (reconciliation off, or another runner checks). */
+  checkedAt: string | null;
+  env: string;
+  /** The synced commit compared with; null before the first sync. */
+  commit: string | null;
+  outcome: DriftRoundOutcome | null;
+  /** Why the round failed (`failed`) or did nothing (`idle`). */
+  detail: string | null;
+  services: ServiceDrift[];
+  /** Jobs a `reconcile: correct` round submitted (`duplicate`: an equal one was known), one per target at most. */
+  corrections: DriftCorrection[];
+}
+
+/** The report of a round that ran. */
+export type DriftRoundReport = DriftReport & { checkedAt: string; outcome: DriftRoundOutcome };
+
+/** A job submitted to correct drift (trigger `reconcile`). */
+export interface DriftCorrection {
+  deployment: string;
+  status: "created" | "duplicate";
+  commit: string;
+  services: string[];
 }
 
 /** A dependency check of `/health`: resolves when the dependency answers, rejects with a safe message otherwise. */
@@ -957,8 +1035,8 @@ export interface Runner {
   /** The engine behind the endpoints: read jobs, wait for them, or submit plans from code. */
   readonly engine: SyncEngine;
   /**
-   * Refuses new requests with 503, then closes what the runner created: the catch-up, the engine (which waits a
-   * little for running syncs; the rest resume from the store) and the store.
+   * Refuses new requests with 503, then closes what the runner created: the catch-up and drift detection, the engine
+   * (which waits a little for running syncs; the rest resume from the store) and the store.
    */
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ export function shortCommit(commit: string): string {
 }
 
 /** A config hash shortened for display (`v2:3f1c2a9b7e4d`); the full one is in `--json`. */
-function shortHash(hash: string): string {
+export function shortHash(hash: string): string {
   const colon = hash.indexOf(":");
   return hash.slice(0, colon + 13);
 }

@@ -3,6 +3,7 @@ import { version } from "../version.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { deployCommand } from "./deploy-command.js";
 import { doctorCommand } from "./doctor-command.js";
+import { driftCommand } from "./drift-command.js";
 import { hashCommand } from "./hash-command.js";
 import { healthcheckCommand } from "./healthcheck-command.js";
 import { historyCommand } from "./history-command.js";
@@ -14,6 +15,7 @@ import { tagCommand, tagUsage } from "./tag-command.js";
 import {
   DEPLOY_USAGE,
   DOCTOR_USAGE,
+  DRIFT_USAGE,
   HASH_USAGE,
   HEALTHCHECK_USAGE,
   HISTORY_USAGE,
@@ -39,6 +41,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   deploy: { run: deployCommand, usage: () => DEPLOY_USAGE },
   status: { run: statusCommand, usage: () => STATUS_USAGE },
   history: { run: historyCommand, usage: () => HISTORY_USAGE },
+  drift: { run: driftCommand, usage: () => DRIFT_USAGE },
   doctor: { run: doctorCommand, usage: () => DOCTOR_USAGE },
   healthcheck: { run: healthcheckCommand, usage: () => HEALTHCHECK_USAGE },
   validate: { run: validateCommand, usage: () => VALIDATE_USAGE },

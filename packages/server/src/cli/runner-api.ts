@@ -1,5 +1,5 @@
 import { signRequest } from "@iac/sync";
-import type { JobPage, JobState, SyncJob } from "../types.js";
+import type { DriftReport, JobPage, JobState, SyncJob } from "../types.js";
 import { causeChain } from "./cause-chain.js";
 import { CliError } from "./cli-error.js";
 import { describeFetchFailure } from "./describe-fetch-failure.js";
@@ -62,6 +62,8 @@ export interface RunnerApi {
   deploy(request: DeployRequest): Promise<DeployAnswer>;
   deployment(id: string): Promise<SyncJob>;
   deployments(query: HistoryQuery): Promise<JobPage>;
+  /** `GET /drift` (needs the API token). */
+  drift(): Promise<DriftReport>;
   health(): Promise<HealthAnswer>;
 }
 
@@ -157,6 +159,14 @@ export function createRunnerApi(options: RunnerApiOptions): RunnerApi {
         throw unexpected(answer.url, "a page of deployments");
       }
       return { jobs: page.jobs, nextCursor: typeof page.nextCursor === "string" ? page.nextCursor : null };
+    },
+    async drift() {
+      const answer = await send("GET", "/drift");
+      const report = answer.body as Partial<DriftReport> | undefined;
+      if (typeof report?.env !== "string" || !Array.isArray(report.services) || !Array.isArray(report.corrections)) {
+        throw unexpected(answer.url, "a drift report");
+      }
+      return report as DriftReport;
     },
     async health() {
       const answer = await send("GET", "/health", { anyStatus: true });

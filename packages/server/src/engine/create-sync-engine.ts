@@ -179,6 +179,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         service,
         logger: taskLogger,
         marker: task.marker,
+        // A drift correction names only services that need a deploy, matching hash or not.
+        redeploy: task.trigger === "reconcile",
         signal: controller.signal,
         lock,
         whileWaiting: async (wait) => {

@@ -23,6 +23,8 @@ export type DeployedState =
       storedHash: string | null;
       /** The newest deployment that ended `done`, null when none did. */
       lastDeployment: LastDeployment | null;
+      /** Status of the newest deployment whatever its end (`done`, `error`, still `running`...), null when none. */
+      newestStatus: string | null;
     };
 
 const MISSING = {
@@ -33,8 +35,9 @@ const MISSING = {
 
 /**
  * Reads what Dokploy holds for a service without changing anything (`project.all`, `compose.one`,
- * `deployment.allByCompose`): whether its compose exists, the config hash stored in its env, and the newest
- * deployment that ended `done`, with the commit the runner deployed there when the runner requested it.
+ * `deployment.allByCompose`): whether its compose exists, the config hash stored in its env, the newest
+ * deployment that ended `done`, with the commit the runner deployed there when the runner requested it, and how the
+ * newest deployment of all ended (a failed or unfinished one leaves the stored hash behind the running containers).
  *
  * @throws {SyncError} classified like every Dokploy call of a sync (see `dokployCall`); `dokploy_error` when a name is
  * ambiguous.
@@ -52,13 +55,13 @@ export async function readDeployedState(dokploy: DokployClient, names: ComposeNa
     dokploy.GET("/deployment.allByCompose", { params: { query: { composeId } } }),
   );
   // Newest first by creation time; rows created at the same instant keep Dokploy's own (newest-first) order.
-  const newest = rows
-    .filter((row) => row.status === "done")
-    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  const sorted = rows.toSorted((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const newest = sorted.find((row) => row.status === "done");
   return {
     exists: true,
     composeId,
     storedHash: readStoredHash(compose.env ?? null),
+    newestStatus: sorted[0]?.status ?? null,
     lastDeployment:
       newest === undefined
         ? null

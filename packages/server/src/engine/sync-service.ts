@@ -188,7 +188,7 @@ export async function syncService(context: SyncContext, target: SyncTarget): Pro
       [{ service: service.name, hash, legacyHash }],
       [{ service: service.name, hash: hashBefore, exists: !ensured.created }],
     );
-    if (plan?.action === "skip") {
+    if (plan?.action === "skip" && target.redeploy !== true) {
       if (detail.autoDeploy !== false) {
         await dokployCall("compose.update", () =>
           dokploy.POST("/compose.update", { body: { composeId: id, autoDeploy: false } }),

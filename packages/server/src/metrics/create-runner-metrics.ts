@@ -3,7 +3,7 @@ import type { HealthMonitor } from "../health/create-health-monitor.js";
 import type { BranchJobOutcome } from "../plan/submit-branch-job.js";
 import type { DeliveryOutcome } from "../report/deliver-reports.js";
 import { JOB_STATES } from "../store/job-states.js";
-import type { GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
+import type { DriftRoundReport, DriftState, GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
 import { createBranchLag } from "./branch-lag.js";
 import { defineMetrics } from "./define-metrics.js";
 import { labelChildren } from "./label-children.js";
@@ -33,11 +33,15 @@ export interface RunnerMetrics {
   reportDelivered(reporter: string, outcome: DeliveryOutcome): void;
   /** Told of every plan of the branch, for the catch-up lag. */
   sawBranch(env: string, outcome: BranchJobOutcome, followsBranch: boolean): void;
+  /** A drift detection round ended. */
+  driftChecked(report: DriftRoundReport): void;
   /** The Prometheus text exposition, the gauges read from the store and the health monitor first. */
   expose(): Promise<string>;
   /** `text/plain; version=0.0.4; charset=utf-8`. */
   readonly contentType: string;
 }
+
+const DRIFT_STATES: readonly DriftState[] = ["in_sync", "drifted", "missing", "not_done", "unknown", "pending"];
 
 /**
  * Creates the metrics of one runner in a registry of its own, so two runners in one process never share or clash.
@@ -99,6 +103,21 @@ export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
       reports(reporter, outcome).inc();
     },
     sawBranch: lag.saw,
+    driftChecked(report) {
+      metrics.reconcileRounds.inc({ outcome: report.outcome });
+      metrics.reconcileLastRound.set(deps.now() / 1000);
+      // A failed round compared nothing (or part of it): the last complete count stays.
+      if (report.outcome === "failed") {
+        return;
+      }
+      const counts = Object.fromEntries(DRIFT_STATES.map((state) => [state, 0])) as Record<DriftState, number>;
+      for (const drift of report.services) {
+        counts[drift.state] += 1;
+      }
+      for (const state of DRIFT_STATES) {
+        metrics.driftServices.set({ env: report.env, state }, counts[state]);
+      }
+    },
     async expose() {
       await readGauges();
       return registry.metrics();

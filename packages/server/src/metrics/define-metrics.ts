@@ -14,6 +14,9 @@ export interface RunnerMetricSet {
   dependencyUp: Gauge<"dependency">;
   catchUpLag: Gauge;
   reportDeliveries: Counter<"reporter" | "outcome">;
+  driftServices: Gauge<"env" | "state">;
+  reconcileRounds: Counter<"outcome">;
+  reconcileLastRound: Gauge;
 }
 
 /**
@@ -75,6 +78,23 @@ export function defineMetrics(registry: Registry): RunnerMetricSet {
       name: "iac_runner_report_deliveries_total",
       help: "Attempts to report a job (GitHub, notifications, rollback) by reporter and outcome: delivered, retrying, refused (not retried) or gave_up.",
       labelNames: ["reporter", "outcome"] as const,
+      registers,
+    }),
+    driftServices: new Gauge({
+      name: "iac_runner_drift_services",
+      help: "Services by drift state (in_sync, drifted, missing, not_done, unknown, pending) per environment, as the last drift detection round of this runner found them.",
+      labelNames: ["env", "state"] as const,
+      registers,
+    }),
+    reconcileRounds: new Counter({
+      name: "iac_runner_reconcile_rounds_total",
+      help: "Drift detection rounds run by this runner by outcome: ok, idle (nothing synced yet) or failed.",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    reconcileLastRound: new Gauge({
+      name: "iac_runner_reconcile_last_round_timestamp_seconds",
+      help: "Unix time of the end of this runner's last drift detection round.",
       registers,
     }),
   };

@@ -1,3 +1,4 @@
+import { type LeasedRounds, startLeasedRounds } from "../loop/start-leased-rounds.js";
 import type { Logger } from "../types.js";
 import { type BranchDeps, submitBranchJob } from "./submit-branch-job.js";
 
@@ -13,16 +14,8 @@ export interface CatchUpOptions {
   logger: Logger;
 }
 
-/** The running catch-up loop. */
-export interface CatchUp {
-  /** The catch-up at start, for callers that want to wait for it. */
-  readonly first: Promise<void>;
-  /** Schedules no more rounds and resolves once the round in flight (if any) has ended. */
-  stop(): Promise<void>;
-}
-
-/** A lease outlives a round so that one runner keeps polling; a dead one is replaced after this long at most. */
-const MIN_LEASE_MS = 60_000;
+/** The running catch-up loop; `first` is the catch-up at start. */
+export type CatchUp = LeasedRounds;
 
 /**
  * Catches up with pushes no webhook announced (a missed delivery, a runner that was down): once at start, then every
@@ -30,18 +23,14 @@ const MIN_LEASE_MS = 60_000;
  * first round records the tip as the starting point and deploys nothing.
  */
 export function startCatchUp(options: CatchUpOptions): CatchUp {
-  const { deps, env, holder, logger } = options;
-  const leaseMs = Math.max(MIN_LEASE_MS, (options.intervalMs ?? 0) * 2);
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let current: Promise<void> = Promise.resolve();
-
-  const round = async (): Promise<void> => {
-    try {
-      if (!(await deps.store.acquireLease(`catchup:${env}`, holder, deps.now(), leaseMs))) {
-        logger.debug({}, "another runner is catching up");
-        return;
-      }
+  const { deps, env, logger } = options;
+  return startLeasedRounds({
+    store: deps.store,
+    lease: `catchup:${env}`,
+    holder: options.holder,
+    now: deps.now,
+    intervalMs: options.intervalMs,
+    async round() {
       const outcome = await submitBranchJob(deps, { trigger: "catchup", env }, logger);
       if (outcome.status === "submitted") {
         logger.info(
@@ -53,30 +42,8 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
       } else {
         logger.debug({ status: outcome.status }, "catch-up found nothing to do");
       }
-    } catch (error) {
-      logger.warn({ err: error }, "catch-up failed; trying again next round");
-    }
-  };
-
-  const schedule = (): void => {
-    if (stopped || options.intervalMs === undefined) {
-      return;
-    }
-    timer = setTimeout(() => {
-      current = round().finally(schedule);
-    }, options.intervalMs);
-    timer.unref();
-  };
-
-  const first = round().finally(schedule);
-  current = first;
-  return {
-    first,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      // A round may hold the store and the engine; whoever closes them must wait for it.
-      await current;
     },
-  };
+    onBusy: () => logger.debug({}, "another runner is catching up"),
+    onError: (error) => logger.warn({ err: error }, "catch-up failed; trying again next round"),
+  });
 }

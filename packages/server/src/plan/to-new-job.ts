@@ -7,11 +7,11 @@ export type JobExtras = {
   [K in "delivery" | "triggeredBy" | "tag" | "ref" | "promotedFrom" | "rollbackOf"]?: NewJob[K] | undefined;
 } & Pick<NewJob, "cursor" | "deliveryKey" | "requestKey">;
 
-/** What {@link toNewJob} reads of a plan; the runner's own jobs (a rollback) have triggers no request plans. */
-export type JobPlanCore = Pick<JobPlan, "env" | "commit" | "environment" | "services"> & { trigger: JobTrigger };
+/** What a job is made of: a resolved plan, or one the runner makes itself (a drift correction, a rollback). */
+export type JobOrigin = Pick<JobPlan, "env" | "commit" | "environment" | "services"> & { trigger: JobTrigger };
 
 /** The job to store for a resolved plan: a fresh id, the plan's services with their reasons, and `extras`. */
-export function toNewJob(plan: JobPlanCore, now: number, extras: JobExtras): NewJob {
+export function toNewJob(plan: JobOrigin, now: number, extras: JobExtras): NewJob {
   return {
     id: randomUUID(),
     env: plan.env,

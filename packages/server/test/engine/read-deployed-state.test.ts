@@ -80,6 +80,8 @@ describe("readDeployedState", () => {
         createdAt: at(3),
         commitPrefix: "222222222222",
       },
+      // The newest deployment of all failed: the hash stays that of the last done one.
+      newestStatus: "error",
     });
     expect(requests).toEqual(["GET /api/project.all", "GET /api/compose.one", "GET /api/deployment.allByCompose"]);
   });
@@ -95,6 +97,7 @@ describe("readDeployedState", () => {
       composeId,
       storedHash: null,
       lastDeployment: null,
+      newestStatus: "error",
     });
   });
 });

@@ -48,6 +48,7 @@ export function testSettings(
     maxBodyBytes: 64 * 1024,
     databaseUrl: undefined,
     pollIntervalMs: undefined,
+    reconcileIntervalMs: undefined,
     retryLimit: 3,
     historyDays: 90,
     apiToken: undefined,

@@ -4,7 +4,7 @@ import { createHealthMonitor, type HealthReport } from "../../src/health/create-
 import { HttpError } from "../../src/http/http-error.js";
 import { createRunnerMetrics, type RunnerMetricsDeps } from "../../src/metrics/create-runner-metrics.js";
 import { StoreError } from "../../src/store/store-error.js";
-import type { HealthCheckState, SyncResult } from "../../src/types.js";
+import type { DriftRoundReport, DriftState, HealthCheckState, SyncResult } from "../../src/types.js";
 import { memoryStore } from "../helpers/runner-fixture.js";
 import { newJob, T0 } from "../store/store-fixtures.js";
 import { metricTypes, parseExposition, rowsOf, samplesOf, sampleValue } from "./parse-exposition.js";
@@ -40,6 +40,9 @@ describe("createRunnerMetrics", () => {
       iac_runner_dependency_up: "gauge",
       iac_runner_catch_up_lag_seconds: "gauge",
       iac_runner_report_deliveries_total: "counter",
+      iac_runner_drift_services: "gauge",
+      iac_runner_reconcile_rounds_total: "counter",
+      iac_runner_reconcile_last_round_timestamp_seconds: "gauge",
     });
   });
 
@@ -222,5 +225,46 @@ describe("createRunnerMetrics", () => {
       await deps({ store: { ...store, countJobs: () => Promise.reject(new StoreError("down")) } }),
     );
     await expect(metrics.expose()).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it("counts drift rounds by outcome, services per drift state, and the time of the last round", async () => {
+    const metrics = createRunnerMetrics(await deps());
+    const drift = (service: string, state: DriftState) => ({
+      service,
+      commit: "a".repeat(40),
+      state,
+      expectedHash: null,
+      actualHash: null,
+      detail: state,
+    });
+    const round = (outcome: DriftRoundReport["outcome"], states: DriftState[]): DriftRoundReport => ({
+      checkedAt: new Date(T0).toISOString(),
+      env: "staging",
+      commit: "a".repeat(40),
+      outcome,
+      detail: null,
+      services: states.map((state, index) => drift(`service-${index}`, state)),
+      corrections: [],
+    });
+    metrics.driftChecked(round("ok", ["drifted", "in_sync", "in_sync", "pending"]));
+    // A failed round keeps the counts of the last complete one.
+    metrics.driftChecked(round("failed", ["unknown"]));
+    metrics.driftChecked(round("idle", []));
+    metrics.driftChecked(round("ok", ["missing", "in_sync", "in_sync", "in_sync"]));
+    const samples = parseExposition(await metrics.expose());
+    expect(rowsOf(samples, "iac_runner_drift_services", ["env", "state"])).toEqual([
+      ["staging", "in_sync", 3],
+      ["staging", "drifted", 0],
+      ["staging", "missing", 1],
+      ["staging", "not_done", 0],
+      ["staging", "unknown", 0],
+      ["staging", "pending", 0],
+    ]);
+    expect(rowsOf(samples, "iac_runner_reconcile_rounds_total", ["outcome"])).toEqual([
+      ["ok", 2],
+      ["failed", 1],
+      ["idle", 1],
+    ]);
+    expect(sampleValue(samples, "iac_runner_reconcile_last_round_timestamp_seconds")).toBe(T0 / 1000);
   });
 });

@@ -6,15 +6,13 @@ import {
   diffConfigDigests,
   type EnvironmentConfig,
   type PlanReason,
-  planSync,
   type ServiceCatalog,
   type SyncAction,
   type SyncReasonCode,
 } from "@iac/sync";
-import { composeNames } from "../../engine/compose-names.js";
-import { readDeployedState } from "../../engine/read-deployed-state.js";
+import { checkService, type ServiceCheck } from "../../engine/check-service.js";
 import { readPlainInputs } from "../../engine/read-plain-inputs.js";
-import { readServiceInputs, type ServiceInputSource } from "../../engine/read-service-inputs.js";
+import type { ServiceInputSource } from "../../engine/read-service-inputs.js";
 import { isSyncError } from "../../engine/sync-error.js";
 import type { GitReader } from "../../git/git-reader.js";
 import { noopLogger } from "../../logging/noop-logger.js";
@@ -66,8 +64,8 @@ export interface ServicePreview {
 const FATAL = new Set(["dokploy_auth_failed", "dokploy_unreachable"]);
 
 /**
- * Plans one service without changing anything: computes its hash at the planned commit (`readServiceInputs`, the
- * engine's own code), reads what Dokploy holds (`readDeployedState`), decides with `planSync` like the engine, and,
+ * Plans one service without changing anything: compares its hash at the planned commit with what Dokploy holds
+ * (`checkService`, the engine's own code, deciding with `planSync` like a sync), and,
  * for a service that would deploy, compares its plain inputs with those at the commit Dokploy last deployed (from the
  * runner's deploy title). Vault values are compared by nothing older: a hash that moved with no file or env key
  * changed is reported as a change outside git.
@@ -101,27 +99,22 @@ export async function previewService(
     };
   }
   const { commit, env, environment } = context;
-  let inputs: Awaited<ReturnType<typeof readServiceInputs>>;
-  let state: Awaited<ReturnType<typeof readDeployedState>>;
+  let check: ServiceCheck;
   try {
-    inputs = await readServiceInputs(context.source, { commit, env, environment, service }, noopLogger);
-    state = await readDeployedState(context.dokploy, composeNames({ env, environment, service }));
+    check = await checkService(context.source, context.dokploy, { commit, env, environment, service }, noopLogger);
   } catch (error) {
     if (!isSyncError(error) || FATAL.has(error.code)) {
       throw error;
     }
     return { ...preview, error: { code: error.code, message: plainMessage(error) } };
   }
+  const { inputs, state, decision } = check;
   const storedHash = state.exists ? state.storedHash : null;
-  const [decision] = planSync(
-    [{ service: service.name, hash: inputs.hash, legacyHash: inputs.legacyHash }],
-    [{ service: service.name, hash: storedHash, exists: state.exists }],
-  );
   const last = state.exists ? state.lastDeployment : null;
   const result: ServicePreview = {
     ...preview,
-    action: decision?.action ?? null,
-    decision: decision?.reason ?? null,
+    action: decision.action,
+    decision: decision.reason,
     storedHash,
     hash: inputs.hash,
     deployed:
@@ -134,7 +127,7 @@ export async function previewService(
             commit: last.commitPrefix === null ? null : await context.git.resolveRevision(last.commitPrefix),
           },
   };
-  if (result.action === "skip" || result.action === null) {
+  if (result.action === "skip") {
     return result;
   }
   if (!state.exists) {
@@ -177,5 +170,5 @@ export async function previewService(
   );
   // Only a hash that moved away from a stored one says something changed; "no hash stored" is its own reason.
   const unchanged = !diff.compose && diff.files.length === 0 && diff.env.length === 0;
-  return { ...result, changes: { ...diff, outsideGit: unchanged && decision?.reason.code === "hash_changed" } };
+  return { ...result, changes: { ...diff, outsideGit: unchanged && decision.reason.code === "hash_changed" } };
 }

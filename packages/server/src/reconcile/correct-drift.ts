@@ -1,0 +1,57 @@
+import { toNewJob } from "../plan/to-new-job.js";
+import { serviceSetKey } from "../store/service-set-key.js";
+import type { DriftCorrection, DriftState, NewJobService, SyncEngine } from "../types.js";
+import type { CheckedTarget } from "./check-target.js";
+
+/** States a redeploy at the compared commit fixes; `unknown` and `pending` are never acted on. */
+const CORRECTABLE: ReadonlySet<DriftState> = new Set(["drifted", "missing", "not_done"]);
+
+/** What {@link correctDrift} needs. */
+export interface CorrectionDeps {
+  engine: Pick<SyncEngine, "submit">;
+  now: () => number;
+  /** `IAC_RECONCILE_INTERVAL`: one correction per services and commit per interval at most. */
+  intervalMs: number;
+}
+
+/**
+ * Submits one job (trigger `reconcile`) that redeploys the drifted, missing and not-done services of a checked target
+ * at its commit, when its environment says `reconcile: correct` and the target may be corrected now; null otherwise.
+ *
+ * Services with a job in flight were left out of the comparison (`pending`), so a slow correction is never doubled.
+ * The request key names the interval the round belongs to as well: two runners that both ran a round in it (a lease
+ * handed over) submit one job, and a correction that failed is tried again one interval later, not in a loop.
+ */
+export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget): Promise<DriftCorrection | null> {
+  const { target, environment } = checked;
+  if (environment.reconcile !== "correct" || !target.correctable) {
+    return null;
+  }
+  const services: NewJobService[] = [];
+  for (const drift of checked.drifts) {
+    const service = checked.services.get(drift.service);
+    if (service !== undefined && CORRECTABLE.has(drift.state)) {
+      services.push({ service, reason: { code: "requested", message: `drift detection: ${drift.detail}` } });
+    }
+  }
+  if (services.length === 0) {
+    return null;
+  }
+  const now = deps.now();
+  const names = services.map(({ service }) => service.name);
+  const slot = Math.floor(now / deps.intervalMs);
+  const plan = { trigger: "reconcile" as const, env: target.env, commit: target.commit, environment, services };
+  const outcome = await deps.engine.submit(
+    toNewJob(plan, now, {
+      requestKey: {
+        key: `reconcile:${target.env}:${target.commit}:${serviceSetKey(names)}:${slot}`,
+        ttlMs: deps.intervalMs,
+      },
+    }),
+  );
+  // Jobs without a cursor never meet a moved one; answer it like a duplicate that changed nothing.
+  if (outcome.status === "cursor_moved") {
+    return null;
+  }
+  return { deployment: outcome.job.id, status: outcome.status, commit: target.commit, services: names };
+}

@@ -1,0 +1,101 @@
+import { discoverServices, parseConfig } from "@iac/sync";
+import { describe, expect, it } from "vitest";
+import type { CheckedTarget } from "../../src/reconcile/check-target.js";
+import { correctDrift } from "../../src/reconcile/correct-drift.js";
+import type { DriftState, ServiceDrift } from "../../src/types.js";
+import { createStubEngine, INFRA_FILES, memoryStore } from "../helpers/runner-fixture.js";
+import { finishJob } from "../routes/store-tasks.js";
+
+const COMMIT = "a".repeat(40);
+const INTERVAL = 60_000;
+
+/** A checked target of the infra layout where each service is in the state given, under `reconcile`. */
+function checked(
+  states: Record<string, DriftState>,
+  options: { reconcile?: "report" | "correct"; correctable?: boolean } = {},
+): CheckedTarget {
+  const config = parseConfig(`environments:\n  staging:\n    reconcile: ${options.reconcile ?? "correct"}\n`);
+  const catalog = discoverServices(Object.keys(INFRA_FILES), config);
+  const drifts = Object.entries(states).map(
+    ([service, state]): ServiceDrift => ({
+      service,
+      commit: COMMIT,
+      state,
+      expectedHash: null,
+      actualHash: null,
+      detail: `${service} is ${state}`,
+    }),
+  );
+  return {
+    target: { env: "staging", commit: COMMIT, correctable: options.correctable ?? true },
+    environment: config.environments["staging"] ?? expect.unreachable("no staging"),
+    services: new Map(catalog.services.map((service) => [service.name, service])),
+    drifts,
+  };
+}
+
+async function setup(start = 10 * INTERVAL) {
+  const engine = createStubEngine(await memoryStore());
+  let now = start;
+  const deps = { engine, now: () => now, intervalMs: INTERVAL };
+  return { engine, deps, advance: (ms: number) => (now += ms) };
+}
+
+describe("correctDrift", () => {
+  it.each([
+    ["reconcile: report", { reconcile: "report" as const }],
+    ["a newer commit planned than synced", { correctable: false }],
+  ])("submits nothing under %s", async (_name, options) => {
+    const { engine, deps } = await setup();
+    expect(await correctDrift(deps, checked({ postgres: "drifted" }, options))).toBeNull();
+    expect(engine.submitted).toEqual([]);
+  });
+
+  it("submits nothing when no service is drifted, missing or not done", async () => {
+    const { engine, deps } = await setup();
+    const states = { postgres: "in_sync", redis: "unknown" } as const;
+    expect(await correctDrift(deps, checked(states))).toBeNull();
+    expect(await correctDrift(deps, checked({ postgres: "pending" }))).toBeNull();
+    expect(engine.submitted).toEqual([]);
+  });
+
+  it("redeploys the drifted, missing and not-done services in one reconcile job at the compared commit", async () => {
+    const { engine, deps } = await setup();
+    const correction = await correctDrift(deps, checked({ postgres: "missing", redis: "not_done" }));
+    expect(correction).toEqual({
+      deployment: expect.any(String),
+      status: "created",
+      commit: COMMIT,
+      services: ["postgres", "redis"],
+    });
+    const [job] = engine.submitted;
+    expect(job).toMatchObject({ trigger: "reconcile", env: "staging", commit: COMMIT, cursor: undefined });
+    expect(job?.services.map(({ service, reason }) => [service.name, reason])).toEqual([
+      ["postgres", { code: "requested", message: "drift detection: postgres is missing" }],
+      ["redis", { code: "requested", message: "drift detection: redis is not_done" }],
+    ]);
+  });
+
+  it("answers a second round of the same interval with the first job, and a round of the next one too while it runs", async () => {
+    const { engine, deps, advance } = await setup();
+    const first = await correctDrift(deps, checked({ postgres: "drifted" }));
+    advance(1_000);
+    const again = await correctDrift(deps, checked({ postgres: "drifted" }));
+    expect(again).toEqual({ ...first, status: "duplicate" });
+    advance(INTERVAL);
+    expect(await correctDrift(deps, checked({ postgres: "drifted" }))).toEqual({ ...first, status: "duplicate" });
+    expect((await engine.store.listJobs({ limit: 10 })).jobs).toHaveLength(1);
+  });
+
+  it("tries again one interval after a correction failed, not within the same interval", async () => {
+    const { engine, deps, advance } = await setup();
+    const first = await correctDrift(deps, checked({ postgres: "drifted" }));
+    await finishJob(engine.store, first?.deployment ?? "", "failed");
+    advance(1_000);
+    expect(await correctDrift(deps, checked({ postgres: "drifted" }))).toEqual({ ...first, status: "duplicate" });
+    advance(INTERVAL);
+    const retry = await correctDrift(deps, checked({ postgres: "drifted" }));
+    expect(retry).toMatchObject({ status: "created", services: ["postgres"] });
+    expect(retry?.deployment).not.toBe(first?.deployment);
+  });
+});
