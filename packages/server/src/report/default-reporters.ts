@@ -1,6 +1,8 @@
 import type { JobReporter, JobStore, Logger, RunnerSettings, SyncEngine, VariableLookup } from "../types.js";
 import { createVariableLookup } from "../variable-lookup.js";
+import { githubFromSettings } from "./github/github-from-settings.js";
 import { createNotifyReporter } from "./notify/create-notify-reporter.js";
+import { createRollbackReporter } from "./rollback/create-rollback-reporter.js";
 
 /** What the built-in reporters are made from. */
 export interface ReporterDeps {
@@ -28,10 +30,15 @@ function runnerVariables(settings: RunnerSettings): VariableLookup {
  */
 export function defaultReporters(deps: ReporterDeps): JobReporter[] {
   const { settings, logger } = deps;
+  const github = githubFromSettings(settings, logger, deps.fetch);
   return [
+    // First: a rollback starts while the failure is still being announced, and its own job is reported in turn.
+    createRollbackReporter({ store: deps.store, submit: (job) => deps.engine.submit(job), logger, now: deps.now }),
+    ...(github === undefined ? [] : [github]),
     createNotifyReporter({
       lookup: deps.variables ?? runnerVariables(settings),
       fetch: deps.fetch,
+      publicUrl: settings.publicUrl,
       logger,
     }),
   ];
