@@ -1,7 +1,7 @@
 // The demo: a real git repository, the runner in-process, and the test kit's Dokploy and Vault behind msw.
 // It walks through what a platform team sees in its first hour: a dry-run plan, a first push, a change to one file,
 // a redelivery, a push that changes nothing deployable, a secret rotation, a push to the bootstrap layer, a replayed
-// old push, and a tagged production deploy.
+// old push, a tagged production deploy, and a broken release rolled back automatically, with what GitHub shows.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,9 +9,11 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createFakeDokploy, createFakeVault } from "@iac/sdk/testing";
 import { sign, signRequest } from "@iac/sync";
+import { http, passthrough } from "msw";
 import { setupServer } from "msw/node";
 import { runCli } from "../src/cli/run-cli.js";
 import { createGitMirror, createRunner, createSqliteStore, createSyncEngine, loadSettings } from "../src/index.js";
+import { serveFakeGithub } from "../test/helpers/fake-github.js";
 
 const SECRET = "demo-webhook-secret";
 const ZERO = "0".repeat(40);
@@ -38,6 +40,9 @@ mkdirSync(repo);
 git("init", "-q", "-b", "main");
 const first = commit("platform: postgres and redis", {
   "iac.config.yaml": [
+    "environments:",
+    "  staging: {}",
+    "  production: { rollback: auto }",
     "services:",
     "  postgres:",
     '    vault: ["secret/data/platform/{env}/postgres"]',
@@ -65,7 +70,13 @@ const dokploy = createFakeDokploy({ deploy: { mode: "auto" } });
 const vault = createFakeVault();
 vault.seed.secret("platform/staging/postgres", { POSTGRES_PASSWORD: "staging-pass-1" });
 vault.seed.secret("platform/production/postgres", { POSTGRES_PASSWORD: "production-pass" });
-const network = setupServer(...dokploy.handlers, ...vault.handlers);
+// GitHub's REST API, faked on a loopback port: the runner reports every job there as a commit status and a deployment.
+const github = await serveFakeGithub({ repository: "acme/infra" });
+const network = setupServer(
+  ...dokploy.handlers,
+  ...vault.handlers,
+  http.all(`${github.apiUrl}/*`, () => passthrough()),
+);
 network.listen({ onUnhandledRequest: "error" });
 
 const environment = {
@@ -77,6 +88,10 @@ const environment = {
   VAULT_TOKEN: vault.token,
   INTERNAL_DOMAIN: "internal.example.com",
   IAC_DATA_DIR: join(work, "state"),
+  GITHUB_TOKEN: github.token,
+  GITHUB_API_URL: github.apiUrl,
+  GITHUB_REPOSITORY: "acme/infra",
+  IAC_PUBLIC_URL: "https://iac.example.com",
 };
 const settings = loadSettings(environment);
 const mirror = createGitMirror({ url: settings.gitRepoUrl, dataDir: settings.dataDir, branch: settings.gitBranch });
@@ -172,6 +187,18 @@ async function report(answer: Record<string, unknown>): Promise<void> {
   }
 }
 
+/** Polls `look` until it finds something (the runner reports and rolls back in the background). */
+async function waitFor<T>(look: () => Promise<T | undefined>): Promise<T> {
+  for (let tries = 0; tries < 200; tries++) {
+    const found = await look();
+    if (found !== undefined) {
+      return found;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the demo waited 10 s for the runner in vain");
+}
+
 function composeNamed(name: string, environment: string): { env: string | null; composeFile: string } | undefined {
   const env = [...dokploy.state.environments.values()].find((row) => row.name === environment);
   return [...dokploy.state.composes.values()].find(
@@ -252,11 +279,45 @@ try {
   console.log("   The same request sent again is refused:");
   await call("/deploy", deployBody, headers);
 
+  console.log("\n8. v1.1.0 ships a postgres image that does not start; CI deploys it to production");
+  dokploy.configureDeploys({ outcome: (compose) => (compose.composeFile.includes(":broken") ? "error" : "done") });
+  const broken = commit("postgres: new image", {
+    "platform/01.postgres/compose.yaml": git("show", "HEAD:platform/01.postgres/compose.yaml").replace(
+      "postgres:17",
+      "postgres:broken",
+    ),
+  });
+  git("tag", "v1.1.0");
+  const releaseBody = JSON.stringify({ env: "production", tag: "v1.1.0", triggered_by: "demo" });
+  const failed = await call("/deploy", releaseBody, { ...(await signRequest({ secret: SECRET, body: releaseBody })) });
+  await report(failed);
+  console.log("   production has rollback: auto, so the runner redeploys postgres's last good content (v1.0.0's):");
+  const rollback = await waitFor(async () =>
+    (await engine.list({ limit: 5, env: "production" })).jobs.find(
+      (job) => job.trigger === "rollback" && job.state !== "queued" && job.state !== "running",
+    ),
+  );
+  await report({ deployments: [rollback.id] });
+  console.log(`    (deployment ${rollback.id}, rolling back ${rollback.rollbackOf})`);
+  console.log("   What GitHub shows (context iac-runner/production, each linking its deployment record):");
+  const releases = [
+    ["v1.1.0", broken],
+    ["v1.0.0", git("rev-parse", "v1.0.0")],
+  ] as const;
+  const lastStatus = (sha: string) =>
+    github.statuses.filter((status) => status.sha === sha && status.context === "iac-runner/production").at(-1);
+  await waitFor(async () => releases.every(([, sha]) => lastStatus(sha)?.state !== "pending") || undefined);
+  for (const [name, sha] of releases) {
+    const last = lastStatus(sha);
+    console.log(`    ${name} ${sha.slice(0, 8)}: ${last?.state} "${last?.description}" → ${last?.target_url}`);
+  }
+
   console.log(`\nDokploy received ${dokploy.state.deployCalls.length} deploys in all; nothing else was redeployed.`);
 } finally {
   await runner.close();
   await engine.close();
   await store.close();
   network.close();
+  await github.close();
   rmSync(work, { recursive: true, force: true });
 }
