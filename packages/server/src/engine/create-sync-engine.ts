@@ -4,10 +4,11 @@ import type { ClaimedTask, Logger, SyncEngine, SyncEngineOptions, SyncResult } f
 import { createSignal } from "./create-signal.js";
 import { createSlots } from "./create-slots.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_MS, DEFAULT_RETRY_LIMIT } from "./engine-defaults.js";
+import { failedResult } from "./failed-result.js";
 import { createStoreLock } from "./key-lock.js";
 import { createSyncContext } from "./sync-context.js";
 import { isTransient, SyncError } from "./sync-error.js";
-import { failedResult, syncService } from "./sync-service.js";
+import { syncService } from "./sync-service.js";
 
 const DEFAULT_RETRY_BASE_MS = 5_000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
 import { CONFIG_HASH_KEY, mergeEnv, planSync, readStoredHash } from "@iac/sync";
-import type { DeployMarker, SyncContext, SyncErrorCode, SyncResult, SyncTarget } from "../types.js";
+import type { DeployMarker, SyncContext, SyncResult, SyncTarget } from "../types.js";
 import { cancelledResult } from "./cancelled-result.js";
 import { planComposeMounts } from "./compose-mounts.js";
 import { composeNames } from "./compose-names.js";
@@ -8,6 +8,7 @@ import { deployTitle } from "./deploy-title.js";
 import { dokployCall } from "./dokploy-call.js";
 import { ensureCommit } from "./ensure-commit.js";
 import { ensureCompose } from "./ensure-compose.js";
+import { failedResult } from "./failed-result.js";
 import { guardWrites } from "./guard-writes.js";
 import { mergeManagedEnv } from "./managed-env.js";
 import { probeService } from "./probe-service.js";
@@ -21,36 +22,6 @@ import { SyncError, toSyncError } from "./sync-error.js";
 import { syncMounts } from "./sync-mounts.js";
 import { throwIfCancelled } from "./throw-if-cancelled.js";
 import { type DeploymentOutcome, deploymentIds, waitForDeployment } from "./wait-for-deployment.js";
-
-/** Inputs of {@link failedResult}. */
-export interface FailedResultInput {
-  service: string;
-  env: string;
-  commit: string;
-  startedAt: number;
-  now: number;
-  error: { code: SyncErrorCode; message: string };
-  hashBefore?: string | null | undefined;
-  hashAfter?: string | null | undefined;
-  composeId?: string | undefined;
-  dokployDeploymentId?: string | undefined;
-}
-
-/** A `failed` result; the message must already be free of secrets. */
-export function failedResult(input: FailedResultInput): SyncResult {
-  return {
-    service: input.service,
-    env: input.env,
-    commit: input.commit,
-    status: "failed",
-    error: { code: input.error.code, message: input.error.message },
-    hashBefore: input.hashBefore ?? null,
-    hashAfter: input.hashAfter ?? null,
-    composeId: input.composeId,
-    dokployDeploymentId: input.dokployDeploymentId,
-    durationMs: Math.max(0, input.now - input.startedAt),
-  };
-}
 
 /**
  * Syncs one service of one environment to exactly the content of one commit:
