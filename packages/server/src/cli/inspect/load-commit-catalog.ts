@@ -1,7 +1,7 @@
 import type { ServiceCatalog } from "@iac/sync";
 import type { GitReader } from "../../git/git-reader.js";
+import { inspectCommit } from "../../inspect-commit.js";
 import { CliError } from "../cli-error.js";
-import { inspectCommit } from "./inspect-commit.js";
 
 /**
  * The catalog of `commit`, as the runner would load it.

@@ -6,7 +6,7 @@ import {
   validateConfigText,
   validateServices,
 } from "@iac/sync";
-import type { GitReader } from "../../git/git-reader.js";
+import type { GitMirror } from "./types.js";
 
 /** `iac.config.yaml` and the services of one commit, or every problem that keeps them from being used. */
 export interface CommitInspection {
@@ -26,7 +26,10 @@ export interface CommitInspection {
  * them (`validateConfigText`, `validateServices`: the rules behind `parseConfig` and `discoverServices`), collecting
  * every problem instead of stopping at the first.
  */
-export async function inspectCommit(git: GitReader, commit: string): Promise<CommitInspection> {
+export async function inspectCommit(
+  git: Pick<GitMirror, "readFile" | "listFiles">,
+  commit: string,
+): Promise<CommitInspection> {
   const [bytes, files] = await Promise.all([git.readFile(commit, CONFIG_FILE), git.listFiles(commit)]);
   const base = { commit, hasConfig: bytes !== null };
   const config = validateConfigText(bytes === null ? undefined : new TextDecoder().decode(bytes));
