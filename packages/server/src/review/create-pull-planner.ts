@@ -47,14 +47,14 @@ export function createPullPlanner(options: PullPlannerOptions): PullPlanner {
   const deliveries = new Set<string>();
   const closing = new AbortController();
   let running: Promise<void> | undefined;
+  /** The pull request being planned, and what ends its pause before a retry (a newer head of it, or closing). */
+  let current: { number: number; wake: AbortController } | undefined;
 
   async function attempt(pull: PullRequestRef): Promise<void> {
     const log = logger.child({ pullRequest: pull.number, head: pull.head, delivery: pull.delivery });
-    for (let tries = 0; ; tries++) {
-      // A newer head of the same pull request waits: this plan is stale, whichever attempt it is at.
-      if (closing.signal.aborted || pending.has(pull.number)) {
-        return;
-      }
+    // A newer head of the same pull request waits: this plan is stale, whichever attempt it is at.
+    const stale = () => closing.signal.aborted || pending.has(pull.number);
+    for (let tries = 0; !stale(); tries++) {
       try {
         const plan = await options.plan(pull);
         const outcome = await options.comments.upsert(pull.number, planMarker(plan.env), formatPlanComment(plan));
@@ -66,12 +66,18 @@ export function createPullPlanner(options: PullPlannerOptions): PullPlanner {
           return;
         }
         const delay = delays[tries];
+        if (stale()) {
+          return;
+        }
         if (error instanceof ReportRefused || delay === undefined) {
           log.error({ err: error, attempts: tries + 1 }, "pull request plan given up");
           return;
         }
         log.warn({ err: error, attempt: tries + 1, retryInMs: delay }, "pull request plan failed; retrying");
-        await pause(delay, closing.signal);
+        const wake = new AbortController();
+        current = { number: pull.number, wake };
+        await pause(delay, AbortSignal.any([closing.signal, wake.signal]));
+        current = undefined;
       }
     }
   }
@@ -114,6 +120,9 @@ export function createPullPlanner(options: PullPlannerOptions): PullPlanner {
       }
       pending.delete(pull.number);
       pending.set(pull.number, pull);
+      if (current?.number === pull.number) {
+        current.wake.abort();
+      }
       for (const [number, dropped] of pending) {
         if (pending.size <= MAX_PENDING) {
           break;
