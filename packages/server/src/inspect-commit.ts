@@ -39,3 +39,11 @@ export async function inspectCommit(
   const services = validateServices(files, config.config);
   return { ...base, configProblems: [], serviceProblems: services.problems, catalog: services.catalog };
 }
+
+/** Every problem of an inspection, one line each: `<key path or file>: <message>`. */
+export function describeProblems(inspection: CommitInspection): string[] {
+  return [
+    ...inspection.configProblems.map((problem) => `${problem.keyPath || "iac.config.yaml"}: ${problem.message}`),
+    ...inspection.serviceProblems.map((problem) => `${problem.path}: ${problem.message}`),
+  ];
+}

@@ -1,9 +1,11 @@
 import type { DokployClient } from "@iac/sdk";
-import { PlanError, resolvePlan, type SyncReasonCode } from "@iac/sync";
+import { type JobPlan, PlanError, resolvePlan, type SyncReasonCode } from "@iac/sync";
 import { checkService } from "../engine/check-service.js";
+import type { InputTarget } from "../engine/read-plain-inputs.js";
 import type { ServiceInputSource } from "../engine/read-service-inputs.js";
 import { isSyncError } from "../engine/sync-error.js";
-import { inspectCommit } from "../inspect-commit.js";
+import { describeProblems, inspectCommit } from "../inspect-commit.js";
+import { plainMessage } from "../plain-message.js";
 import type { LocalGitMirror, Logger, PullPlan, PullRequestRef, PullServicePlan } from "../types.js";
 
 /** What planning a pull request reads: the mirror, the service inputs (git, Vault, hash key) and Dokploy. */
@@ -63,19 +65,15 @@ async function fetchHead(git: PullPlanDeps["git"], pull: PullRequestRef): Promis
 export async function planPullRequest(deps: PullPlanDeps, pull: PullRequestRef): Promise<PullPlan> {
   const { git, env } = deps;
   const head = await fetchHead(git, pull);
-  const base = await git.resolveCommit(`refs/heads/${deps.branch}`);
-  const mergeBase = base === null ? null : await git.mergeBase(base, head);
+  const tip = await git.resolveCommit(`refs/heads/${deps.branch}`);
+  const mergeBase = tip === null ? null : await git.mergeBase(tip, head);
   const changedPaths = await git.diffPaths(mergeBase, head);
   const result: PullPlan = { env, number: pull.number, head, problems: [], services: [] };
   const inspection = await inspectCommit(git, head);
   if (inspection.catalog === null) {
-    const problems = [
-      ...inspection.configProblems.map((problem) => `${problem.keyPath || "iac.config.yaml"}: ${problem.message}`),
-      ...inspection.serviceProblems.map((problem) => `${problem.path}: ${problem.message}`),
-    ];
-    return { ...result, problems };
+    return { ...result, problems: describeProblems(inspection) };
   }
-  let plan: ReturnType<typeof resolvePlan>;
+  let plan: JobPlan;
   try {
     plan = resolvePlan({
       request: { trigger: "webhook", env, changedPaths },
@@ -90,38 +88,34 @@ export async function planPullRequest(deps: PullPlanDeps, pull: PullRequestRef):
   }
   let fatal: string | undefined;
   for (const { service, reason } of plan.services) {
-    const base = { service: service.name, paths: reason.paths ?? [] };
+    const planned = { service: service.name, paths: reason.paths ?? [] };
     if (fatal !== undefined) {
-      result.services.push({ ...base, action: "unknown", detail: fatal });
+      result.services.push({ ...planned, action: "unknown", detail: fatal });
       continue;
     }
-    result.services.push(
-      await checkService(
-        deps.source,
-        deps.dokploy,
-        { commit: head, env, environment: plan.environment, service },
-        deps.logger,
-      ).then(
-        ({ decision }): PullServicePlan => ({
-          ...base,
-          action: decision.action === "skip" ? "unchanged" : "deploy",
-          detail: DEPLOY_DETAIL[decision.reason.code],
-        }),
-        (error: unknown): PullServicePlan => {
-          if (!isSyncError(error)) {
-            deps.logger.error(
-              { err: error, service: service.name },
-              "pull request plan: the service could not be compared",
-            );
-            return { ...base, action: "unknown", detail: "unexpected error (see the runner logs)" };
-          }
-          // The message never carries upstream text (see dokployCall), so it holds no secret values.
-          const detail = `${error.code}: ${error.message.replace(/^\[@iac\/server\] /, "")}`;
-          fatal = FATAL.has(error.code) ? detail : undefined;
-          return { ...base, action: "unknown", detail };
-        },
-      ),
-    );
+    const target = { commit: head, env, environment: plan.environment, service };
+    const compared = await compareService(deps, target);
+    fatal = compared.fatal ? compared.detail : undefined;
+    result.services.push({ ...planned, action: compared.action, detail: compared.detail });
   }
   return result;
+}
+
+/** One service at the head compared with Dokploy; `fatal` when every later service would fail the same way. */
+async function compareService(
+  deps: PullPlanDeps,
+  target: InputTarget,
+): Promise<Pick<PullServicePlan, "action" | "detail"> & { fatal: boolean }> {
+  try {
+    const { decision } = await checkService(deps.source, deps.dokploy, target, deps.logger);
+    const action = decision.action === "skip" ? "unchanged" : "deploy";
+    return { action, detail: DEPLOY_DETAIL[decision.reason.code], fatal: false };
+  } catch (error) {
+    if (!isSyncError(error)) {
+      deps.logger.error({ err: error, service: target.service.name }, "pull request plan: a service was not compared");
+      return { action: "unknown", detail: "unexpected error (see the runner logs)", fatal: false };
+    }
+    // The message never carries upstream text (see dokployCall), so it holds no secret values.
+    return { action: "unknown", detail: `${error.code}: ${plainMessage(error)}`, fatal: FATAL.has(error.code) };
+  }
 }

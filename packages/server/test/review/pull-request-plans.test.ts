@@ -61,7 +61,10 @@ async function sync(live: LiveRunner, body: unknown): Promise<void> {
   const answer = await live.runner.fetch(await ciRequest("/sync", body));
   expect(answer.status).toBeLessThan(300);
   const [job] = (await live.store.listJobs({ limit: 1 })).jobs;
-  expect(await live.waitForJob(job?.id ?? "")).toMatchObject({ state: "succeeded" });
+  // A first sync starts git and SQLite cold: it is given longer than the default poll.
+  await expect
+    .poll(async () => (await live.runner.engine.get(job?.id ?? ""))?.state, { timeout: 15_000 })
+    .toBe("succeeded");
 }
 
 /** Commits `files` on branch `branch` (created from `from` when new) and goes back to main. */
