@@ -1,10 +1,19 @@
 // Plans of pull requests end to end: signed `pull_request` deliveries to a runner with its own engine, a real git
 // repository with a pull request branch (and a fork's `refs/pull/<n>/head`), the fake Dokploy, and a fake GitHub on
 // loopback where the plan comment is written.
+
+import { createFakeClock, createFakeVault, type FakeVault } from "@iac/sdk/testing";
 import { HttpResponse, http, passthrough } from "msw";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { type FakeGithub, serveFakeGithub } from "../helpers/fake-github.js";
-import { ciRequest, examplePayload, json, type ResponseBody, webhookRequest } from "../helpers/runner-fixture.js";
+import {
+  ciRequest,
+  createInfraFixture,
+  examplePayload,
+  json,
+  type ResponseBody,
+  webhookRequest,
+} from "../helpers/runner-fixture.js";
 import { type LiveRunner, startLiveRunner, useMsw } from "../integration/live-runner.js";
 
 const server = useMsw();
@@ -42,16 +51,30 @@ async function deliver(live: LiveRunner, payload: unknown, delivery?: string): P
   return [response.status, await json(response)];
 }
 
-/** A runner commenting on the fake GitHub whose services were all synced at the initial layout. */
-async function syncedRunner(settings: { github?: boolean } = {}): Promise<LiveRunner> {
+/**
+ * A runner commenting on the fake GitHub (unless `github` is false) whose services were all synced at the initial
+ * layout, with `config` as its `iac.config.yaml` and Vault when given.
+ */
+async function syncedRunner(
+  options: { github?: boolean; vault?: FakeVault; config?: string } = {},
+): Promise<LiveRunner> {
   github = await serveFakeGithub({ repository: "acme/infra" });
   // The fake GitHub on loopback is a real server: msw lets requests to it through.
   server.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+  const fixture = createInfraFixture();
+  onTestFinished(() => fixture.cleanup());
+  if (options.config !== undefined) {
+    fixture.repo.commit({ "iac.config.yaml": options.config });
+  }
+  const { vault } = options;
   const live = await startLiveRunner(server, {
-    settings:
-      settings.github === false
+    fixture,
+    settings: {
+      ...(options.github === false
         ? {}
-        : { github: { token: github.token, apiUrl: github.apiUrl, repository: "acme/infra" } },
+        : { github: { token: github.token, apiUrl: github.apiUrl, repository: "acme/infra" } }),
+      ...(vault === undefined ? {} : { vault: { address: vault.address, token: vault.token, retry: false } }),
+    },
   });
   await sync(live, { all: true });
   return live;
@@ -194,6 +217,31 @@ describe("a pull request to the followed branch", () => {
     expect(row(comment, "postgres")).toMatch(/^\| postgres \| could not compare \| .* \| dokploy_unreachable: /);
     expect(row(comment, "redis")).toMatch(/^\| redis \| could not compare \| .* \| dokploy_unreachable: /);
     expect(comment).not.toContain("dokploy.test");
+  });
+
+  it("never shows a Vault value, and says a service could not be compared while Vault is unreachable", async () => {
+    const vault = createFakeVault({ clock: createFakeClock() });
+    vault.seed.secret("platform/staging/postgres", { POSTGRES_PASSWORD: "pg-password-in-vault" });
+    server.use(...vault.handlers);
+    const live = await syncedRunner({
+      vault,
+      config: "services:\n  postgres:\n    vault:\n      - secret/data/platform/{env}/postgres\n",
+    });
+    const first = commitOn(live, "feature", { [POSTGRES]: compose("postgres:17") }, live.fixture.repo.head());
+    expect((await deliver(live, pullPayload({ number: 16, head: first })))[0]).toBe(202);
+    const [comment = ""] = await commentsOf(16);
+    expect(row(comment, "postgres")).toContain("| deploy |");
+    expect(comment).not.toContain("pg-password-in-vault");
+
+    server.use(http.all(`${vault.address}/*`, () => HttpResponse.error()));
+    const second = commitOn(live, "feature", { [REDIS]: compose("redis:8") });
+    expect((await deliver(live, pullPayload({ number: 16, head: second, action: "synchronize" })))[0]).toBe(202);
+    await expect.poll(() => github?.comments[0]?.body.includes(second), { timeout: 5_000 }).toBe(true);
+    const [updated = ""] = await commentsOf(16);
+    expect(row(updated, "postgres")).toMatch(/^\| postgres \| could not compare \| .* \| vault_unreachable: /);
+    // Vault failing says nothing about the services without secrets.
+    expect(row(updated, "redis")).toContain("| deploy |");
+    expect(updated).not.toContain(vault.address);
   });
 
   it("posts the comment once GitHub answers again after a server error", async () => {
