@@ -18,6 +18,7 @@ import { reconcilerFromSettings } from "./reconcile/reconciler-from-settings.js"
 import { uncheckedReport } from "./reconcile/unchecked-report.js";
 import { defaultReporters } from "./report/default-reporters.js";
 import { type Reporting, startReporting } from "./report/start-reporting.js";
+import { pullPlannerFromSettings } from "./review/pull-planner-from-settings.js";
 import { handleCancel } from "./routes/handle-cancel.js";
 import { handleDeploy } from "./routes/handle-deploy.js";
 import { handleDeployment } from "./routes/handle-deployment.js";
@@ -164,6 +165,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     },
   };
   const reconciler = reconcilerFromSettings(options, { git, store, engine, logger, now, holder: runnerId, metrics });
+  const pullPlanner = pullPlannerFromSettings(options, git, logger);
   const driftOff = uncheckedReport(settings.deployEnv, "drift detection is off: set IAC_RECONCILE_INTERVAL");
   const context: RunnerContext = {
     settings,
@@ -180,6 +182,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     version: options.version ?? packageVersion,
     startedAt: now(),
     drift: () => reconciler?.report() ?? driftOff,
+    pullPlanner,
   };
   reporting = startReporting({
     store,
@@ -269,7 +272,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       stopPruning();
       await catchUp?.stop();
       await reporting?.stop();
-      await Promise.all([catchUp?.stop(), reconciler?.stop()]);
+      await Promise.all([catchUp?.stop(), reconciler?.stop(), pullPlanner?.close()]);
       if (ownsEngine) {
         await engine.close();
       }

@@ -1,7 +1,7 @@
 import type { HealthMonitor } from "./health/create-health-monitor.js";
 import type { RunnerMetrics } from "./metrics/create-runner-metrics.js";
 import type { SettledDeliveries } from "./routes/settled-deliveries.js";
-import type { DriftReport, GitMirror, JobStore, Logger, RunnerSettings, SyncEngine } from "./types.js";
+import type { DriftReport, GitMirror, JobStore, Logger, PullPlanner, RunnerSettings, SyncEngine } from "./types.js";
 
 /** What every route handler needs; built once by `createRunner`. */
 export interface RunnerContext {
@@ -26,6 +26,8 @@ export interface RunnerContext {
   startedAt: number;
   /** The last drift detection round's report of `DEPLOY_ENV`, or why there is none. */
   drift: () => DriftReport;
+  /** Plans of pull requests to the branch, posted as comments; undefined without `GITHUB_TOKEN`. */
+  pullPlanner: PullPlanner | undefined;
 }
 
 /**

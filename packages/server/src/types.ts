@@ -64,6 +64,14 @@ export interface LocalGitMirror extends GitMirror {
   readonly path: string;
   /** Whether a fetch has completed at least once (now or in an earlier process). */
   isCloned(): Promise<boolean>;
+  /**
+   * Fetches `refs/pull/<number>/head` from the remote into the mirror under the same name: the head of a pull request
+   * from a fork, which the branch fetch never brings. Throws a `TypeError` for a number that is not a positive
+   * integer, a `GitError` when the fetch fails.
+   */
+  fetchPullHead(number: number): Promise<void>;
+  /** The best common ancestor of two commits; null when they share none (or either is unknown). */
+  mergeBase(a: string, b: string): Promise<string | null>;
   /** Checks that the remote answers (`git ls-remote` of the branch); throws a `GitError` otherwise. */
   probeRemote(timeoutMs?: number): Promise<void>;
   /** Why the last fetch failed (even in a fresh repository); undefined once a fetch worked, or before any. */
@@ -679,21 +687,25 @@ export interface JobNotification {
   services: ServiceNotification[];
 }
 
-/** Options of `createGithubReporter`: where the commit statuses and deployments of jobs go. */
-export interface GithubReporterOptions {
-  /** A token allowed to write commit statuses and deployments of `repository`. Never logged. */
+/** How the runner reaches the GitHub REST API of the infrastructure repository. */
+export interface GithubClientOptions {
+  /** A token allowed to write to `repository` what the runner writes there. Never logged. */
   token: string;
-  /** `owner/name` of the infrastructure repository, whose commits the jobs deploy. */
+  /** `owner/name` of the infrastructure repository. */
   repository: string;
   /** REST API root (default `https://api.github.com`); GitHub Enterprise Server: `https://<host>/api/v3`. */
   apiUrl?: string | undefined;
-  /** The runner's external base URL (base path included): statuses then link to `<publicUrl>/deployments/<job id>`. */
-  publicUrl?: string | undefined;
   /** Defaults to `globalThis.fetch` at call time. */
   fetch?: typeof fetch | undefined;
   logger?: Logger | undefined;
   /** Upper bound of one API request (default 30 s); a request that runs longer is retried later. */
   timeoutMs?: number | undefined;
+}
+
+/** Options of `createGithubReporter`: where the commit statuses and deployments of jobs go. */
+export interface GithubReporterOptions extends GithubClientOptions {
+  /** The runner's external base URL (base path included): statuses then link to `<publicUrl>/deployments/<job id>`. */
+  publicUrl?: string | undefined;
 }
 
 /** `GITHUB_TOKEN`, `GITHUB_API_URL` and `GITHUB_REPOSITORY`: where jobs are reported on GitHub. */
@@ -704,6 +716,55 @@ export interface GithubSettings {
   apiUrl: string;
   /** `GITHUB_REPOSITORY`, else the `owner/name` path of `GIT_REPO_URL`. */
   repository: string;
+}
+
+// --- plans on pull requests ---
+
+/** A pull request to plan, as its `pull_request` delivery names it. */
+export interface PullRequestRef {
+  /** The pull request number (positive integer). */
+  number: number;
+  /** The head commit, lower-case. */
+  head: string;
+  /** The delivery that asked for this plan (`X-GitHub-Delivery`). */
+  delivery: string;
+}
+
+/** What merging a pull request would do to one service of `DEPLOY_ENV`. */
+export interface PullServicePlan {
+  service: string;
+  /** `deploy`: its config hash at the head differs from what Dokploy holds (or Dokploy has none yet). */
+  action: "deploy" | "unchanged" | "unknown";
+  /** The changed paths that select the service, sorted. */
+  paths: string[];
+  /** Why, in a few words: the sync's reason, or why the comparison failed (never a secret). */
+  detail: string;
+}
+
+/** What merging a pull request would redeploy to `DEPLOY_ENV`, planned at its head commit. */
+export interface PullPlan {
+  env: string;
+  number: number;
+  head: string;
+  /**
+   * Why the configuration at the head cannot be used (`iac.config.yaml`, the service layout, or `DEPLOY_ENV` missing
+   * from it), one line each; then `services` is empty. Empty when it is valid.
+   */
+  problems: string[];
+  services: PullServicePlan[];
+}
+
+/** Plans pull requests in the background and posts each plan as a comment on the pull request. */
+export interface PullPlanner {
+  /**
+   * Queues a plan of `pull`, replacing a plan of the same pull request not yet started or waiting to retry.
+   * `duplicate`: the delivery was queued before (a redelivery), nothing is queued.
+   */
+  submit(pull: PullRequestRef): "queued" | "duplicate";
+  /** Resolves once nothing is queued or running. */
+  idle(): Promise<void>;
+  /** Drops queued plans and waits for the running one. */
+  close(): Promise<void>;
 }
 
 // --- runner and settings ---

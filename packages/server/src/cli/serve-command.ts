@@ -5,11 +5,11 @@ import { mirrorFromSettings } from "../git/git-mirror.js";
 import { createLogger } from "../logging/create-logger.js";
 import { noopLogger } from "../logging/noop-logger.js";
 import { createNodeServer } from "../node-server.js";
+import { plainMessage } from "../plain-message.js";
 import { SettingsError } from "../settings-error.js";
 import { createSettingsSource } from "../settings-source.js";
 import type { Logger } from "../types.js";
 import { type CliIo, UsageError } from "./cli-io.js";
-import { plainMessage } from "./inspect/plain-message.js";
 import { SERVE_USAGE } from "./usage.js";
 
 function parsePort(value: string): number {

@@ -39,8 +39,9 @@ each of them once.
 
 With GITHUB_TOKEN set, each job shows on its commit as a status (iac-runner/<env>) and a GitHub
 deployment, in GITHUB_REPOSITORY (default: the owner/name of GIT_REPO_URL) through GITHUB_API_URL
-(GitHub Enterprise: https://<host>/api/v3); IAC_PUBLIC_URL makes them link to the job. See the README
-for every variable.
+(GitHub Enterprise: https://<host>/api/v3); IAC_PUBLIC_URL makes them link to the job. Pull requests to
+GIT_BRANCH (webhook event pull_request) then get a comment saying what merging would redeploy to
+DEPLOY_ENV. See the README for every variable.
 
 Options:
   --host <host>    Interface to bind (overrides HOST, default 0.0.0.0)

@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
 import { isSyncable } from "@iac/sync";
+import { inspectCommit } from "../inspect-commit.js";
 import type { CliIo } from "./cli-io.js";
 import { describeService, type ServiceReport } from "./inspect/describe-service.js";
 import { configFinding, type Finding, formatFinding, issueFinding, serviceFinding } from "./inspect/findings.js";
 import { formatCatalog } from "./inspect/format-catalog.js";
-import { inspectCommit } from "./inspect/inspect-commit.js";
 import { openRepository } from "./inspect/open-repository.js";
 import { resolveRef } from "./inspect/resolve-ref.js";
 import { OUTPUT_FLAGS } from "./output-options.js";

@@ -247,9 +247,27 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     }
   }
 
+  // Run beside reads (never during a swap); refs/pull/* is outside the branch fetch's refspecs, so it never prunes it.
+  const fetchPullHead = (number: number): Promise<void> => {
+    if (!Number.isSafeInteger(number) || number <= 0) {
+      return Promise.reject(
+        new TypeError(`[@iac/server] invalid pull request number: expected a positive integer, received ${number}`),
+      );
+    }
+    const ref = `refs/pull/${number}/head`;
+    return read(async () => {
+      await runGit(git, ["fetch", "--quiet", "--no-write-fetch-head", "origin", `+${ref}:${ref}`], {
+        cwd: path,
+        timeoutMs: fetchTimeoutMs,
+      });
+    });
+  };
+
   return {
     path,
     fetch,
+    fetchPullHead,
+    mergeBase: (a, b) => read(() => reader.mergeBase(a, b)),
     resolveCommit,
     tagExists,
     listFiles: (commit) => read(() => reader.listFiles(commit)),

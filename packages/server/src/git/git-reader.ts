@@ -10,6 +10,8 @@ export interface GitReader extends Omit<GitMirror, "fetch"> {
    * from the network go through `resolveCommit`, which accepts ref names and full SHAs only.
    */
   resolveRevision(revision: string): Promise<string | null>;
+  /** The best common ancestor of two commits; null when they share none (or either is unknown). */
+  mergeBase(a: string, b: string): Promise<string | null>;
 }
 
 /** Options of {@link createGitReader}. */
@@ -169,9 +171,16 @@ export function createGitReader(options: GitReaderOptions): GitReader {
     return code === 0;
   }
 
+  async function mergeBase(a: string, b: string): Promise<string | null> {
+    // Exit 1: no common ancestor; 128: an object is missing.
+    const { stdout, code } = await read(["merge-base", "--end-of-options", assertCommit(a), assertCommit(b)], [1, 128]);
+    return code === 0 ? stdout.toString("utf8").trim() : null;
+  }
+
   return {
     resolveCommit,
     resolveRevision: verify,
+    mergeBase,
     tagExists,
     listFiles,
     readFile,

@@ -14,6 +14,7 @@ import { readBody } from "../http/read-body.js";
 import { submitBranchJob } from "../plan/submit-branch-job.js";
 import type { RouteHandler, RunnerContext } from "../runner-context.js";
 import type { Logger } from "../types.js";
+import { receivePullRequest } from "./receive-pull-request.js";
 
 const ZERO_SHA = /^0{40}$/;
 
@@ -133,7 +134,8 @@ async function earlierJob(delivery: string, signature: string, context: RunnerCo
  * `POST /webhook`: GitHub deliveries. The signature is checked on the raw bytes before anything is parsed. A push to
  * the followed branch is fetched, diffed and mapped at the pushed commit, and one sync job is started; the answer
  * never waits for deploys, and when fetching takes longer than the deadline the answer is 202 at once while the
- * work finishes in the background (GitHub gives up after 10 s). Each delivery is counted once for `GET /metrics`,
+ * work finishes in the background (GitHub gives up after 10 s). A `pull_request` is handed to the pull request planner
+ * (see `receivePullRequest`). Each delivery is counted once for `GET /metrics`,
  * with its outcome or the code it was refused with (a delivery answered before its fetch ended, once that is known).
  */
 export const handleWebhook: RouteHandler = async (request, context, baseLogger, requestId) => {
@@ -174,6 +176,9 @@ const receiveWebhook: RouteHandler = async (request, context, baseLogger, reques
   if (event === "ping") {
     context.metrics.webhookAnswered(event, "pong");
     return jsonResponse(200, { status: "pong", delivery });
+  }
+  if (event === "pull_request") {
+    return receivePullRequest(() => readPayload(body, type), delivery, context, logger);
   }
   if (event !== "push") {
     context.metrics.webhookAnswered(event, "ignored");

@@ -39,6 +39,15 @@ export interface GithubDeployment {
   statuses: { state: string; description: string; log_url?: string }[];
 }
 
+/** An issue (or pull request) comment, as last written. */
+export interface GithubComment {
+  id: number;
+  issue: number;
+  body: string;
+  /** How many times it was edited after it was created. */
+  edits: number;
+}
+
 /** The body of `POST /repos/{owner}/{repo}/deployments` (the sha in `ref`, as the runner sends it). */
 interface DeploymentRequest {
   ref: string;
@@ -62,7 +71,7 @@ export interface FakeGithubOptions {
   prefix?: string;
 }
 
-/** A GitHub REST API of commit statuses and deployments, on a real loopback port. */
+/** A GitHub REST API of commit statuses, deployments and issue comments, on a real loopback port. */
 export interface FakeGithub {
   /** What a client is given as its API URL: origin and prefix. */
   readonly apiUrl: string;
@@ -70,6 +79,8 @@ export interface FakeGithub {
   readonly calls: GithubCall[];
   readonly statuses: GithubCommitStatus[];
   readonly deployments: GithubDeployment[];
+  /** Comments on issues and pull requests, oldest first. */
+  readonly comments: GithubComment[];
   /** Answers the next request whose `METHOD path` (prefix left out) matches `route` with `fault`, once. */
   failNext(route: RegExp, fault: GithubFault): void;
   close(): Promise<void>;
@@ -87,7 +98,8 @@ function invalid(field: string): Response {
 
 /**
  * Serves a fake GitHub: it checks the token and the repository like GitHub (401, 404), validates states and the
- * 140-character descriptions (422), keeps statuses and deployments, and records every request.
+ * 140-character descriptions (422), keeps statuses, deployments and issue comments (listed 30 a page unless
+ * `per_page` says otherwise, like GitHub), and records every request.
  */
 export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGithub> {
   const token = options.token ?? "ghp_fake-token";
@@ -96,6 +108,7 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
   const calls: GithubCall[] = [];
   const statuses: GithubCommitStatus[] = [];
   const deployments: GithubDeployment[] = [];
+  const comments: GithubComment[] = [];
   const faults: { route: RegExp; fault: GithubFault }[] = [];
 
   const served = await serveHandlers(
@@ -195,6 +208,40 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           deployment.statuses.push(body);
           return HttpResponse.json({ id: deployment.statuses.length, ...body }, { status: 201 });
         }),
+
+        http.get<{ issue: string }>(`${repo}/issues/:issue/comments`, ({ request, params }) => {
+          const query = new URL(request.url).searchParams;
+          const perPage = Number(query.get("per_page") ?? 30);
+          const page = Number(query.get("page") ?? 1);
+          const listed = comments
+            .filter((comment) => String(comment.issue) === params.issue)
+            .slice((page - 1) * perPage, page * perPage);
+          return HttpResponse.json(listed.map(({ id, body }) => ({ id, body, user: { login: "iac-bot" } })));
+        }),
+
+        http.post<{ issue: string }>(`${repo}/issues/:issue/comments`, async ({ request, params }) => {
+          const { body } = (await request.json()) as { body?: unknown };
+          if (typeof body !== "string" || body === "") {
+            return invalid("body");
+          }
+          const comment = { id: 5000 + comments.length, issue: Number(params.issue), body, edits: 0 };
+          comments.push(comment);
+          return HttpResponse.json({ id: comment.id, body }, { status: 201 });
+        }),
+
+        http.patch<{ id: string }>(`${repo}/issues/comments/:id`, async ({ request, params }) => {
+          const comment = comments.find((candidate) => String(candidate.id) === params.id);
+          if (comment === undefined) {
+            return HttpResponse.json({ message: "Not Found" }, { status: 404 });
+          }
+          const { body } = (await request.json()) as { body?: unknown };
+          if (typeof body !== "string" || body === "") {
+            return invalid("body");
+          }
+          comment.body = body;
+          comment.edits += 1;
+          return HttpResponse.json({ id: comment.id, body });
+        }),
       ];
       return { apiUrl: `${origin}${prefix}`, handlers };
     },
@@ -206,6 +253,7 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
     calls,
     statuses,
     deployments,
+    comments,
     failNext: (route, fault) => faults.push({ route, fault }),
     close: served.close,
   };

@@ -5,8 +5,8 @@ import { readServiceFiles } from "../../engine/read-service-files.js";
 import { isSyncError } from "../../engine/sync-error.js";
 import { parseVaultPath } from "../../engine/vault-path.js";
 import type { GitReader } from "../../git/git-reader.js";
+import { plainMessage } from "../../plain-message.js";
 import { type Finding, fileFinding } from "./findings.js";
-import { plainMessage } from "./plain-message.js";
 
 /** One service as `iac-runner validate` lists it. */
 export interface ServiceReport {

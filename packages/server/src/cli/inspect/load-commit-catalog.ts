@@ -1,7 +1,7 @@
 import type { ServiceCatalog } from "@iac/sync";
 import type { GitReader } from "../../git/git-reader.js";
+import { describeProblems, inspectCommit } from "../../inspect-commit.js";
 import { CliError } from "../cli-error.js";
-import { inspectCommit } from "./inspect-commit.js";
 
 /**
  * The catalog of `commit`, as the runner would load it.
@@ -14,10 +14,7 @@ export async function loadCommitCatalog(git: GitReader, commit: string): Promise
   if (inspection.catalog !== null) {
     return inspection.catalog;
   }
-  const problems = [
-    ...inspection.configProblems.map((problem) => `${problem.keyPath || "iac.config.yaml"}: ${problem.message}`),
-    ...inspection.serviceProblems.map((problem) => `${problem.path}: ${problem.message}`),
-  ];
+  const problems = describeProblems(inspection);
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
   throw new CliError(
     `the repository at ${commit.slice(0, 12)} is invalid: ${problems[0] ?? "unknown problem"}${more}; iac-runner validate --ref ${commit.slice(0, 12)} lists every problem`,

@@ -4,8 +4,8 @@ import { join, resolve } from "node:path";
 import { createGitMirror } from "../../git/git-mirror.js";
 import { createGitReader, type GitReader } from "../../git/git-reader.js";
 import { GitError, redactUrlCredentials, runGit } from "../../git/run-git.js";
+import { plainMessage } from "../../plain-message.js";
 import { CliError } from "../cli-error.js";
-import { plainMessage } from "./plain-message.js";
 
 /** A repository opened for reading, and how to let go of it. */
 export interface OpenedRepository {

@@ -16,9 +16,9 @@ import type { ServiceInputSource } from "../../engine/read-service-inputs.js";
 import { isSyncError } from "../../engine/sync-error.js";
 import type { GitReader } from "../../git/git-reader.js";
 import { noopLogger } from "../../logging/noop-logger.js";
+import { plainMessage } from "../../plain-message.js";
 import type { OperatorSettings } from "../../settings.js";
 import { secretsProblem } from "./create-input-source.js";
-import { plainMessage } from "./plain-message.js";
 
 /** What `iac-runner plan` reads for every service of one plan. */
 export interface PreviewContext {

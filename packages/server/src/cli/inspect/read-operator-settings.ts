@@ -1,8 +1,8 @@
+import { plainMessage } from "../../plain-message.js";
 import { loadOperatorSettings, type OperatorSettings } from "../../settings.js";
 import { SettingsError } from "../../settings-error.js";
 import { readSecretsFile } from "../../settings-source.js";
 import { CliError } from "../cli-error.js";
-import { plainMessage } from "./plain-message.js";
 
 /**
  * The runner's configuration as `iac-runner serve` reads it (the environment, with the secrets file on top), reduced

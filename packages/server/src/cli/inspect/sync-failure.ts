@@ -1,7 +1,7 @@
 import { redact } from "../../engine/redact.js";
 import type { SyncError } from "../../engine/sync-error.js";
+import { plainMessage } from "../../plain-message.js";
 import { CliError } from "../cli-error.js";
-import { plainMessage } from "./plain-message.js";
 
 /**
  * A classified failure of reading a service's inputs or Dokploy as a CLI error: the safe message on the error line,

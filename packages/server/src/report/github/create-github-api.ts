@@ -1,12 +1,5 @@
-import { Octokit } from "@octokit/core";
-import { noopLogger } from "../../logging/noop-logger.js";
 import type { GithubReporterOptions, SyncJob } from "../../types.js";
-import { version } from "../../version.js";
-import { toReportError } from "./github-failure.js";
-
-/** The REST API version every request asks for. https://docs.github.com/en/rest/about-the-rest-api/api-versions */
-const API_VERSION = "2022-11-28";
-const DEFAULT_TIMEOUT_MS = 30_000;
+import { createGithubClient } from "./create-github-client.js";
 
 /** A commit status or a deployment status to write. */
 export interface GithubStatus<State extends string> {
@@ -45,34 +38,7 @@ function jobOfPayload(payload: unknown): unknown {
 
 /** The GitHub calls of one repository over Octokit, each bounded by the request timeout. */
 export function createGithubApi(options: GithubReporterOptions): GithubApi {
-  const [owner = "", repo = ""] = options.repository.split("/");
-  const logger = options.logger ?? noopLogger;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const octokit = new Octokit({
-    auth: options.token,
-    baseUrl: (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
-    userAgent: `iac-runner/${version}`,
-    request: {
-      fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
-    },
-    log: {
-      debug: (message: string) => logger.debug({}, message),
-      info: (message: string) => logger.info({}, message),
-      warn: (message: string) => logger.warn({}, message),
-      error: (message: string) => logger.error({}, message),
-    },
-  });
-  octokit.hook.before("request", (request) => {
-    request.headers["x-github-api-version"] = API_VERSION;
-  });
-  const call = async <T>(request: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    try {
-      return await send(AbortSignal.timeout(timeoutMs));
-    } catch (error) {
-      throw toReportError(error, request, options.repository);
-    }
-  };
-  const path = `/repos/${owner}/${repo}`;
+  const { octokit, owner, repo, path, logger, call } = createGithubClient(options);
 
   return {
     async setCommitStatus(job, status) {

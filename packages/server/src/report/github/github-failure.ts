@@ -13,7 +13,7 @@ function hintOf(status: number, repository: string): string {
     case 401:
       return " (the token is invalid or expired)";
     case 403:
-      return ` (the token may not write commit statuses and deployments of ${repository})`;
+      return ` (the token may not write commit statuses, deployments or pull request comments of ${repository})`;
     case 404:
       return ` (the repository ${repository} does not exist or the token cannot see it)`;
     default:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configFinding, formatFinding, issueFinding, serviceFinding } from "../../../src/cli/inspect/findings.js";
-import { plainMessage } from "../../../src/cli/inspect/plain-message.js";
+import { plainMessage } from "../../../src/plain-message.js";
 
 describe("formatFinding", () => {
   it.each([

@@ -190,7 +190,9 @@ describe("GitHub's answers", () => {
     const error = await rejection(reporter().deliver(started(), null));
 
     expect(error).toBeInstanceOf(ReportRefused);
-    expect(error.message).toContain("the token may not write commit statuses and deployments of acme/infra");
+    expect(error.message).toContain(
+      "the token may not write commit statuses, deployments or pull request comments of acme/infra",
+    );
   });
 
   it("refuses for good with a wrong token, and never shows it", async () => {

@@ -6,7 +6,7 @@ import {
   validateConfigText,
   validateServices,
 } from "@iac/sync";
-import type { GitReader } from "../../git/git-reader.js";
+import type { GitMirror } from "./types.js";
 
 /** `iac.config.yaml` and the services of one commit, or every problem that keeps them from being used. */
 export interface CommitInspection {
@@ -26,7 +26,10 @@ export interface CommitInspection {
  * them (`validateConfigText`, `validateServices`: the rules behind `parseConfig` and `discoverServices`), collecting
  * every problem instead of stopping at the first.
  */
-export async function inspectCommit(git: GitReader, commit: string): Promise<CommitInspection> {
+export async function inspectCommit(
+  git: Pick<GitMirror, "readFile" | "listFiles">,
+  commit: string,
+): Promise<CommitInspection> {
   const [bytes, files] = await Promise.all([git.readFile(commit, CONFIG_FILE), git.listFiles(commit)]);
   const base = { commit, hasConfig: bytes !== null };
   const config = validateConfigText(bytes === null ? undefined : new TextDecoder().decode(bytes));
@@ -35,4 +38,12 @@ export async function inspectCommit(git: GitReader, commit: string): Promise<Com
   }
   const services = validateServices(files, config.config);
   return { ...base, configProblems: [], serviceProblems: services.problems, catalog: services.catalog };
+}
+
+/** Every problem of an inspection, one line each: `<key path or file>: <message>`. */
+export function describeProblems(inspection: CommitInspection): string[] {
+  return [
+    ...inspection.configProblems.map((problem) => `${problem.keyPath || "iac.config.yaml"}: ${problem.message}`),
+    ...inspection.serviceProblems.map((problem) => `${problem.path}: ${problem.message}`),
+  ];
 }
