@@ -919,6 +919,14 @@ export interface ServiceDrift {
   detail: string;
 }
 
+/** The definitions a drift target of an environment deployed by request compares, as its last successful jobs hold them. */
+export interface StoredDefinitions {
+  environment: EnvironmentConfig;
+  services: readonly CatalogService[];
+  /** Service name → id of the job that last succeeded with it (a correction checks it is still the last). */
+  jobs: Readonly<Record<string, string>>;
+}
+
 /**
  * What drift detection compares in one environment at one commit. The branch gives `DEPLOY_ENV` one target (the
  * synced commit, every automatic service of the catalog there). Any other environment gives one per commit its
@@ -929,7 +937,7 @@ export interface DriftTarget {
   env: string;
   commit: string;
   /** The environment and services stored with the last successful jobs; absent: the catalog at `commit`. */
-  stored?: { environment: EnvironmentConfig; services: readonly CatalogService[] } | undefined;
+  stored?: StoredDefinitions | undefined;
   /** Whether drift may be corrected now (false while the branch has a newer planned commit than synced). */
   correctable: boolean;
 }

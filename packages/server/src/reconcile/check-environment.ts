@@ -1,4 +1,4 @@
-import type { EnvironmentDrift, SyncEngine } from "../types.js";
+import type { EnvironmentDrift } from "../types.js";
 import type { DriftTargets } from "./branch-targets.js";
 import { checkTarget, type DriftCheckDeps } from "./check-target.js";
 import { type CorrectionDeps, correctDrift } from "./correct-drift.js";
@@ -6,9 +6,7 @@ import { pendingServices } from "./pending-services.js";
 import { roundFailure } from "./round-failure.js";
 
 /** What checking one environment reads and may submit to. */
-export interface EnvironmentCheckDeps extends DriftCheckDeps, CorrectionDeps {
-  engine: Pick<SyncEngine, "list" | "submit">;
-}
+export interface EnvironmentCheckDeps extends DriftCheckDeps, CorrectionDeps {}
 
 /**
  * Compares every target of `env` with Dokploy and, where the environment says `reconcile: correct`, submits a

@@ -16,15 +16,19 @@ export function deployedTargets(
   services: readonly string[],
 ): DriftTargets {
   return async () => {
-    const byCommit = new Map<string, { environment: EnvironmentConfig; services: CatalogService[] }>();
+    const byCommit = new Map<
+      string,
+      { environment: EnvironmentConfig; services: CatalogService[]; jobs: Record<string, string> }
+    >();
     for (const name of services) {
       const last = await store.lastSuccessfulSync(env, name);
       if (last === undefined) {
         continue;
       }
       // Jobs at one commit read one iac.config.yaml: the first one's environment stands for all of them.
-      const group = byCommit.get(last.commit) ?? { environment: last.environment, services: [] };
+      const group = byCommit.get(last.commit) ?? { environment: last.environment, services: [], jobs: {} };
       group.services.push(last.service);
+      group.jobs[name] = last.jobId;
       byCommit.set(last.commit, group);
     }
     return [...byCommit].map(([commit, stored]): DriftTarget => ({ env, commit, stored, correctable: true }));

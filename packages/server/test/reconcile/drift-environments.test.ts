@@ -1,7 +1,7 @@
 import { readStoredHash } from "@iac/sync";
 import { describe, expect, it } from "vitest";
-import type { SyncJob } from "../../src/types.js";
-import { ciRequest, INFRA_FILES } from "../helpers/runner-fixture.js";
+import type { JobStore, SyncJob } from "../../src/types.js";
+import { ciRequest, INFRA_FILES, memoryStore } from "../helpers/runner-fixture.js";
 import { type LiveRunner, startLiveRunner, useMsw } from "../integration/live-runner.js";
 import {
   BACK,
@@ -37,8 +37,10 @@ async function run(live: LiveRunner, path: "/sync" | "/deploy", body: Record<str
 async function releasedRunner(
   production: string,
   deploy: Record<string, unknown> = {},
+  store?: JobStore,
 ): Promise<{ live: LiveRunner; release: SyncJob; synced: SyncJob }> {
   const live = await startLiveRunner(server, {
+    store,
     settings: { reconcileIntervalMs: 20, apiToken: TOKEN },
     dokploy: {
       deploy: {
@@ -236,5 +238,44 @@ describe("drift detection of an environment deployed by tag", () => {
         expectedHash: goodHash,
         actualHash: TAMPERED,
       });
+  });
+
+  it("fails production alone while its last jobs cannot be read, says so once, and recovers", async () => {
+    const store = await memoryStore();
+    let down = false;
+    const faulty: JobStore = {
+      ...store,
+      lastSuccessfulSync: (env, service) =>
+        down ? Promise.reject(new Error("database down")) : store.lastSuccessfulSync(env, service),
+    };
+    const { live } = await releasedRunner("    reconcile: correct\n", {}, faulty);
+    await expect.poll(async () => (await environmentDrift(live, "production"))?.outcome).toBe("ok");
+    down = true;
+    await expect.poll(async () => (await environmentDrift(live, "production"))?.outcome).toBe("failed");
+    await roundsLater(live, 2);
+    const report = await drift(live);
+    expect(report.outcome).toBe("ok");
+    expect(report.environments).toEqual([
+      expect.objectContaining({ env: "production", detail: "the round failed; see the runner's log", services: [] }),
+    ]);
+    // The last complete count of production stays.
+    expect(await metric(live, "iac_runner_drift_services", { env: "production", state: "in_sync" })).toBe(2);
+    down = false;
+    await expect.poll(async () => (await environmentDrift(live, "production"))?.outcome).toBe("ok");
+    const CHANGES = ["drift detection is failing", "drift detection works again"];
+    const changes = live.lines.filter((line) => CHANGES.includes(line.msg ?? ""));
+    expect(changes.map((line) => [line.level, line.msg, line["env"]])).toEqual([
+      ["warn", "drift detection is failing", "production"],
+      ["info", "drift detection works again", "production"],
+    ]);
+    // The store's own error is in the log, never in the report.
+    expect(live.lines).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        env: "production",
+        err: expect.objectContaining({ message: "[@iac/server] the job store failed during lastSuccessfulSync" }),
+      }),
+    );
+    expect((await jobsOf(live)).filter((job) => job.trigger === "reconcile")).toEqual([]);
   });
 });
