@@ -924,7 +924,7 @@ export interface StoredDefinitions {
   environment: EnvironmentConfig;
   services: readonly CatalogService[];
   /** Service name → id of the job that last succeeded with it (a correction checks it is still the last). */
-  jobs: Readonly<Record<string, string>>;
+  jobs: ReadonlyMap<string, string>;
 }
 
 /**

@@ -71,5 +71,5 @@ async function stillLastSuccess(deps: CorrectionDeps, { target }: CheckedTarget,
     return true;
   }
   const last = await deps.store.lastSuccessfulSync(target.env, service);
-  return last !== undefined && last.jobId === target.stored.jobs[service];
+  return last !== undefined && last.jobId === target.stored.jobs.get(service);
 }

@@ -18,7 +18,7 @@ export function deployedTargets(
   return async () => {
     const byCommit = new Map<
       string,
-      { environment: EnvironmentConfig; services: CatalogService[]; jobs: Record<string, string> }
+      { environment: EnvironmentConfig; services: CatalogService[]; jobs: Map<string, string> }
     >();
     for (const name of services) {
       const last = await store.lastSuccessfulSync(env, name);
@@ -26,9 +26,13 @@ export function deployedTargets(
         continue;
       }
       // Jobs at one commit read one iac.config.yaml: the first one's environment stands for all of them.
-      const group = byCommit.get(last.commit) ?? { environment: last.environment, services: [], jobs: {} };
+      const group = byCommit.get(last.commit) ?? {
+        environment: last.environment,
+        services: [],
+        jobs: new Map<string, string>(),
+      };
       group.services.push(last.service);
-      group.jobs[name] = last.jobId;
+      group.jobs.set(name, last.jobId);
       byCommit.set(last.commit, group);
     }
     return [...byCommit].map(([commit, stored]): DriftTarget => ({ env, commit, stored, correctable: true }));

@@ -28,7 +28,11 @@ function checked(
   );
   const environment = config.environments["staging"] ?? expect.unreachable("no staging");
   // With `jobs`, a target of an environment deployed by request: the definitions of its last successful jobs.
-  const stored = options.jobs && { environment, services: catalog.services, jobs: options.jobs };
+  const stored = options.jobs && {
+    environment,
+    services: catalog.services,
+    jobs: new Map(Object.entries(options.jobs)),
+  };
   return {
     target: { env: "staging", commit: COMMIT, correctable: options.correctable ?? true, stored },
     environment,
