@@ -42,6 +42,7 @@ export type {
   DriftRoundOutcome,
   DriftState,
   EnvironmentCursor,
+  EnvironmentDrift,
   GitMirror,
   GitMirrorOptions,
   HealthCheck,

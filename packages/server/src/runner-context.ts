@@ -24,7 +24,7 @@ export interface RunnerContext {
   metrics: RunnerMetrics;
   version: string;
   startedAt: number;
-  /** The last drift detection round's report of `DEPLOY_ENV`, or why there is none. */
+  /** The last drift detection round's report (`DEPLOY_ENV`, then the other environments), or why there is none. */
   drift: () => DriftReport;
   /** Plans of pull requests to the branch, posted as comments; undefined without `GITHUB_TOKEN`. */
   pullPlanner: PullPlanner | undefined;

@@ -980,15 +980,25 @@ export interface ServiceDrift {
   detail: string;
 }
 
+/** The definitions a drift target of an environment deployed by request compares, as its last successful jobs hold them. */
+export interface StoredDefinitions {
+  environment: EnvironmentConfig;
+  services: readonly CatalogService[];
+  /** Service name → id of the job that last succeeded with it (a correction checks it is still the last). */
+  jobs: ReadonlyMap<string, string>;
+}
+
 /**
- * What drift detection compares in one environment: the services at `commit` (every automatic service of the catalog
- * there when `services` is absent). The branch gives one target (the synced commit); an environment deployed from tags
- * may give one per commit.
+ * What drift detection compares in one environment at one commit. The branch gives `DEPLOY_ENV` one target (the
+ * synced commit, every automatic service of the catalog there). Any other environment gives one per commit its
+ * services last succeeded at, with the definitions stored with those jobs (`stored`), since a tag deploy or a rollback
+ * may have deployed content the branch no longer holds.
  */
 export interface DriftTarget {
   env: string;
   commit: string;
-  services?: readonly string[] | undefined;
+  /** The environment and services stored with the last successful jobs; absent: the catalog at `commit`. */
+  stored?: StoredDefinitions | undefined;
   /** Whether drift may be corrected now (false while the branch has a newer planned commit than synced). */
   correctable: boolean;
 }
@@ -996,7 +1006,26 @@ export interface DriftTarget {
 /** The outcome of one round: `ok` (compared), `idle` (nothing synced yet), `failed` (could not even list services). */
 export type DriftRoundOutcome = "ok" | "idle" | "failed";
 
-/** The report of the last drift detection round, as `GET /drift` answers it. */
+/** What one drift detection round found in one environment. */
+export interface EnvironmentDrift {
+  env: string;
+  /**
+   * The commit every service was compared at (for `DEPLOY_ENV`, the synced commit); null when nothing was compared or
+   * the services were compared at several commits (each service names its own).
+   */
+  commit: string | null;
+  outcome: DriftRoundOutcome;
+  /** Why the environment failed (`failed`) or had nothing to compare (`idle`). */
+  detail: string | null;
+  services: ServiceDrift[];
+  /** Jobs a `reconcile: correct` round submitted (`duplicate`: an equal one was known), one per commit at most. */
+  corrections: DriftCorrection[];
+}
+
+/**
+ * The report of the last drift detection round, as `GET /drift` answers it: `DEPLOY_ENV` at the top level, the other
+ * environments the runner deployed to in `environments`.
+ */
 export interface DriftReport {
   /** ISO time of the round; null when none ran in this process (reconciliation off, or another runner checks). */
   checkedAt: string | null;
@@ -1009,6 +1038,11 @@ export interface DriftReport {
   services: ServiceDrift[];
   /** Jobs a `reconcile: correct` round submitted (`duplicate`: an equal one was known), one per target at most. */
   corrections: DriftCorrection[];
+  /**
+   * Every other environment of `iac.config.yaml` at the synced commit, each service compared at the commit of its last
+   * successful job there (never deployed: left out). Empty when no round ran, or `DEPLOY_ENV` could not be compared.
+   */
+  environments: EnvironmentDrift[];
 }
 
 /** The report of a round that ran. */

@@ -166,7 +166,8 @@ export function createRunnerApi(options: RunnerApiOptions): RunnerApi {
       if (typeof report?.env !== "string" || !Array.isArray(report.services) || !Array.isArray(report.corrections)) {
         throw unexpected(answer.url, "a drift report");
       }
-      return report as DriftReport;
+      // Runners older than per-environment drift detection answer without `environments`.
+      return { ...report, environments: Array.isArray(report.environments) ? report.environments : [] } as DriftReport;
     },
     async health() {
       const answer = await send("GET", "/health", { anyStatus: true });

@@ -10,7 +10,7 @@ Commands:
   deploy         Ask a running runner to deploy a tag or commit; --wait follows it to the end
   status         Show a deployment and each of its services
   history        List deployments, newest first (needs IAC_API_TOKEN)
-  drift          Show the last drift detection report: Dokploy against the synced commit (needs IAC_API_TOKEN)
+  drift          Show the last drift detection report: Dokploy against what was deployed (needs IAC_API_TOKEN)
   doctor         Check the configuration and every dependency (git, Dokploy, Vault, job store)
   healthcheck    Exit 0 when the runner's /health answers 200, for container HEALTHCHECKs
   validate       Check iac.config.yaml and the services of a commit, offline; print the catalog
@@ -33,7 +33,8 @@ DOKPLOY_URL and DOKPLOY_API_KEY are required) and from the secrets file (IAC_SEC
 Jobs live in a SQLite file in IAC_DATA_DIR (one runner process), or in PostgreSQL at IAC_DATABASE_URL
 (any number of runner processes). At start the runner resumes unfinished jobs and catches up with the
 branch (IAC_POLL_INTERVAL repeats that, e.g. 5m). IAC_RECONCILE_INTERVAL (e.g. 10m) compares Dokploy
-with the synced commit that often (GET /drift, and a redeploy with reconcile: correct). Without IAC_HASH_KEY it warns at start: the config
+with what was deployed that often: DEPLOY_ENV at the synced commit, other environments at each service's last
+successful job (GET /drift, and a redeploy with reconcile: correct). Without IAC_HASH_KEY it warns at start: the config
 hashes of services with Vault secrets are then keyed with WEBHOOK_SECRET, and rotating it redeploys
 each of them once.
 
@@ -181,8 +182,10 @@ Exit codes:
 export const DRIFT_USAGE = `Usage: iac-runner drift --url <runner> [--json] [--verbose]
 
 Show the runner's last drift detection report (GET /drift): each automatic service of DEPLOY_ENV at the
-synced commit, in_sync, drifted, missing, not_done, unknown or pending, and any correction submitted. The
-runner checks every IAC_RECONCILE_INTERVAL. Needs the runner's API token in IAC_API_TOKEN.
+synced commit, then of every other environment at the commit of its last successful job there (services
+never deployed there are left out), in_sync, drifted, missing, not_done, unknown or pending, and any
+correction submitted. The runner checks every IAC_RECONCILE_INTERVAL. Needs the runner's API token in
+IAC_API_TOKEN.
 
 Options:
   --url <runner>    The runner's base URL

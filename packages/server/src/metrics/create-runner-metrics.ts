@@ -106,16 +106,18 @@ export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
     driftChecked(report) {
       metrics.reconcileRounds.inc({ outcome: report.outcome });
       metrics.reconcileLastRound.set(deps.now() / 1000);
-      // A failed round compared nothing (or part of it): the last complete count stays.
-      if (report.outcome === "failed") {
-        return;
-      }
-      const counts = Object.fromEntries(DRIFT_STATES.map((state) => [state, 0])) as Record<DriftState, number>;
-      for (const drift of report.services) {
-        counts[drift.state] += 1;
-      }
-      for (const state of DRIFT_STATES) {
-        metrics.driftServices.set({ env: report.env, state }, counts[state]);
+      for (const environment of [report, ...report.environments]) {
+        // A failed environment compared nothing (or part of it): its last complete count stays.
+        if (environment.outcome === "failed") {
+          continue;
+        }
+        const counts = Object.fromEntries(DRIFT_STATES.map((state) => [state, 0])) as Record<DriftState, number>;
+        for (const drift of environment.services) {
+          counts[drift.state] += 1;
+        }
+        for (const state of DRIFT_STATES) {
+          metrics.driftServices.set({ env: environment.env, state }, counts[state]);
+        }
       }
     },
     async expose() {

@@ -82,7 +82,7 @@ export function defineMetrics(registry: Registry): RunnerMetricSet {
     }),
     driftServices: new Gauge({
       name: "iac_runner_drift_services",
-      help: "Services by drift state (in_sync, drifted, missing, not_done, unknown, pending) per environment, as the last drift detection round of this runner found them.",
+      help: "Services by drift state (in_sync, drifted, missing, not_done, unknown, pending) per environment (DEPLOY_ENV and every other one it checks), as the last drift detection round of this runner found them.",
       labelNames: ["env", "state"] as const,
       registers,
     }),

@@ -30,8 +30,9 @@ export interface CheckedTarget {
 const FATAL = new Set(["dokploy_auth_failed", "dokploy_unreachable"]);
 
 /**
- * Compares every automatic service of `target` (those it names, else the whole catalog at its commit) with Dokploy;
- * services of `pending` are not compared. A service that cannot be compared is `unknown` with the reason.
+ * Compares the services of `target` (those stored with it, else every automatic service of the catalog at its commit)
+ * with Dokploy, hashed as a redeploy of them would be; services of `pending` are not compared. A service that cannot
+ * be compared is `unknown` with the reason.
  *
  * @throws {PlanError} when the commit cannot be fetched, or the catalog cannot be read there or lacks the environment.
  */
@@ -41,18 +42,14 @@ export async function checkTarget(
   pending: ReadonlySet<string>,
 ): Promise<CheckedTarget> {
   const { env, commit } = target;
-  // Another runner may have synced a commit this process never fetched (its mirror is its own).
+  // Another runner may have deployed a commit this process never fetched (its mirror is its own).
   if ((await deps.git.resolveCommit(commit)) === null) {
     await fetchRepository(deps.git, deps.logger);
   }
-  const { config, catalog } = await loadPlanCatalog(deps.git, commit);
-  const environment = Object.hasOwn(config.environments, env) ? config.environments[env] : undefined;
-  if (environment === undefined) {
-    throw new PlanError("unknown_env", `environment ${env} is not in iac.config.yaml at ${commit}`);
-  }
-  const chosen = catalog.services.filter(
-    (service) => isSyncable(service) && (target.services === undefined || target.services.includes(service.name)),
-  );
+  const { environment, chosen } =
+    target.stored !== undefined
+      ? { environment: target.stored.environment, chosen: target.stored.services }
+      : await catalogAt(deps.git, env, commit);
   const drifts: ServiceDrift[] = [];
   let fatal: string | undefined;
   for (const service of chosen) {
@@ -79,4 +76,18 @@ export async function checkTarget(
     }
   }
   return { target, environment, services: new Map(chosen.map((service) => [service.name, service])), drifts };
+}
+
+/** The environment's settings and automatic services in the catalog at `commit`. */
+async function catalogAt(
+  git: GitMirror,
+  env: string,
+  commit: string,
+): Promise<{ environment: EnvironmentConfig; chosen: readonly CatalogService[] }> {
+  const { config, catalog } = await loadPlanCatalog(git, commit);
+  const environment = Object.hasOwn(config.environments, env) ? config.environments[env] : undefined;
+  if (environment === undefined) {
+    throw new PlanError("unknown_env", `environment ${env} is not in iac.config.yaml at ${commit}`);
+  }
+  return { environment, chosen: catalog.services.filter(isSyncable) };
 }

@@ -1,14 +1,16 @@
 import { toNewJob } from "../plan/to-new-job.js";
 import { serviceSetKey } from "../store/service-set-key.js";
-import type { DriftCorrection, DriftState, NewJobService, SyncEngine } from "../types.js";
+import type { DriftCorrection, DriftState, JobStore, NewJobService, SyncEngine } from "../types.js";
 import type { CheckedTarget } from "./check-target.js";
+import { pendingServices } from "./pending-services.js";
 
 /** States a redeploy at the compared commit fixes; `unknown` and `pending` are never acted on. */
 const CORRECTABLE: ReadonlySet<DriftState> = new Set(["drifted", "missing", "not_done"]);
 
 /** What {@link correctDrift} needs. */
 export interface CorrectionDeps {
-  engine: Pick<SyncEngine, "submit">;
+  engine: Pick<SyncEngine, "list" | "submit">;
+  store: Pick<JobStore, "lastSuccessfulSync">;
   now: () => number;
   /** `IAC_RECONCILE_INTERVAL`: one correction per services and commit per interval at most. */
   intervalMs: number;
@@ -18,7 +20,9 @@ export interface CorrectionDeps {
  * Submits one job (trigger `reconcile`) that redeploys the drifted, missing and not-done services of a checked target
  * at its commit, when its environment says `reconcile: correct` and the target may be corrected now; null otherwise.
  *
- * Services with a job in flight were left out of the comparison (`pending`), so a slow correction is never doubled.
+ * Services with a job in flight were left out of the comparison (`pending`), and those whose lane took a job since
+ * (queued or running now, or, for a target of stored definitions, a newer success) are left out of the job: a
+ * correction must never supersede a queued deploy nor undo one that ended while the round compared.
  * The request key names the interval the round belongs to as well: two runners that both ran a round in it (a lease
  * handed over) submit one job, and a correction that failed is tried again one interval later, not in a loop.
  */
@@ -27,10 +31,15 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   if (environment.reconcile !== "correct" || !target.correctable) {
     return null;
   }
+  const wanted = checked.drifts.filter((drift) => CORRECTABLE.has(drift.state));
+  if (wanted.length === 0) {
+    return null;
+  }
+  const busy = await pendingServices(deps.engine, target.env);
   const services: NewJobService[] = [];
-  for (const drift of checked.drifts) {
+  for (const drift of wanted) {
     const service = checked.services.get(drift.service);
-    if (service !== undefined && CORRECTABLE.has(drift.state)) {
+    if (service !== undefined && !busy.has(service.name) && (await stillLastSuccess(deps, checked, service.name))) {
       services.push({ service, reason: { code: "requested", message: `drift detection: ${drift.detail}` } });
     }
   }
@@ -54,4 +63,13 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
     return null;
   }
   return { deployment: outcome.job.id, status: outcome.status, commit: target.commit, services: names };
+}
+
+/** Whether the job a stored definition came from is still the last success of its lane (always, for the branch). */
+async function stillLastSuccess(deps: CorrectionDeps, { target }: CheckedTarget, service: string): Promise<boolean> {
+  if (target.stored === undefined) {
+    return true;
+  }
+  const last = await deps.store.lastSuccessfulSync(target.env, service);
+  return last !== undefined && last.jobId === target.stored.jobs.get(service);
 }

@@ -1,37 +1,44 @@
-import type { DriftRoundReport, DriftState, Logger } from "../types.js";
+import type { DriftRoundReport, DriftState, EnvironmentDrift, Logger } from "../types.js";
 
 const DRIFTING: ReadonlySet<DriftState> = new Set(["drifted", "missing", "not_done"]);
 
 /**
- * Logs changes, not rounds: one warning when a service starts drifting and one line when it is back in sync, and
- * likewise when rounds start and stop failing. A service that could not be compared (`unknown`, `pending`) keeps
- * what was last known of it.
+ * Logs changes, not rounds, per environment and service: one warning when a service starts drifting and one line when
+ * it is back in sync, and likewise when an environment's rounds start and stop failing. A service that could not be
+ * compared (`unknown`, `pending`) keeps what was last known of it.
  */
 export function createDriftLog(logger: Logger): (report: DriftRoundReport) => void {
   const drifting = new Set<string>();
-  let failing = false;
-  return (report) => {
-    if (report.outcome === "failed" && !failing) {
-      logger.warn({ env: report.env, commit: report.commit, detail: report.detail }, "drift detection is failing");
-    } else if (report.outcome !== "failed" && failing) {
-      logger.info({ env: report.env, commit: report.commit }, "drift detection works again");
+  const failing = new Set<string>();
+  const logEnvironment = (drift: EnvironmentDrift) => {
+    const { env } = drift;
+    if (drift.outcome === "failed" && !failing.has(env)) {
+      failing.add(env);
+      logger.warn({ env, commit: drift.commit, detail: drift.detail }, "drift detection is failing");
+    } else if (drift.outcome !== "failed" && failing.delete(env)) {
+      logger.info({ env, commit: drift.commit }, "drift detection works again");
     }
-    failing = report.outcome === "failed";
-    for (const drift of report.services) {
-      const fields = { env: report.env, service: drift.service, commit: drift.commit, state: drift.state };
-      if (DRIFTING.has(drift.state) && !drifting.has(drift.service)) {
-        drifting.add(drift.service);
+    for (const service of drift.services) {
+      const key = JSON.stringify([env, service.service]);
+      const fields = { env, service: service.service, commit: service.commit, state: service.state };
+      if (DRIFTING.has(service.state) && !drifting.has(key)) {
+        drifting.add(key);
         logger.warn(
-          { ...fields, expectedHash: drift.expectedHash, actualHash: drift.actualHash, detail: drift.detail },
+          { ...fields, expectedHash: service.expectedHash, actualHash: service.actualHash, detail: service.detail },
           "service drifted from the synced commit",
         );
-      } else if (drift.state === "in_sync" && drifting.delete(drift.service)) {
+      } else if (service.state === "in_sync" && drifting.delete(key)) {
         logger.info(fields, "service is back in sync");
       }
     }
     // A duplicate is a job an earlier round (or runner) submitted and logged.
-    for (const correction of report.corrections.filter(({ status }) => status === "created")) {
-      logger.info({ env: report.env, ...correction }, "submitted a job to correct drift");
+    for (const correction of drift.corrections.filter(({ status }) => status === "created")) {
+      logger.info({ env, ...correction }, "submitted a job to correct drift");
+    }
+  };
+  return (report) => {
+    for (const drift of [report, ...report.environments]) {
+      logEnvironment(drift);
     }
   };
 }

@@ -17,9 +17,9 @@ export interface ReconcilerParts {
 }
 
 /**
- * Drift detection of `DEPLOY_ENV` along the branch when `IAC_RECONCILE_INTERVAL` is set, else undefined. It reads
- * git, Vault and Dokploy with clients of its own built from the settings, so a runner given an engine of its own
- * still detects drift.
+ * Drift detection when `IAC_RECONCILE_INTERVAL` is set, else undefined: `DEPLOY_ENV` along the branch, the other
+ * environments at their last successful jobs. It reads git, Vault and Dokploy with clients of its own built from the
+ * settings, so a runner given an engine of its own still detects drift.
  */
 export function reconcilerFromSettings(options: RunnerOptions, parts: ReconcilerParts): Reconciler | undefined {
   const { settings } = options;
@@ -51,6 +51,7 @@ export function reconcilerFromSettings(options: RunnerOptions, parts: Reconciler
       intervalMs,
       env,
       targets: branchTargets(store, env),
+      store,
     },
     store,
     holder: parts.holder,

@@ -1,59 +1,46 @@
-import { PlanError } from "@iac/sync";
-import { isSyncError } from "../engine/sync-error.js";
-import type { DriftRoundReport, SyncEngine } from "../types.js";
+import type { DriftRoundReport, EnvironmentDrift } from "../types.js";
 import type { DriftTargets } from "./branch-targets.js";
-import { checkTarget, type DriftCheckDeps } from "./check-target.js";
-import { correctDrift } from "./correct-drift.js";
-import { pendingServices } from "./pending-services.js";
+import { checkEnvironment, type EnvironmentCheckDeps } from "./check-environment.js";
+import { deployedTargets } from "./deployed-targets.js";
+import { type OtherEnvironments, otherEnvironments } from "./other-environments.js";
+import { roundFailure } from "./round-failure.js";
 
 /** What one drift detection round reads and may submit to. */
-export interface DriftRoundDeps extends DriftCheckDeps {
-  engine: Pick<SyncEngine, "list" | "submit">;
+export interface DriftRoundDeps extends EnvironmentCheckDeps {
   now: () => number;
-  /** `IAC_RECONCILE_INTERVAL`. */
-  intervalMs: number;
+  /** `DEPLOY_ENV`. */
   env: string;
+  /** The targets of `env` (the branch's). */
   targets: DriftTargets;
 }
 
 /**
- * One round for one environment: compares every target with Dokploy and, where the environment says
- * `reconcile: correct`, submits a correction. Never rejects: a round that cannot finish is `failed` with the reason
- * and keeps what it had compared.
+ * One round: compares `DEPLOY_ENV` at the synced commit with Dokploy, then every other environment of
+ * `iac.config.yaml` there at the commits its services last succeeded at, correcting where an environment says
+ * `reconcile: correct`. Never rejects: a round that cannot finish is `failed` with the reason and keeps what it had
+ * compared. The other environments wait for a `DEPLOY_ENV` round that is `ok`: their list is read at its commit.
  */
 export async function runDriftRound(deps: DriftRoundDeps): Promise<DriftRoundReport> {
-  const report: DriftRoundReport = {
-    checkedAt: new Date(deps.now()).toISOString(),
-    env: deps.env,
-    commit: null,
-    outcome: "ok",
-    detail: null,
-    services: [],
-    corrections: [],
-  };
-  try {
-    const targets = await deps.targets();
-    if (targets.length === 0) {
-      return { ...report, outcome: "idle", detail: `nothing was synced to ${deps.env} yet` };
+  const checkedAt = new Date(deps.now()).toISOString();
+  const main = await checkEnvironment(deps, deps.env, deps.targets, `nothing was synced to ${deps.env} yet`);
+  const environments: EnvironmentDrift[] = [];
+  if (main.outcome === "ok" && main.commit !== null) {
+    let others: OtherEnvironments;
+    try {
+      others = await otherEnvironments(deps.git, main.commit, deps.env);
+    } catch (error) {
+      return {
+        checkedAt,
+        ...main,
+        outcome: "failed",
+        detail: roundFailure(error, deps.logger, deps.env),
+        environments,
+      };
     }
-    report.commit = targets[0]?.commit ?? null;
-    const pending = await pendingServices(deps.engine, deps.env);
-    for (const target of targets) {
-      const checked = await checkTarget(deps, target, pending);
-      report.services.push(...checked.drifts);
-      const correction = await correctDrift(deps, checked);
-      if (correction !== null) {
-        report.corrections.push(correction);
-      }
+    for (const env of others.envs) {
+      const targets = deployedTargets(deps.store, env, others.services);
+      environments.push(await checkEnvironment(deps, env, targets, `no service was deployed to ${env} yet`));
     }
-    return report;
-  } catch (error) {
-    // Plan and sync errors say what failed without upstream text; anything else (the store) is in the log only.
-    const known = error instanceof PlanError || isSyncError(error);
-    if (!known) {
-      deps.logger.warn({ err: error }, "drift detection round failed; trying again next round");
-    }
-    const detail = known ? error.message : "the round failed; see the runner's log";
-    return { ...report, outcome: "failed", detail };
   }
+  return { checkedAt, ...main, environments };
 }

@@ -1,4 +1,5 @@
 import { CONFIG_HASH_KEY, readStoredHash } from "@iac/sync";
+import { HttpResponse, http } from "msw";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { driftCommand } from "../../src/cli/drift-command.js";
 import { createRunner } from "../../src/create-runner.js";
@@ -15,6 +16,7 @@ import {
   testSettings,
 } from "../helpers/runner-fixture.js";
 import { serveFakeDokploy } from "../helpers/serve-fake.js";
+import { serveHandlers } from "../helpers/serve-handlers.js";
 import { syncWithRunner } from "../helpers/sync-with-runner.js";
 
 const TOKEN = "cli-test-api-token-0123456789";
@@ -88,8 +90,33 @@ describe("iac-runner drift", () => {
       /^postgres {2}drifted {3}expected v2:[0-9a-f]{12}, Dokploy v2:f{12} {2}postgres config hash changed/,
     );
     expect(lines[2]).toBe("redis     missing   no compose in Dokploy");
-    expect(lines).toHaveLength(3);
+    // Production is watched too, though nothing was deployed there.
+    expect(lines[3]).toBe("production: idle: no service was deployed to production yet");
+    expect(lines).toHaveLength(4);
     expect(report?.services[0]?.actualHash).toBe(TAMPERED);
+  });
+
+  it("prints the report of a runner that checks DEPLOY_ENV only (no environments in its answer)", async () => {
+    const older = {
+      checkedAt: "2026-11-30T14:00:00.000Z",
+      env: "staging",
+      commit: "a".repeat(40),
+      outcome: "ok",
+      detail: null,
+      services: [],
+      corrections: [],
+    };
+    const served = await serveHandlers(
+      (origin) => origin,
+      () => [http.get("*/drift", () => HttpResponse.json(older))],
+    );
+    onTestFinished(() => served.close());
+    const json = io();
+    expect(await driftCommand(["--url", served.fake, "--json"], json)).toBe(0);
+    expect(JSON.parse(json.out)).toEqual({ ...older, environments: [] });
+    const text = io();
+    expect(await driftCommand(["--url", served.fake], text)).toBe(0);
+    expect(text.out).toBe("staging at commit aaaaaaaaaaaa, checked 2026-11-30T14:00:00.000Z: no services\n");
   });
 
   it("says why there is no report when drift detection is off", async () => {

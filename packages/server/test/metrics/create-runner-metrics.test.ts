@@ -4,7 +4,14 @@ import { createHealthMonitor, type HealthReport } from "../../src/health/create-
 import { HttpError } from "../../src/http/http-error.js";
 import { createRunnerMetrics, type RunnerMetricsDeps } from "../../src/metrics/create-runner-metrics.js";
 import { StoreError } from "../../src/store/store-error.js";
-import type { DriftRoundReport, DriftState, HealthCheckState, SyncResult } from "../../src/types.js";
+import type {
+  DriftRoundOutcome,
+  DriftRoundReport,
+  DriftState,
+  EnvironmentDrift,
+  HealthCheckState,
+  SyncResult,
+} from "../../src/types.js";
 import { memoryStore } from "../helpers/runner-fixture.js";
 import { newJob, T0 } from "../store/store-fixtures.js";
 import { metricTypes, parseExposition, rowsOf, samplesOf, sampleValue } from "./parse-exposition.js";
@@ -227,25 +234,33 @@ describe("createRunnerMetrics", () => {
     await expect(metrics.expose()).rejects.toBeInstanceOf(StoreError);
   });
 
-  it("counts drift rounds by outcome, services per drift state, and the time of the last round", async () => {
-    const metrics = createRunnerMetrics(await deps());
-    const drift = (service: string, state: DriftState) => ({
-      service,
+  const driftOf = (env: string, outcome: DriftRoundOutcome, states: DriftState[]): EnvironmentDrift => ({
+    env,
+    commit: "a".repeat(40),
+    outcome,
+    detail: null,
+    services: states.map((state, index) => ({
+      service: `service-${index}`,
       commit: "a".repeat(40),
       state,
       expectedHash: null,
       actualHash: null,
       detail: state,
-    });
-    const round = (outcome: DriftRoundReport["outcome"], states: DriftState[]): DriftRoundReport => ({
-      checkedAt: new Date(T0).toISOString(),
-      env: "staging",
-      commit: "a".repeat(40),
-      outcome,
-      detail: null,
-      services: states.map((state, index) => drift(`service-${index}`, state)),
-      corrections: [],
-    });
+    })),
+    corrections: [],
+  });
+  const round = (
+    outcome: DriftRoundOutcome,
+    states: DriftState[],
+    environments: EnvironmentDrift[] = [],
+  ): DriftRoundReport => ({
+    ...driftOf("staging", outcome, states),
+    checkedAt: new Date(T0).toISOString(),
+    environments,
+  });
+
+  it("counts drift rounds by outcome, services per drift state, and the time of the last round", async () => {
+    const metrics = createRunnerMetrics(await deps());
     metrics.driftChecked(round("ok", ["drifted", "in_sync", "in_sync", "pending"]));
     // A failed round keeps the counts of the last complete one.
     metrics.driftChecked(round("failed", ["unknown"]));
@@ -266,5 +281,19 @@ describe("createRunnerMetrics", () => {
       ["idle", 1],
     ]);
     expect(sampleValue(samples, "iac_runner_reconcile_last_round_timestamp_seconds")).toBe(T0 / 1000);
+  });
+
+  it("counts the services of every environment of a round, a failed one keeping its last counts", async () => {
+    const metrics = createRunnerMetrics(await deps());
+    metrics.driftChecked(round("ok", ["in_sync"], [driftOf("production", "ok", ["drifted", "in_sync"])]));
+    metrics.driftChecked(round("ok", ["drifted"], [driftOf("production", "failed", [])]));
+    const samples = parseExposition(await metrics.expose());
+    const rows = rowsOf(samples, "iac_runner_drift_services", ["env", "state"]).filter(([, , count]) => count !== 0);
+    expect(rows).toEqual([
+      ["staging", "drifted", 1],
+      ["production", "in_sync", 1],
+      ["production", "drifted", 1],
+    ]);
+    expect(rowsOf(samples, "iac_runner_reconcile_rounds_total", ["outcome"])).toEqual([["ok", 2]]);
   });
 });

@@ -12,7 +12,7 @@ const INTERVAL = 60_000;
 /** A checked target of the infra layout where each service is in the state given, under `reconcile`. */
 function checked(
   states: Record<string, DriftState>,
-  options: { reconcile?: "report" | "correct"; correctable?: boolean } = {},
+  options: { reconcile?: "report" | "correct"; correctable?: boolean; jobs?: Record<string, string> } = {},
 ): CheckedTarget {
   const config = parseConfig(`environments:\n  staging:\n    reconcile: ${options.reconcile ?? "correct"}\n`);
   const catalog = discoverServices(Object.keys(INFRA_FILES), config);
@@ -26,9 +26,16 @@ function checked(
       detail: `${service} is ${state}`,
     }),
   );
+  const environment = config.environments["staging"] ?? expect.unreachable("no staging");
+  // With `jobs`, a target of an environment deployed by request: the definitions of its last successful jobs.
+  const stored = options.jobs && {
+    environment,
+    services: catalog.services,
+    jobs: new Map(Object.entries(options.jobs)),
+  };
   return {
-    target: { env: "staging", commit: COMMIT, correctable: options.correctable ?? true },
-    environment: config.environments["staging"] ?? expect.unreachable("no staging"),
+    target: { env: "staging", commit: COMMIT, correctable: options.correctable ?? true, stored },
+    environment,
     services: new Map(catalog.services.map((service) => [service.name, service])),
     drifts,
   };
@@ -37,7 +44,7 @@ function checked(
 async function setup(start = 10 * INTERVAL) {
   const engine = createStubEngine(await memoryStore());
   let now = start;
-  const deps = { engine, now: () => now, intervalMs: INTERVAL };
+  const deps = { engine, store: engine.store, now: () => now, intervalMs: INTERVAL };
   return { engine, deps, advance: (ms: number) => (now += ms) };
 }
 
@@ -76,15 +83,16 @@ describe("correctDrift", () => {
     ]);
   });
 
-  it("answers a second round of the same interval with the first job, and a round of the next one too while it runs", async () => {
+  it("submits nothing for a service whose correction (or any job) is still queued, in this interval or the next", async () => {
     const { engine, deps, advance } = await setup();
     const first = await correctDrift(deps, checked({ postgres: "drifted" }));
+    expect(first).toMatchObject({ status: "created" });
     advance(1_000);
-    const again = await correctDrift(deps, checked({ postgres: "drifted" }));
-    expect(again).toEqual({ ...first, status: "duplicate" });
+    expect(await correctDrift(deps, checked({ postgres: "drifted" }))).toBeNull();
     advance(INTERVAL);
-    expect(await correctDrift(deps, checked({ postgres: "drifted" }))).toEqual({ ...first, status: "duplicate" });
-    expect((await engine.store.listJobs({ limit: 10 })).jobs).toHaveLength(1);
+    const both = await correctDrift(deps, checked({ postgres: "drifted", redis: "drifted" }));
+    expect(both).toMatchObject({ status: "created", services: ["redis"] });
+    expect((await engine.store.listJobs({ limit: 10 })).jobs).toHaveLength(2);
   });
 
   it("tries again one interval after a correction failed, not within the same interval", async () => {
@@ -97,5 +105,22 @@ describe("correctDrift", () => {
     const retry = await correctDrift(deps, checked({ postgres: "drifted" }));
     expect(retry).toMatchObject({ status: "created", services: ["postgres"] });
     expect(retry?.deployment).not.toBe(first?.deployment);
+  });
+
+  it("redeploys a stored definition only while its job is still the lane's last success", async () => {
+    const { engine, deps, advance } = await setup();
+    const seeded = await correctDrift(deps, checked({ postgres: "drifted" }));
+    await finishJob(engine.store, seeded?.deployment ?? "", "succeeded");
+    advance(INTERVAL);
+    // A deploy that ended while the round compared is newer than what the target was built from.
+    expect(
+      await correctDrift(deps, checked({ postgres: "drifted" }, { jobs: { postgres: "an-older-job" } })),
+    ).toBeNull();
+    const current = await correctDrift(
+      deps,
+      checked({ postgres: "drifted" }, { jobs: { postgres: seeded?.deployment ?? "" } }),
+    );
+    expect(current).toMatchObject({ status: "created", services: ["postgres"] });
+    expect((await engine.store.listJobs({ limit: 10 })).jobs).toHaveLength(2);
   });
 });

@@ -19,6 +19,7 @@ function round(states: DriftState[], outcome: DriftRoundReport["outcome"] = "ok"
       detail: state,
     })),
     corrections: [],
+    environments: [],
   };
 }
 
@@ -58,6 +59,27 @@ describe("createDriftLog", () => {
     expect(lines.map((line) => [line.level, line.msg, line["detail"]])).toEqual([
       ["warn", "drift detection is failing", "config_invalid"],
       ["info", "drift detection works again", undefined],
+    ]);
+  });
+
+  it("keeps the states of each environment apart: the same service drifting in two is logged in each", () => {
+    const lines: LoggedLine[] = [];
+    const log = createDriftLog(createLineLogger(lines));
+    const production = (states: DriftState[], outcome: DriftRoundReport["outcome"] = "ok") => ({
+      ...round(states, outcome),
+      env: "production",
+    });
+    log({ ...round(["drifted"]), environments: [production(["in_sync"])] });
+    log({ ...round(["drifted"]), environments: [production(["drifted"])] });
+    log({ ...round(["drifted"]), environments: [production([], "failed")] });
+    log({ ...round(["in_sync"]), environments: [production(["in_sync"])] });
+    expect(lines.map((line) => [line.level, line.msg, line["env"]])).toEqual([
+      [...DRIFTED, "staging"],
+      [...DRIFTED, "production"],
+      ["warn", "drift detection is failing", "production"],
+      [...BACK, "staging"],
+      ["info", "drift detection works again", "production"],
+      [...BACK, "production"],
     ]);
   });
 });

@@ -1,15 +1,10 @@
-import { CONFIG_HASH_KEY, readStoredHash } from "@iac/sync";
 import { describe, expect, it } from "vitest";
-import type { DriftReport, JobStore, SyncJob } from "../../src/types.js";
+import type { JobStore, SyncJob } from "../../src/types.js";
 import { ciRequest, createInfraFixture, type InfraFixture, memoryStore } from "../helpers/runner-fixture.js";
 import { type LiveRunner, startLiveRunner, useMsw } from "../integration/live-runner.js";
-import { parseExposition } from "../metrics/parse-exposition.js";
+import { BACK, DRIFTED, drift, metric, roundsLater, TAMPERED, TOKEN, tamper } from "./drift-fixtures.js";
 
 const server = useMsw();
-const TOKEN = "a-token-of-sixteen+";
-const TAMPERED = `v2:${"f".repeat(64)}`;
-const DRIFTED = "service drifted from the synced commit";
-const BACK = "service is back in sync";
 
 /** The infra layout with `reconcile` set for staging. */
 function fixtureWith(reconcile: "report" | "correct"): InfraFixture {
@@ -31,48 +26,6 @@ async function syncedRunner(reconcile: "report" | "correct", store?: JobStore): 
   expect(await live.waitForJob(job?.id ?? "")).toMatchObject({ state: "succeeded" });
   await expect.poll(async () => (await drift(live)).services.map((each) => each.state)).toEqual(["in_sync", "in_sync"]);
   return live;
-}
-
-async function drift(
-  live: LiveRunner,
-  headers: HeadersInit = { authorization: `Bearer ${TOKEN}` },
-): Promise<DriftReport> {
-  const response = await live.runner.fetch(new Request("http://runner.test/drift", { headers }));
-  expect(response.status).toBe(200);
-  return (await response.json()) as DriftReport;
-}
-
-/** Replaces the stored config hash of the compose named `name`, as a deploy made outside the runner would. */
-function tamper(live: LiveRunner, name: string): void {
-  const compose = [...live.dokploy.state.composes.values()].find((each) => each.name === name);
-  if (compose === undefined) {
-    throw new Error(`no compose ${name}`);
-  }
-  compose.env = (compose.env ?? "").replace(
-    `${CONFIG_HASH_KEY}=${readStoredHash(compose.env)}`,
-    `${CONFIG_HASH_KEY}=${TAMPERED}`,
-  );
-  expect(readStoredHash(compose.env)).toBe(TAMPERED);
-}
-
-async function metric(
-  live: LiveRunner,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number | undefined> {
-  const request = new Request("http://runner.test/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
-  const text = await (await live.runner.fetch(request)).text();
-  return parseExposition(text).find(
-    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
-  )?.value;
-}
-
-/** Waits until `count` more rounds have ended than when called. */
-async function roundsLater(live: LiveRunner, count: number): Promise<void> {
-  const start = (await metric(live, "iac_runner_reconcile_rounds_total", { outcome: "ok" })) ?? 0;
-  await expect
-    .poll(async () => ((await metric(live, "iac_runner_reconcile_rounds_total", { outcome: "ok" })) ?? 0) - start)
-    .toBeGreaterThanOrEqual(count);
 }
 
 const jobsOf = async (live: LiveRunner): Promise<SyncJob[]> => (await live.store.listJobs({ limit: 100 })).jobs;
