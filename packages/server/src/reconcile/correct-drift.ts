@@ -10,7 +10,7 @@ const CORRECTABLE: ReadonlySet<DriftState> = new Set(["drifted", "missing", "not
 /** What {@link correctDrift} needs. */
 export interface CorrectionDeps {
   engine: Pick<SyncEngine, "list" | "submit">;
-  store: Pick<JobStore, "lastSuccessfulSync">;
+  store: Pick<JobStore, "cursor">;
   now: () => number;
   /** `IAC_RECONCILE_INTERVAL`: one correction per services and commit per interval at most. */
   intervalMs: number;
@@ -21,8 +21,9 @@ export interface CorrectionDeps {
  * at its commit, when its environment says `reconcile: correct` and the target may be corrected now; null otherwise.
  *
  * Services with a job in flight were left out of the comparison (`pending`), and those whose lane took a job since
- * (queued or running now, or, for a target of stored definitions, a newer success) are left out of the job: a
- * correction must never supersede a queued deploy nor undo one that ended while the round compared.
+ * (queued or running now, or, for a target of stored definitions, any newer job) are left out of the job: a
+ * correction must never supersede a queued deploy, undo one that ended while the round compared, nor revert a
+ * release that failed.
  * The request key names the interval the round belongs to as well: two runners that both ran a round in it (a lease
  * handed over) submit one job, and a correction that failed is tried again one interval later, not in a loop.
  */
@@ -35,11 +36,15 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   if (wanted.length === 0) {
     return null;
   }
+  // Read again now: the round compared for a while, and a push may have moved the branch meanwhile.
+  if (target.stored === undefined && !(await branchStillAt(deps, target.env, target.commit))) {
+    return null;
+  }
   const busy = await pendingServices(deps.engine, target.env);
   const services: NewJobService[] = [];
   for (const drift of wanted) {
     const service = checked.services.get(drift.service);
-    if (service !== undefined && !busy.has(service.name) && (await stillLastSuccess(deps, checked, service.name))) {
+    if (service !== undefined && !busy.has(service.name) && (await stillNewest(deps, checked, service.name))) {
       services.push({ service, reason: { code: "requested", message: `drift detection: ${drift.detail}` } });
     }
   }
@@ -65,11 +70,21 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   return { deployment: outcome.job.id, status: outcome.status, commit: target.commit, services: names };
 }
 
-/** Whether the job a stored definition came from is still the last success of its lane (always, for the branch). */
-async function stillLastSuccess(deps: CorrectionDeps, { target }: CheckedTarget, service: string): Promise<boolean> {
+/**
+ * Whether the job a stored definition came from is still the newest job of its lane (always true for the branch): a
+ * deploy that ended while the round compared must not be undone, and a release that failed since is left to
+ * `rollback: auto` (or to people): drift correction never quietly reverts a release.
+ */
+async function stillNewest(deps: CorrectionDeps, { target }: CheckedTarget, service: string): Promise<boolean> {
   if (target.stored === undefined) {
     return true;
   }
-  const last = await deps.store.lastSuccessfulSync(target.env, service);
-  return last !== undefined && last.jobId === target.stored.jobs.get(service);
+  const { jobs } = await deps.engine.list({ env: target.env, service, limit: 1 });
+  return jobs[0] !== undefined && jobs[0].id === target.stored.jobs.get(service);
+}
+
+/** Whether the branch's planned and synced commits are both still `commit` (no newer job planned since). */
+async function branchStillAt(deps: CorrectionDeps, env: string, commit: string): Promise<boolean> {
+  const { planned, synced } = await deps.store.cursor(env);
+  return planned === commit && synced === commit;
 }

@@ -1,4 +1,4 @@
-import type { DriftRoundReport, EnvironmentDrift } from "../types.js";
+import type { DriftRoundReport, EnvironmentDrift, JobStore } from "../types.js";
 import type { DriftTargets } from "./branch-targets.js";
 import { checkEnvironment, type EnvironmentCheckDeps } from "./check-environment.js";
 import { deployedTargets } from "./deployed-targets.js";
@@ -12,6 +12,8 @@ export interface DriftRoundDeps extends EnvironmentCheckDeps {
   env: string;
   /** The targets of `env` (the branch's). */
   targets: DriftTargets;
+  /** Where the other environments' last successes and the branch position are read. */
+  store: Pick<JobStore, "lastSuccessfulSync" | "cursor">;
 }
 
 /**

@@ -5,6 +5,7 @@ import { correctDrift } from "../../src/reconcile/correct-drift.js";
 import type { DriftState, ServiceDrift } from "../../src/types.js";
 import { createStubEngine, INFRA_FILES, memoryStore } from "../helpers/runner-fixture.js";
 import { finishJob } from "../routes/store-tasks.js";
+import { newJob } from "../store/store-fixtures.js";
 
 const COMMIT = "a".repeat(40);
 const INTERVAL = 60_000;
@@ -43,6 +44,8 @@ function checked(
 
 async function setup(start = 10 * INTERVAL) {
   const engine = createStubEngine(await memoryStore());
+  // The branch synced COMMIT and plans nothing newer.
+  await engine.store.initCursor("staging", COMMIT);
   let now = start;
   const deps = { engine, store: engine.store, now: () => now, intervalMs: INTERVAL };
   return { engine, deps, advance: (ms: number) => (now += ms) };
@@ -55,6 +58,15 @@ describe("correctDrift", () => {
   ])("submits nothing under %s", async (_name, options) => {
     const { engine, deps } = await setup();
     expect(await correctDrift(deps, checked({ postgres: "drifted" }, options))).toBeNull();
+    expect(engine.submitted).toEqual([]);
+  });
+
+  it("submits nothing when the branch planned a newer commit while the round compared", async () => {
+    const { engine, deps } = await setup();
+    const target = checked({ postgres: "drifted" });
+    const push = newJob({ commit: "b".repeat(40), cursor: { expected: COMMIT } });
+    expect((await engine.store.createJob(push)).status).toBe("created");
+    expect(await correctDrift(deps, target)).toBeNull();
     expect(engine.submitted).toEqual([]);
   });
 

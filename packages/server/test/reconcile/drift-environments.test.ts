@@ -240,6 +240,24 @@ describe("drift detection of an environment deployed by tag", () => {
       });
   });
 
+  it("reports, but never reverts, a failed release that was not rolled back", async () => {
+    const { live } = await releasedRunner('    reconcile: correct\n    rollback: "off"\n');
+    live.fixture.repo.commit({ "platform/01.postgres/compose.yaml": BROKEN });
+    live.fixture.repo.tag("v1.1.0");
+    const failed = await run(live, "/deploy", { env: "production", tag: "v1.1.0", services: ["postgres"] });
+    expect(failed.state).toBe("failed");
+    // Dokploy holds the broken release without a hash: drifted from the last success, which stays the reference.
+    await expect
+      .poll(() => statesOf(live, "production"))
+      .toEqual([
+        ["postgres", "drifted"],
+        ["redis", "in_sync"],
+      ]);
+    await roundsLater(live, 3);
+    expect((await jobsOf(live)).filter((job) => job.trigger === "reconcile")).toEqual([]);
+    expect(composeIn(live, "postgres", "production")?.composeFile).toBe(BROKEN);
+  });
+
   it("fails production alone while its last jobs cannot be read, says so once, and recovers", async () => {
     const store = await memoryStore();
     let down = false;
