@@ -20,15 +20,15 @@ export const PRODUCTION_INSTALL_BUDGET = {
 /**
  * Compressed size of each tarball, in bytes. The server's was raised from 175 KB to 225 KB for the front door
  * (listener, body budget, limits), the metrics, embedding with `defineSettings` and the self-repairing mirror: its
- * code grew by about a quarter (201 KB measured), its README with it; then to 250 KB for job reports (GitHub statuses
- * and deployments, notifications, automatic rollback) and drift detection: 239 KB measured, about 13 KB of it the
- * ESM-only Octokit client bundled into the CommonJS build. The sync package's was raised from 88 KB to 95 KB for the
+ * code grew by about a quarter (201 KB measured), its README with it; then to 285 KB for job reports (GitHub statuses
+ * and deployments, notifications, automatic rollback), drift detection of every environment and plans on pull
+ * requests: 272 KB measured, about 13 KB of it the ESM-only Octokit client bundled into the CommonJS build. The sync package's was raised from 88 KB to 95 KB for the
  * rollback, drift and notification settings and probes (90.3 KB measured: readers, schema and README).
  */
 export const TARBALL_BUDGET: Readonly<Record<string, number>> = {
   "@iac/sdk": 115_000,
   "@iac/sync": 95_000,
-  "@iac/server": 250_000,
+  "@iac/server": 285_000,
 };
 
 /** Packages that only tests use: none of them may come with a production install. */
