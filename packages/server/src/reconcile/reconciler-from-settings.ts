@@ -1,4 +1,4 @@
-import { createSyncContext } from "../engine/sync-context.js";
+import { readerContext } from "../engine/reader-context.js";
 import type { RunnerMetrics } from "../metrics/create-runner-metrics.js";
 import type { GitMirror, JobStore, Logger, RunnerOptions, SyncEngine } from "../types.js";
 import { branchTargets } from "./branch-targets.js";
@@ -29,16 +29,7 @@ export function reconcilerFromSettings(options: RunnerOptions, parts: Reconciler
   }
   const { git, store, engine, now } = parts;
   const logger = parts.logger.child({ component: "reconcile" });
-  const source = createSyncContext({
-    git,
-    dokploy: settings.dokploy,
-    vault: settings.vault,
-    hashKey: settings.hashKey,
-    internalDomain: settings.internalDomain,
-    logger,
-    clock: options.clock,
-    fetch: options.fetch,
-  });
+  const source = readerContext(options, git, logger);
   const env = settings.deployEnv;
   return startReconcile({
     deps: {

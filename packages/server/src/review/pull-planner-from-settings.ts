@@ -1,4 +1,4 @@
-import { createSyncContext } from "../engine/sync-context.js";
+import { readerContext } from "../engine/reader-context.js";
 import type { GitMirror, LocalGitMirror, Logger, PullPlanner, RunnerOptions } from "../types.js";
 import { createPlanComments } from "./create-plan-comments.js";
 import { createPullPlanner } from "./create-pull-planner.js";
@@ -18,16 +18,7 @@ export function pullPlannerFromSettings(
     return undefined;
   }
   const logger = parent.child({ component: "review" });
-  const source = createSyncContext({
-    git,
-    dokploy: settings.dokploy,
-    vault: settings.vault,
-    hashKey: settings.hashKey,
-    internalDomain: settings.internalDomain,
-    logger,
-    clock: options.clock,
-    fetch: options.fetch,
-  });
+  const source = readerContext(options, git, logger);
   const deps = {
     git: git as LocalGitMirror,
     source,

@@ -5,26 +5,12 @@ import type { ClaimedReport, SyncJob } from "../../src/types.js";
 import { createLineLogger, type LoggedLine } from "../helpers/runner-fixture.js";
 import { environmentConfig } from "../store/store-fixtures.js";
 import { recordingReporter } from "./recording-reporter.js";
+import { reportJob } from "./report-fixtures.js";
 
 const NOW = 1_000_000;
 
 function claimedReport(overrides: Partial<ClaimedReport> = {}, state: SyncJob["state"] = "queued"): ClaimedReport {
-  const job: SyncJob = {
-    id: "job-1",
-    env: "staging",
-    commit: "a".repeat(40),
-    trigger: "deploy",
-    state,
-    delivery: null,
-    triggeredBy: null,
-    tag: null,
-    ref: null,
-    promotedFrom: null,
-    rollbackOf: null,
-    services: [],
-    createdAt: new Date(NOW).toISOString(),
-    finishedAt: null,
-  };
+  const job = reportJob({ id: "job-1", state }, []);
   return { phase: "started", job, environment: environmentConfig(), progress: {}, ...overrides };
 }
 
