@@ -40,12 +40,19 @@ class NodeHeaders {
   }
 
   get(name: string): string | null {
-    const value = this.#req.headers[name.toLowerCase()];
+    const value = this.#value(name);
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
   }
 
   has(name: string): boolean {
-    return this.#req.headers[name.toLowerCase()] !== undefined;
+    return this.#value(name) !== undefined;
+  }
+
+  #value(name: string): string | string[] | undefined {
+    // Node's keys are lower case, as are the names the runner asks for: lower-casing the name is only needed when
+    // the name as given is not found (a name with capitals can never match by mistake).
+    const headers = this.#req.headers;
+    return headers[name] ?? headers[name.toLowerCase()];
   }
 
   static materialize(self: NodeHeaders): Headers {

@@ -8,11 +8,13 @@ import { nodeBodyOf } from "./node-request.js";
  *
  * @throws {HttpError} 413 `payload_too_large`; from the Node listener also 503 `overloaded` and 400 `incomplete_body`.
  */
-export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+export function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const fromNode = nodeBodyOf(request);
-  if (fromNode !== undefined) {
-    return fromNode.read(limit);
-  }
+  // The Node body's own promise is returned as it is: an async function would wrap it in one more promise.
+  return fromNode === undefined ? readStream(request, limit) : fromNode.read(limit);
+}
+
+async function readStream(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) {
     throw payloadTooLarge(limit);

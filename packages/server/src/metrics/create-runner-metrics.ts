@@ -6,7 +6,7 @@ import { JOB_STATES } from "../store/job-states.js";
 import type { DriftRoundReport, DriftState, GitMirror, JobStore, SyncAttempt, SyncResult } from "../types.js";
 import { createBranchLag } from "./branch-lag.js";
 import { defineMetrics } from "./define-metrics.js";
-import { labelChildren } from "./label-children.js";
+import { labelCounts } from "./label-counts.js";
 import { errorCode, eventLabel, isSignatureCode, type WebhookOutcome } from "./label-values.js";
 
 /** What {@link createRunnerMetrics} reads at scrape time. */
@@ -51,15 +51,15 @@ const DRIFT_STATES: readonly DriftState[] = ["in_sync", "drifted", "missing", "n
 export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
   const registry = new Registry();
   const metrics = defineMetrics(registry);
-  const delivery = labelChildren(metrics.webhookDeliveries, "event", "outcome");
-  const signature = labelChildren(metrics.signatureFailures, "endpoint", "code");
-  const syncs = labelChildren(metrics.syncs, "service", "status");
-  const reports = labelChildren(metrics.reportDeliveries, "reporter", "outcome");
+  const delivery = labelCounts(metrics.webhookDeliveries, "event", "outcome");
+  const signature = labelCounts(metrics.signatureFailures, "endpoint", "code");
+  const syncs = labelCounts(metrics.syncs, "service", "status");
+  const reports = labelCounts(metrics.reportDeliveries, "reporter", "outcome");
   const lag = createBranchLag(deps);
 
   const countSignature = (endpoint: "webhook" | "ci", code: string): void => {
     if (isSignatureCode(code)) {
-      signature(endpoint, code).inc();
+      signature.inc(endpoint, code);
     }
   };
 
@@ -85,22 +85,22 @@ export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
 
   return {
     webhookAnswered(event, outcome) {
-      delivery(eventLabel(event), outcome).inc();
+      delivery.inc(eventLabel(event), outcome);
     },
     webhookRefused(event, error) {
       const code = errorCode(error);
-      delivery(eventLabel(event), code).inc();
+      delivery.inc(eventLabel(event), code);
       countSignature("webhook", code);
     },
     ciRefused(error) {
       countSignature("ci", errorCode(error));
     },
     syncFinished(result, attempt) {
-      syncs(result.service, attempt.retrying ? "retried" : result.status).inc();
+      syncs.inc(result.service, attempt.retrying ? "retried" : result.status);
       metrics.syncDuration.observe({ service: result.service }, result.durationMs / 1000);
     },
     reportDelivered(reporter, outcome) {
-      reports(reporter, outcome).inc();
+      reports.inc(reporter, outcome);
     },
     sawBranch: lag.saw,
     driftChecked(report) {
@@ -122,6 +122,10 @@ export function createRunnerMetrics(deps: RunnerMetricsDeps): RunnerMetrics {
     },
     async expose() {
       await readGauges();
+      delivery.flush();
+      signature.flush();
+      syncs.flush();
+      reports.flush();
       return registry.metrics();
     },
     contentType: registry.contentType,

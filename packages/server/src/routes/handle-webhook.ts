@@ -139,98 +139,102 @@ async function earlierJob(delivery: string, signature: string, context: RunnerCo
  * with its outcome or the code it was refused with (a delivery answered before its fetch ended, once that is known).
  */
 export const handleWebhook: RouteHandler = async (request, context, baseLogger, requestId) => {
+  // One async function with the refusal count in its catch, rather than a wrapper awaiting another: every
+  // delivery, refused or not, would pay for a second promise.
   try {
-    return await receiveWebhook(request, context, baseLogger, requestId);
+    const type = mediaType(request);
+    if (type !== "application/json" && type !== "application/x-www-form-urlencoded") {
+      throw new HttpError(
+        415,
+        "unsupported_media_type",
+        `unsupported content type ${JSON.stringify(type)}: expected application/json or application/x-www-form-urlencoded`,
+      );
+    }
+    // Checked before the body is read, so an unsigned request cannot make the runner buffer up to the body limit.
+    const signature = request.headers.get("x-hub-signature-256");
+    if (signature === null) {
+      return refuse(request, context, MISSING_SIGNATURE);
+    }
+    const body = await readBody(request, context.settings.webhookMaxBodyBytes);
+    const secrets = await context.secrets();
+    if (!(await verifyWithFallback(secrets[0] ?? "", body, signature, secrets.slice(1)))) {
+      return refuse(request, context, INVALID_SIGNATURE);
+    }
+    const event = request.headers.get("x-github-event");
+    if (event === null || event.trim() === "") {
+      throw new HttpError(400, "missing_event", "missing X-GitHub-Event header");
+    }
+    const deliveryHeader = request.headers.get("x-github-delivery");
+    const delivery = deliveryHeader ?? requestId();
+    if (event === "ping") {
+      context.metrics.webhookAnswered(event, "pong");
+      return jsonResponse(200, { status: "pong", delivery });
+    }
+    if (event === "pull_request") {
+      return receivePullRequest(
+        () => readPayload(body, type),
+        delivery,
+        context,
+        baseLogger.child({ delivery, event }),
+      );
+    }
+    if (event !== "push") {
+      context.metrics.webhookAnswered(event, "ignored");
+      return jsonResponse(202, { status: "ignored", event, delivery, reason: `event ${event} is not handled` });
+    }
+    const payload = readPayload(body, type);
+    // Whether the push concerns the runner is decided on its ref alone: the commits of a push to a branch the runner
+    // does not follow are never read, so a stream of them costs no more than verifying and parsing them.
+    const reason = ignoreReason(readPush(parsePushHead, payload), context.settings.gitBranch);
+    if (reason !== undefined) {
+      context.metrics.webhookAnswered(event, "ignored");
+      return jsonResponse(202, { status: "ignored", event, delivery, reason });
+    }
+    const keyed = deliveryHeader !== null;
+    // GitHub's retry of a push whose job ended for good: the very bytes already read in full, so answered at once.
+    const settled = keyed ? context.deliveries.jobOf(delivery, signature, context.now()) : undefined;
+    if (settled !== undefined) {
+      context.metrics.webhookAnswered(event, "duplicate");
+      return duplicateAnswer(delivery, settled);
+    }
+    const push = readPush(parsePushEvent, payload);
+    if (keyed) {
+      const earlier = await earlierJob(delivery, signature, context);
+      if (earlier !== undefined) {
+        context.metrics.webhookAnswered(event, "duplicate");
+        return duplicateAnswer(delivery, earlier);
+      }
+    }
+    // Made only here: the deliveries answered above log nothing.
+    const logger = baseLogger.child({ delivery, event });
+    const work = processPush(push, delivery, keyed, context, logger.child({ commit: push.after }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"deadline">((resolve) => {
+      timer = setTimeout(() => resolve("deadline"), context.webhookDeadlineMs);
+    });
+    const outcome = await Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+    if (outcome !== "deadline") {
+      return outcome;
+    }
+    work.then(
+      (response) => logger.info({ status: response.status }, "webhook finished in the background"),
+      (error: unknown) => {
+        context.metrics.webhookRefused(event, error);
+        logger.error({ err: error }, "webhook failed in the background");
+      },
+    );
+    return jsonResponse(202, {
+      status: "accepted",
+      delivery,
+      commit: push.after.toLowerCase(),
+      pending: true,
+      detail: "still fetching the repository; the sync starts when the fetch completes (see the runner logs)",
+      services: [],
+      skipped: [],
+      deployments: [],
+    });
   } catch (error) {
     context.metrics.webhookRefused(request.headers.get("x-github-event"), error);
     throw error;
   }
-};
-
-const receiveWebhook: RouteHandler = async (request, context, baseLogger, requestId) => {
-  const type = mediaType(request);
-  if (type !== "application/json" && type !== "application/x-www-form-urlencoded") {
-    throw new HttpError(
-      415,
-      "unsupported_media_type",
-      `unsupported content type ${JSON.stringify(type)}: expected application/json or application/x-www-form-urlencoded`,
-    );
-  }
-  // Checked before the body is read, so an unsigned request cannot make the runner buffer up to the body limit.
-  const signature = request.headers.get("x-hub-signature-256");
-  if (signature === null) {
-    return refuse(request, context, MISSING_SIGNATURE);
-  }
-  const body = await readBody(request, context.settings.webhookMaxBodyBytes);
-  const secrets = await context.secrets();
-  if (!(await verifyWithFallback(secrets[0] ?? "", body, signature, secrets.slice(1)))) {
-    return refuse(request, context, INVALID_SIGNATURE);
-  }
-  const event = request.headers.get("x-github-event");
-  if (event === null || event.trim() === "") {
-    throw new HttpError(400, "missing_event", "missing X-GitHub-Event header");
-  }
-  const deliveryHeader = request.headers.get("x-github-delivery");
-  const delivery = deliveryHeader ?? requestId();
-  const logger = baseLogger.child({ delivery, event });
-  if (event === "ping") {
-    context.metrics.webhookAnswered(event, "pong");
-    return jsonResponse(200, { status: "pong", delivery });
-  }
-  if (event === "pull_request") {
-    return receivePullRequest(() => readPayload(body, type), delivery, context, logger);
-  }
-  if (event !== "push") {
-    context.metrics.webhookAnswered(event, "ignored");
-    return jsonResponse(202, { status: "ignored", event, delivery, reason: `event ${event} is not handled` });
-  }
-  const payload = readPayload(body, type);
-  // Whether the push concerns the runner is decided on its ref alone: the commits of a push to a branch the runner
-  // does not follow are never read, so a stream of them costs no more than verifying and parsing them.
-  const reason = ignoreReason(readPush(parsePushHead, payload), context.settings.gitBranch);
-  if (reason !== undefined) {
-    context.metrics.webhookAnswered(event, "ignored");
-    return jsonResponse(202, { status: "ignored", event, delivery, reason });
-  }
-  const keyed = deliveryHeader !== null;
-  // GitHub's retry of a push whose job ended for good: the very bytes already read in full, so answered at once.
-  const settled = keyed ? context.deliveries.jobOf(delivery, signature, context.now()) : undefined;
-  if (settled !== undefined) {
-    context.metrics.webhookAnswered(event, "duplicate");
-    return duplicateAnswer(delivery, settled);
-  }
-  const push = readPush(parsePushEvent, payload);
-  if (keyed) {
-    const earlier = await earlierJob(delivery, signature, context);
-    if (earlier !== undefined) {
-      context.metrics.webhookAnswered(event, "duplicate");
-      return duplicateAnswer(delivery, earlier);
-    }
-  }
-  const work = processPush(push, delivery, keyed, context, logger.child({ commit: push.after }));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<"deadline">((resolve) => {
-    timer = setTimeout(() => resolve("deadline"), context.webhookDeadlineMs);
-  });
-  const outcome = await Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-  if (outcome !== "deadline") {
-    return outcome;
-  }
-  work.then(
-    (response) => logger.info({ status: response.status }, "webhook finished in the background"),
-    (error: unknown) => {
-      context.metrics.webhookRefused(event, error);
-      logger.error({ err: error }, "webhook failed in the background");
-    },
-  );
-  return jsonResponse(202, {
-    status: "accepted",
-    delivery,
-    commit: push.after.toLowerCase(),
-    pending: true,
-    detail: "still fetching the repository; the sync starts when the fetch completes (see the runner logs)",
-    services: [],
-    skipped: [],
-    deployments: [],
-  });
 };
