@@ -270,6 +270,10 @@ describe("createNotifyReporter", () => {
 
     const deliveries = receiver.received.map((request) => [request.name, request.headers["x-iac-delivery"]]);
     expect(deliveries).toHaveLength(3);
+    // `<job id>.<16 hex digits of the target's key>`: no part of the target's URL or key.
+    for (const [, id] of deliveries) {
+      expect(id).toMatch(/^0f1e2d3c-job\.[0-9a-f]{16}$/);
+    }
     const ids = new Map(deliveries.map(([name, id]) => [id, name]));
     expect(ids.size).toBe(2);
     expect([...ids.values()].sort()).toEqual(["hook", "other"]);
@@ -321,9 +325,53 @@ describe("createNotifyReporter", () => {
     }
   });
 
-  it("rejects a public URL that is not http(s) when created", () => {
-    expect(() => createNotifyReporter({ lookup: () => undefined, publicUrl: "iac.example.com" })).toThrow(
-      '[@iac/server] publicUrl must be an http(s) URL, received "iac.example.com"',
+  it.each(["iac.example.com", "ftp://iac.example.com"])(
+    "rejects a public URL that is not http(s) when created: %s",
+    (url) => {
+      expect(() => createNotifyReporter({ lookup: () => undefined, publicUrl: url })).toThrow(
+        new TypeError(`[@iac/server] publicUrl must be an http(s) URL, received "${url}"`),
+      );
+    },
+  );
+
+  it("links the job under a plain http public URL", async () => {
+    const job = finishedJob("failed");
+    await reporter({ publicUrl: "http://iac.internal:8080" }).deliver(finishedReport(job, [webhook("hook")]), null);
+    expect((receiver.received[0]?.body as JobNotification).job.url).toBe(
+      `http://iac.internal:8080/deployments/${job.id}`,
     );
+  });
+
+  it.each([0, -5, 1.5, Number.NaN])("rejects a timeoutMs of %s when created", (timeoutMs) => {
+    expect(() => createNotifyReporter({ lookup: () => undefined, timeoutMs })).toThrow(
+      new TypeError(`[@iac/server] timeoutMs must be a positive integer of milliseconds, received ${timeoutMs}`),
+    );
+  });
+
+  it("sends one message to a target listed twice", async () => {
+    const report = finishedReport(finishedJob("failed"), [webhook("hook"), webhook("hook")]);
+
+    const memo = await reporter().deliver(report, null);
+
+    expect(receiver.received.map(({ name }) => name)).toEqual(["hook"]);
+    expect(memo).toEqual({ sent: [expect.any(String)], refused: [] });
+  });
+
+  it("retries, as not delivered, a target whose variables cannot be read", async () => {
+    const report = finishedReport(finishedJob("failed"), [slack("chat")]);
+    const notify = reporter({
+      lookup: () => {
+        throw new Error("EACCES: the secrets file cannot be read");
+      },
+    });
+
+    const error = await notify.deliver(report, null).catch((reason: unknown) => reason);
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ReportRefused);
+    expect((error as Error).message).toBe(
+      "[@iac/server] notification of job 0f1e2d3c-job not delivered to notify[0] (slack): the runner's variables could not be read",
+    );
+    expect(receiver.received).toEqual([]);
   });
 });
