@@ -105,6 +105,23 @@ describe("startReporting", () => {
     await eventually(() => expect(github.calls).toHaveLength(1));
   });
 
+  test("looks again when woken while it was already looking", async () => {
+    const real = await memoryStore();
+    const { promise, open } = gate();
+    let claims = 0;
+    const store: JobStore = {
+      ...real,
+      // The first look finds nothing, answering only once the job below exists and the loop was woken.
+      claimReport: async (...args) => (++claims === 1 ? promise.then(() => undefined) : real.claimReport(...args)),
+    };
+    const github = recordingReporter("github");
+    const { reporting } = start({ store, reporters: [github], intervalMs: 60_000 });
+    const job = jobOf(await real.createJob(newJob()));
+    reporting.wake();
+    open();
+    await eventually(() => expect(github.calls).toEqual([expect.objectContaining({ job: job.id, phase: "started" })]));
+  });
+
   test("delivers four jobs at once: a fifth waits until one of them is done", async () => {
     const store = await memoryStore();
     const { promise, open } = gate();
@@ -112,11 +129,14 @@ describe("startReporting", () => {
       await promise;
       return memo;
     });
-    start({ store, reporters: [held] });
+    // A loop that never looks by itself: only the end of a delivery makes it claim the fifth job.
+    const { reporting } = start({ store, reporters: [held], intervalMs: 60_000 });
     for (let index = 0; index < 5; index++) {
       await store.createJob(newJob({ services: [`svc-${index}`] }));
     }
+    reporting.wake();
     await eventually(() => expect(held.calls).toHaveLength(4));
+    reporting.wake();
     // However often the loop looks meanwhile, the fifth job is not taken.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(held.calls).toHaveLength(4);
