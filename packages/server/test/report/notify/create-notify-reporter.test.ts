@@ -210,6 +210,10 @@ describe("createNotifyReporter", () => {
     const partial = (await notify.deliver(report, null).catch((error: unknown) => error)) as ReportPartial;
     expect(partial).toBeInstanceOf(ReportPartial);
     expect(partial.memo).toEqual({ sent: [], refused: [expect.any(String)] });
+    // Only the target still to be tried is named: the refused one is settled.
+    expect(partial.message).toBe(
+      "[@iac/server] notification of job 0f1e2d3c-job not delivered to notify[1] (webhook): answered 503",
+    );
     await expect(notify.deliver(report, partial.memo)).resolves.toEqual({
       sent: [expect.any(String)],
       refused: (partial.memo as { refused: string[] }).refused,
@@ -334,12 +338,23 @@ describe("createNotifyReporter", () => {
     },
   );
 
-  it("links the job under a plain http public URL", async () => {
+  it.each<[string | undefined, string | null]>([
+    ["http://iac.internal:8080//", "http://iac.internal:8080/deployments/0f1e2d3c-job"],
+    [undefined, null],
+  ])("links the job under the public URL %s", async (publicUrl, want) => {
     const job = finishedJob("failed");
-    await reporter({ publicUrl: "http://iac.internal:8080" }).deliver(finishedReport(job, [webhook("hook")]), null);
-    expect((receiver.received[0]?.body as JobNotification).job.url).toBe(
-      `http://iac.internal:8080/deployments/${job.id}`,
-    );
+    await reporter({ publicUrl }).deliver(finishedReport(job, [webhook("hook")]), null);
+    expect((receiver.received[0]?.body as JobNotification).job.url).toBe(want);
+  });
+
+  it("is named notify: the store keeps its progress under that name", () => {
+    expect(reporter().name).toBe("notify");
+  });
+
+  it("keeps the memo, sending nothing and refusing nothing, when no target wants the job", async () => {
+    const report = finishedReport(finishedJob("succeeded"), [webhook("hook", "failure")]);
+    await expect(reporter().deliver(report, { kept: 1 })).resolves.toEqual({ kept: 1 });
+    expect(receiver.received).toEqual([]);
   });
 
   it.each([0, -5, 1.5, Number.NaN])("rejects a timeoutMs of %s when created", (timeoutMs) => {
