@@ -344,7 +344,8 @@ describe("createNotifyReporter", () => {
   ])("links the job under the public URL %s", async (publicUrl, want) => {
     const job = finishedJob("failed");
     await reporter({ publicUrl }).deliver(finishedReport(job, [webhook("hook")]), null);
-    expect((receiver.received[0]?.body as JobNotification).job.url).toBe(want);
+    const [request] = receiver.received;
+    expect((request?.body as JobNotification | undefined)?.job.url).toBe(want);
   });
 
   it("is named notify: the store keeps its progress under that name", () => {
