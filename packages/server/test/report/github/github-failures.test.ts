@@ -132,7 +132,21 @@ describe("a GitHub fault at each step", () => {
     const error = await rejection(reporter().deliver(reportOf("finished", reportJob({ state: "running" })), null));
 
     expect(error).toBeInstanceOf(ReportRefused);
+    expect(error.message).toBe(
+      "[@iac/server] job 7f2c0e4a-1111-4222-8333-944455556666 was reported finished while it is running",
+    );
     expect(github.calls).toEqual([]);
+  });
+
+  it("looks the deployment up when the memo holds no deployment number", async () => {
+    await reporter().deliver(started(), { deployment: "1000" });
+
+    expect(github.calls.map(route)).toEqual([
+      `POST ${STATUSES}`,
+      "GET /repos/acme/infra/deployments",
+      "POST /repos/acme/infra/deployments",
+      "POST /repos/acme/infra/deployments/1000/statuses",
+    ]);
   });
 });
 
