@@ -40,8 +40,43 @@ describe("probeService", () => {
       clock: systemClock,
       logger: noopLogger,
     });
-    await expect(probe).rejects.toMatchObject({ code: "config_invalid" });
+    await expect(probe).rejects.toMatchObject({
+      code: "config_invalid",
+      message:
+        "[@iac/server] probe: expected an http(s) URL once its placeholders are filled in, received an invalid one",
+    });
     expect(sent).toEqual([]);
+  });
+
+  it("sends nothing when cancelled before it starts", async () => {
+    const { sent, fetch } = answering(async () => new Response(null, { status: 503 }));
+    const probe = probeService({
+      fetch,
+      url: URL_WITH_SECRET,
+      timeoutMs: 1_000,
+      clock: recordingClock(),
+      logger: noopLogger,
+      signal: AbortSignal.abort(),
+    });
+    await expect(probe).rejects.toMatchObject({ code: "cancelled" });
+    expect(sent).toEqual([]);
+  });
+
+  it("fails as cancelled, not probe_failed, when cancelled during its last try", async () => {
+    const controller = new AbortController();
+    const { fetch } = answering(async () => {
+      controller.abort();
+      return new Response(null, { status: 503 });
+    });
+    const probe = probeService({
+      fetch,
+      url: URL_WITH_SECRET,
+      timeoutMs: 0,
+      clock: recordingClock(),
+      logger: noopLogger,
+      signal: controller.signal,
+    });
+    await expect(probe).rejects.toMatchObject({ code: "cancelled" });
   });
 
   it.each(["https://probe-token@api-staging.example.com/healthz", "https://:hunter2@api-staging.example.com/healthz"])(
