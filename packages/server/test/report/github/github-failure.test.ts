@@ -80,6 +80,8 @@ describe("toReportError", () => {
       "404 (the repository acme/infra does not exist or the token cannot see it): Not Found",
     ],
     ["a 422", requestError(422, "Validation Failed", {}), "422: Validation Failed"],
+    // Only a 403 can be a rate limit in disguise: GitHub answers its primary limit with 403 or 429.
+    ["a 422 that speaks of a rate limit", requestError(422, "rate limit", { "retry-after": "1" }), "422: rate limit"],
     ["a 499", requestError(499, "odd", {}), "499: odd"],
   ])("refuses for good on %s", (_, error, said) => {
     const rejection = toReportError(error, REQUEST, "acme/infra");
