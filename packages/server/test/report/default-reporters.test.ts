@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { defaultReporters, type ReporterDeps } from "../../src/report/default-reporters.js";
 import type { JobStore, RunnerSettings } from "../../src/types.js";
 import { createLineLogger, createStubEngine, memoryStore, testSettings } from "../helpers/runner-fixture.js";
@@ -87,5 +87,25 @@ describe("defaultReporters", () => {
     await given?.deliver(report, null);
 
     expect(receiver.received.map(({ name, status }) => `${name}:${status}`)).toEqual(["from-file:200", "given:200"]);
+  });
+
+  it("reads the secrets file the environment names when the settings name none", async () => {
+    const receiver = await serveNotifyReceiver();
+    onTestFinished(() => receiver.close());
+    const dir = mkdtempSync(join(tmpdir(), "iac-reporters-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const secretsFile = join(dir, ".env");
+    writeFileSync(secretsFile, `SLACK_HOOK=${receiver.url("from-env-file")}\n`);
+    vi.stubEnv("IAC_SECRETS_FILE", secretsFile);
+    onTestFinished(() => vi.unstubAllEnvs());
+    const report = finishedReport(finishedJob("failed"), [
+      { type: "slack", url: "$SLACK_HOOK", secret: null, on: "all" },
+    ]);
+
+    await defaultReporters(await deps())
+      .at(-1)
+      ?.deliver(report, null);
+
+    expect(receiver.received.map(({ name }) => name)).toEqual(["from-env-file"]);
   });
 });
