@@ -97,7 +97,9 @@ describe("defaultReporters", () => {
     const secretsFile = join(dir, ".env");
     writeFileSync(secretsFile, `SLACK_HOOK=${receiver.url("from-env-file")}\n`);
     vi.stubEnv("IAC_SECRETS_FILE", secretsFile);
-    onTestFinished(() => vi.unstubAllEnvs());
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
     const report = finishedReport(finishedJob("failed"), [
       { type: "slack", url: "$SLACK_HOOK", secret: null, on: "all" },
     ]);
