@@ -197,6 +197,19 @@ describe("startReporting", () => {
     });
   });
 
+  test("claims nothing once stopped, even when woken", async () => {
+    const store = await memoryStore();
+    const github = recordingReporter("github");
+    const { reporting } = start({ store, reporters: [github] });
+    await reporting.stop();
+    const job = jobOf(await store.createJob(newJob()));
+    reporting.wake();
+    // Longer than the loop's interval: a loop still running would have claimed the job by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(github.calls).toEqual([]);
+    expect((await store.claimReport("runner-2", T0, 60_000))?.job.id).toBe(job.id);
+  });
+
   test("two runners on one PostgreSQL store report each job once", async () => {
     const database = await createTestDatabase();
     onTestFinished(() => database.drop());
