@@ -79,7 +79,10 @@ async function probeOnce(options: ProbeServiceOptions): Promise<ProbeAnswer> {
   }
 }
 
-/** The URL as logs and results show it: a query or user info may hold a token. */
+/**
+ * The URL as logs and results show it: a query may hold a token. A URL with user info is refused before any request:
+ * fetch never sends one, so every try would fail alike until the timeout, naming no cause.
+ */
 function displayUrl(url: string): string {
   if (!URL.canParse(url)) {
     throw new SyncError(
@@ -88,5 +91,12 @@ function displayUrl(url: string): string {
     );
   }
   const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
+  const shown = `${parsed.origin}${parsed.pathname}`;
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new SyncError(
+      "config_invalid",
+      `[@iac/server] probe GET ${shown}: expected a URL without credentials (user:password@), which fetch refuses`,
+    );
+  }
+  return shown;
 }

@@ -16,11 +16,6 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Whether `progress` is past `phase` already: delivered (or given up), or `finished` while `started` is due. */
-function isDone(progress: ReporterProgress, phase: ClaimedReport["phase"]): boolean {
-  return progress.phase === phase || progress.phase === "finished";
-}
-
 /**
  * Delivers the due phase of one claimed job to every reporter that has not had it, each on its own: one failing
  * reporter never holds back another, and what each achieved is kept. Returns what to save: the phase is `sent` once
@@ -40,7 +35,9 @@ export async function deliverReports(
   let pendingAttempts = 0;
   for (const reporter of reporters) {
     const before = progress[reporter.name] ?? NOT_STARTED;
-    if (isDone(before, phase)) {
+    // Delivered or given up already. A reporter is never past the due phase: `finished` is only due once the job
+    // ended, and a job never leaves an end state.
+    if (before.phase === phase) {
       continue;
     }
     let outcome: DeliveryOutcome;

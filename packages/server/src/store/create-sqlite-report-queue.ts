@@ -11,13 +11,12 @@ export interface SqliteReportQueue {
   save(jobId: string, holder: string, outcome: ReportOutcome): boolean;
 }
 
-/** Prepares the report queue of a SQLite store; a claim reads and marks in one `BEGIN IMMEDIATE` transaction. */
+/** Prepares the report queue of a SQLite store; a claim marks and reads in one `BEGIN IMMEDIATE` transaction. */
 export function createSqliteReportQueue(db: Database.Database, reads: SqliteJobReads): SqliteReportQueue {
-  const next = db.prepare<[{ now: number }], { seq: number }>(
-    `SELECT seq FROM jobs WHERE ${dueReportCondition("@now")} ORDER BY seq LIMIT 1`,
-  );
-  const mark = db.prepare<[string, number, number], ReportRow>(
-    `UPDATE jobs SET report_holder = ?, report_lease_until = ? WHERE seq = ? RETURNING ${REPORT_COLUMNS}`,
+  const mark = db.prepare<[{ holder: string; until: number; now: number }], ReportRow>(
+    `UPDATE jobs SET report_holder = @holder, report_lease_until = @until
+     WHERE seq = (SELECT seq FROM jobs WHERE ${dueReportCondition("@now")} ORDER BY seq LIMIT 1)
+     RETURNING ${REPORT_COLUMNS}`,
   );
   const save = db.prepare<[{ jobId: string; holder: string; sent: string; progress: string; notBefore: number }]>(
     `UPDATE jobs SET report_sent = @sent, report_progress = @progress, report_not_before = @notBefore,
@@ -26,13 +25,13 @@ export function createSqliteReportQueue(db: Database.Database, reads: SqliteJobR
   );
 
   const claim = db.transaction((holder: string, now: number, leaseMs: number): ClaimedReport | undefined => {
-    const due = next.get({ now });
-    if (due === undefined) {
+    const row = mark.get({ holder, until: now + leaseMs, now });
+    if (row === undefined) {
       return undefined;
     }
-    const row = mark.get(holder, now + leaseMs, due.seq);
-    const job = reads.bySeq(due.seq);
-    return row === undefined || job === undefined ? undefined : toClaimedReport(row, job, readSqliteJson);
+    // Read in the same transaction as the claim: the job is there.
+    const job = reads.byId(row.id);
+    return job === undefined ? undefined : toClaimedReport(row, job, readSqliteJson);
   });
 
   return {

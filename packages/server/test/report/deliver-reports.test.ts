@@ -84,6 +84,29 @@ describe("deliverReports", () => {
     ]);
   });
 
+  test("on a retry of the started phase, asks only the reporters that have not delivered it yet", async () => {
+    const github = recordingReporter("github");
+    const notify = recordingReporter("notify");
+    const claimed = claimedReport({
+      progress: {
+        github: { phase: "started", memo: { deployment: 7 }, attempts: 0 },
+        notify: { phase: null, memo: null, attempts: 1 },
+      },
+    });
+    // Without an outcome callback (a runner without metrics) as well.
+    const outcome = await deliverReports(claimed, [github, notify], () => NOW, createLineLogger([]));
+    expect(github.calls).toEqual([]);
+    expect(notify.calls).toEqual([{ phase: "started", job: "job-1", state: "queued", memo: null }]);
+    expect(outcome).toEqual({
+      sent: "started",
+      notBefore: 0,
+      progress: {
+        github: { phase: "started", memo: { deployment: 7 }, attempts: 0 },
+        notify: { phase: "started", memo: 1, attempts: 0 },
+      },
+    });
+  });
+
   test("a failed finished phase leaves the job due again (sent stays started)", async () => {
     const failing = recordingReporter("notify", () => Promise.reject(new Error("timeout")));
     const { outcome } = await deliver(claimedReport({ phase: "finished" }, "failed"), [failing]);

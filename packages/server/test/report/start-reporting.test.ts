@@ -3,6 +3,7 @@ import { ReportRefused } from "../../src/report/report-refused.js";
 import { type ReportingOptions, startReporting } from "../../src/report/start-reporting.js";
 import { createPostgresStore } from "../../src/store/create-postgres-store.js";
 import type { JobStore } from "../../src/types.js";
+import { gate, settle } from "../helpers/gated-work.js";
 import { createLineLogger, type LoggedLine, memoryStore } from "../helpers/runner-fixture.js";
 import { createTestDatabase } from "../store/postgres-test-database.js";
 import { COMMIT_B, newJob, T0 } from "../store/store-fixtures.js";
@@ -102,6 +103,111 @@ describe("startReporting", () => {
     );
     failing = false;
     await eventually(() => expect(github.calls).toHaveLength(1));
+  });
+
+  test("looks again when woken while it was already looking", async () => {
+    const real = await memoryStore();
+    const { promise, open } = gate();
+    let claims = 0;
+    const store: JobStore = {
+      ...real,
+      // The first look finds nothing, answering only once the job below exists and the loop was woken.
+      claimReport: async (...args) => (++claims === 1 ? promise.then(() => undefined) : real.claimReport(...args)),
+    };
+    const github = recordingReporter("github");
+    const { reporting } = start({ store, reporters: [github], intervalMs: 60_000 });
+    const job = jobOf(await real.createJob(newJob()));
+    reporting.wake();
+    open();
+    await eventually(() => expect(github.calls).toEqual([expect.objectContaining({ job: job.id, phase: "started" })]));
+  });
+
+  test("delivers four jobs at once: a fifth waits until one of them is done", async () => {
+    const store = await memoryStore();
+    const { promise, open } = gate();
+    const held = recordingReporter("github", async (_report, memo) => {
+      await promise;
+      return memo;
+    });
+    // A loop that never looks by itself: only the end of a delivery makes it claim the fifth job.
+    const { reporting } = start({ store, reporters: [held], intervalMs: 60_000 });
+    for (let index = 0; index < 5; index++) {
+      await store.createJob(newJob({ services: [`svc-${index}`] }));
+    }
+    reporting.wake();
+    await eventually(() => expect(held.calls).toHaveLength(4));
+    reporting.wake();
+    // However often the loop looks meanwhile, the fifth job is not taken.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(held.calls).toHaveLength(4);
+    open();
+    await eventually(() => expect(held.calls).toHaveLength(5));
+  });
+
+  test("holds a job for two minutes while it delivers, and warns when its lease was taken over meanwhile", async () => {
+    const store = await memoryStore();
+    const { promise, open } = gate();
+    const held = recordingReporter("github", async () => {
+      await promise;
+      return "late";
+    });
+    const { lines } = start({ store, reporters: [held] });
+    const job = jobOf(await store.createJob(newJob()));
+    await eventually(() => expect(held.calls).toHaveLength(1));
+    expect(await store.claimReport("runner-2", T0 + 2 * 60_000 - 1, 60_000)).toBeUndefined();
+    expect((await store.claimReport("runner-2", T0 + 2 * 60_000 + 1, 60_000))?.job.id).toBe(job.id);
+    open();
+    await eventually(() =>
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: "warn",
+          job: job.id,
+          msg: "report progress not saved: the job's lease ran out and was taken over",
+        }),
+      ),
+    );
+    // The new holder's claim stands: the late save changed nothing.
+    expect(await store.saveReport(job.id, "runner-2", { sent: "started", progress: {}, notBefore: 0 })).toBe(true);
+  });
+
+  test("stop() waits for the deliveries under way, whose progress is saved", async () => {
+    const store = await memoryStore();
+    const { promise, open } = gate();
+    const held = recordingReporter("github", async () => {
+      await promise;
+      return "done";
+    });
+    const { reporting } = start({ store, reporters: [held] });
+    const job = jobOf(await store.createJob(newJob()));
+    await eventually(() => expect(held.calls).toHaveLength(1));
+    let stopped = false;
+    const stopping = reporting.stop().then(() => {
+      stopped = true;
+    });
+    await settle();
+    expect(stopped).toBe(false);
+    open();
+    await stopping;
+    // Saved before stop() resolved: nothing is due any more, and the memo is kept for the finished phase.
+    expect(await store.claimReport("runner-2", T0, 60_000)).toBeUndefined();
+    await runNext(store, T0 + 1);
+    expect(await store.claimReport("runner-2", T0 + 2, 60_000)).toMatchObject({
+      job: { id: job.id },
+      progress: { github: { phase: "started", memo: "done", attempts: 0 } },
+    });
+  });
+
+  test("claims nothing once stopped, even when woken", async () => {
+    const store = await memoryStore();
+    const github = recordingReporter("github");
+    const { reporting } = start({ store, reporters: [github] });
+    await reporting.stop();
+    const job = jobOf(await store.createJob(newJob()));
+    reporting.wake();
+    // Longer than the loop's interval: a loop still running would have claimed the job by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(github.calls).toEqual([]);
+    expect((await store.claimReport("runner-2", T0, 60_000))?.job.id).toBe(job.id);
   });
 
   test("two runners on one PostgreSQL store report each job once", async () => {

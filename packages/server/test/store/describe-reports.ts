@@ -30,6 +30,7 @@ export function describeReports(open: OpenStore): void {
       const first = await claimed(store, "runner-1", T0);
       expect(first).toMatchObject({ phase: "started", job: { id: job.id, state: "queued" }, progress: {} });
       expect(first.environment).toMatchObject({ env: "staging", rollback: "off", reconcile: "report", notify: [] });
+      expect(first.progress).toEqual({});
       expect(
         await store.saveReport(job.id, "runner-1", {
           sent: "started",

@@ -104,8 +104,9 @@ export function createNotifyReporter(options: NotifyReporterOptions): JobReporte
 
   return {
     name: "notify",
-    async deliver({ phase, job, environment }, memo): Promise<ReportMemo> {
-      if (phase !== "finished" || !isTerminalState(job.state)) {
+    async deliver({ job, environment }, memo): Promise<ReportMemo> {
+      // Only an ended job is told of (`finished` is the only phase of one).
+      if (!isTerminalState(job.state)) {
         return memo;
       }
       const done = readNotifyMemo(memo);

@@ -60,8 +60,9 @@ export function createRollbackReporter(options: RollbackReporterOptions): JobRep
       const logger = options.logger.child({ job: job.id, env: job.env, commit: job.commit, tag: job.tag });
       const groups = new Map<string, RollbackGroup>();
       for (const entry of job.services) {
+        // The code decides: a service that did not fail carries none, and a cancelled one carries `cancelled`.
         const code = entry.result?.error?.code;
-        if (entry.state !== "failed" || code === undefined || !rollsBack(code)) {
+        if (code === undefined || !rollsBack(code)) {
           continue;
         }
         const last = await store.lastSuccessfulSync(job.env, entry.service);
@@ -133,6 +134,5 @@ function wantsRollback({ phase, job, environment }: JobReport): boolean {
  */
 async function ownsLane(store: RollbackReporterOptions["store"], job: SyncJob, service: string): Promise<boolean> {
   const { jobs } = await store.listJobs({ env: job.env, service, limit: 1 });
-  const newest = jobs[0];
-  return newest !== undefined && (newest.id === job.id || newest.rollbackOf === job.id);
+  return jobs.some((newest) => newest.id === job.id || newest.rollbackOf === job.id);
 }

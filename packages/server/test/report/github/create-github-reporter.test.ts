@@ -22,7 +22,8 @@ function reporter(options: Partial<GithubReporterOptions> = {}): JobReporter {
     token: github.token,
     repository: "acme/infra",
     apiUrl: github.apiUrl,
-    publicUrl: PUBLIC_URL,
+    // Trailing slashes are dropped from the links.
+    publicUrl: `${PUBLIC_URL}//`,
     ...options,
   });
 }

@@ -132,7 +132,21 @@ describe("a GitHub fault at each step", () => {
     const error = await rejection(reporter().deliver(reportOf("finished", reportJob({ state: "running" })), null));
 
     expect(error).toBeInstanceOf(ReportRefused);
+    expect(error.message).toBe(
+      "[@iac/server] job 7f2c0e4a-1111-4222-8333-944455556666 was reported finished while it is running",
+    );
     expect(github.calls).toEqual([]);
+  });
+
+  it("looks the deployment up when the memo holds no deployment number", async () => {
+    await reporter().deliver(started(), { deployment: "1000" });
+
+    expect(github.calls.map(route)).toEqual([
+      `POST ${STATUSES}`,
+      "GET /repos/acme/infra/deployments",
+      "POST /repos/acme/infra/deployments",
+      "POST /repos/acme/infra/deployments/1000/statuses",
+    ]);
   });
 });
 
@@ -231,11 +245,86 @@ describe("GitHub's answers", () => {
   });
 });
 
+describe("the deployment GitHub hands back", () => {
+  it.each<[string, unknown]>([
+    ["its payload as a JSON string", JSON.stringify({ job: reportJob().id })],
+    ["its payload as an object", { job: reportJob().id }],
+  ])("is found again by the job in %s, and no other is made", async (_, payload) => {
+    github.failNext(/^GET /, {
+      status: 200,
+      body: [
+        { id: 77, payload: "{not json" },
+        { id: 7, payload },
+      ],
+    });
+
+    // The fake holds no deployment 7, so it refuses the status: what matters is which deployment was used.
+    const error = await rejection(reporter().deliver(started(), null));
+    expect(error.message).toContain("GitHub refused POST /repos/acme/infra/deployments/7/statuses with 404");
+    expect(github.calls.map(route)).toEqual([
+      `POST ${STATUSES}`,
+      "GET /repos/acme/infra/deployments",
+      "POST /repos/acme/infra/deployments/7/statuses",
+    ]);
+  });
+
+  it.each<[string, unknown]>([
+    ["no payload", null],
+    ["a payload naming no job", "[1]"],
+    ["another job's payload", { job: "job-0" }],
+  ])("is not the job's with %s: one is made", async (_, payload) => {
+    github.failNext(/^GET /, { status: 200, body: [{ id: 7, payload }] });
+
+    expect(await reporter().deliver(started(), null)).toEqual({ deployment: 1000 });
+  });
+
+  it("rejects, to be retried, when GitHub merges instead of making a deployment (202)", async () => {
+    github.failNext(/^POST \/repos\/acme\/infra\/deployments$/, { status: 202, body: { message: "Auto-merged" } });
+
+    const error = await rejection(reporter().deliver(started(), null));
+
+    expect(error).not.toBeInstanceOf(ReportRefused);
+    expect(error.message).toBe(`[@iac/server] GitHub made no deployment of ${COMMIT_A}: Auto-merged`);
+  });
+
+  it.each([
+    ["GET /repos/acme/infra/deployments", /^GET /],
+    ["POST /repos/acme/infra/deployments", /^POST \/repos\/acme\/infra\/deployments$/],
+    ["POST /repos/acme/infra/deployments/1000/statuses", /statuses$/],
+  ])("rejects when %s does not answer within the request timeout", async (request, route) => {
+    github.failNext(route, "hang");
+
+    const error = await rejection(reporter({ timeoutMs: 200 }).deliver(started(), null));
+
+    expect(error.message).toContain(`GitHub did not answer ${request}: `);
+  });
+});
+
+describe("the default API", () => {
+  it("is api.github.com, through the fetch given", async () => {
+    const urls: string[] = [];
+    const fetch = async (input: RequestInfo | URL) => {
+      urls.push(String(input instanceof Request ? input.url : input));
+      return new Response(JSON.stringify({ message: "Bad credentials" }), {
+        status: 401,
+        headers: { "content-type": "application/json" },
+      });
+    };
+
+    const error = await rejection(
+      createGithubReporter({ token: "t", repository: "acme/infra", fetch }).deliver(started(), null),
+    );
+
+    expect(error).toBeInstanceOf(ReportRefused);
+    expect(urls).toEqual([`https://api.github.com/repos/acme/infra/statuses/${COMMIT_A}`]);
+  });
+});
+
 describe("GitHub Enterprise Server", () => {
   it("sends every request below the API URL's path", async () => {
     const enterprise = await serveFakeGithub({ prefix: "/api/v3" });
     try {
-      const ghe = reporter({ apiUrl: `${enterprise.apiUrl}/`, token: enterprise.token });
+      const ghe = reporter({ apiUrl: `${enterprise.apiUrl}//`, token: enterprise.token });
       await ghe.deliver(finished(), await ghe.deliver(started(), null));
 
       expect(enterprise.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/);

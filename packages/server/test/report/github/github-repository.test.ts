@@ -16,6 +16,9 @@ describe("githubRepositoryOfUrl", () => {
     ["a path of one segment", { given: "https://git.example.com/infra.git", want: undefined }],
     ["file", { given: "file:///srv/git/acme/infra.git", want: undefined }],
     ["an owner with an underscore", { given: "https://github.com/ac_me/infra.git", want: undefined }],
+    ["scp-like without .git", { given: "git@github.com:acme/infra", want: "acme/infra" }],
+    ["https behind another scheme", { given: "git+https://github.com/acme/infra.git", want: undefined }],
+    ["scp-like after a space", { given: "my git@github.com:acme/infra.git", want: undefined }],
   ])("reads %s", (_name, { given, want }) => {
     expect(githubRepositoryOfUrl(given)).toBe(want);
   });
@@ -29,6 +32,8 @@ describe("parseGithubRepository", () => {
     ["three segments", { given: "acme/infra/extra", want: undefined }],
     ["an owner ending in a hyphen", { given: "acme-/infra", want: undefined }],
     ["a name of two dots", { given: "acme/..", want: undefined }],
+    ["a name of one dot", { given: "acme/.", want: undefined }],
+    ["an owner of one character", { given: "a/infra", want: "a/infra" }],
     ["a space", { given: "acme/in fra", want: undefined }],
     ["an empty owner", { given: "/infra", want: undefined }],
     ["a URL", { given: "https://github.com/acme/infra", want: undefined }],

@@ -210,6 +210,10 @@ describe("createNotifyReporter", () => {
     const partial = (await notify.deliver(report, null).catch((error: unknown) => error)) as ReportPartial;
     expect(partial).toBeInstanceOf(ReportPartial);
     expect(partial.memo).toEqual({ sent: [], refused: [expect.any(String)] });
+    // Only the target still to be tried is named: the refused one is settled.
+    expect(partial.message).toBe(
+      "[@iac/server] notification of job 0f1e2d3c-job not delivered to notify[1] (webhook): answered 503",
+    );
     await expect(notify.deliver(report, partial.memo)).resolves.toEqual({
       sent: [expect.any(String)],
       refused: (partial.memo as { refused: string[] }).refused,
@@ -270,6 +274,10 @@ describe("createNotifyReporter", () => {
 
     const deliveries = receiver.received.map((request) => [request.name, request.headers["x-iac-delivery"]]);
     expect(deliveries).toHaveLength(3);
+    // `<job id>.<16 hex digits of the target's key>`: no part of the target's URL or key.
+    for (const [, id] of deliveries) {
+      expect(id).toMatch(/^0f1e2d3c-job\.[0-9a-f]{16}$/);
+    }
     const ids = new Map(deliveries.map(([name, id]) => [id, name]));
     expect(ids.size).toBe(2);
     expect([...ids.values()].sort()).toEqual(["hook", "other"]);
@@ -321,9 +329,65 @@ describe("createNotifyReporter", () => {
     }
   });
 
-  it("rejects a public URL that is not http(s) when created", () => {
-    expect(() => createNotifyReporter({ lookup: () => undefined, publicUrl: "iac.example.com" })).toThrow(
-      '[@iac/server] publicUrl must be an http(s) URL, received "iac.example.com"',
+  it.each(["iac.example.com", "ftp://iac.example.com"])(
+    "rejects a public URL that is not http(s) when created: %s",
+    (url) => {
+      expect(() => createNotifyReporter({ lookup: () => undefined, publicUrl: url })).toThrow(
+        new TypeError(`[@iac/server] publicUrl must be an http(s) URL, received "${url}"`),
+      );
+    },
+  );
+
+  it.each<[string | undefined, string | null]>([
+    ["http://iac.internal:8080//", "http://iac.internal:8080/deployments/0f1e2d3c-job"],
+    [undefined, null],
+  ])("links the job under the public URL %s", async (publicUrl, want) => {
+    const job = finishedJob("failed");
+    await reporter({ publicUrl }).deliver(finishedReport(job, [webhook("hook")]), null);
+    const [request] = receiver.received;
+    expect((request?.body as JobNotification | undefined)?.job.url).toBe(want);
+  });
+
+  it("is named notify: the store keeps its progress under that name", () => {
+    expect(reporter().name).toBe("notify");
+  });
+
+  it("keeps the memo, sending nothing and refusing nothing, when no target wants the job", async () => {
+    const report = finishedReport(finishedJob("succeeded"), [webhook("hook", "failure")]);
+    await expect(reporter().deliver(report, { kept: 1 })).resolves.toEqual({ kept: 1 });
+    expect(receiver.received).toEqual([]);
+  });
+
+  it.each([0, -5, 1.5, Number.NaN])("rejects a timeoutMs of %s when created", (timeoutMs) => {
+    expect(() => createNotifyReporter({ lookup: () => undefined, timeoutMs })).toThrow(
+      new TypeError(`[@iac/server] timeoutMs must be a positive integer of milliseconds, received ${timeoutMs}`),
     );
+  });
+
+  it("sends one message to a target listed twice", async () => {
+    const report = finishedReport(finishedJob("failed"), [webhook("hook"), webhook("hook")]);
+
+    const memo = await reporter().deliver(report, null);
+
+    expect(receiver.received.map(({ name }) => name)).toEqual(["hook"]);
+    expect(memo).toEqual({ sent: [expect.any(String)], refused: [] });
+  });
+
+  it("retries, as not delivered, a target whose variables cannot be read", async () => {
+    const report = finishedReport(finishedJob("failed"), [slack("chat")]);
+    const notify = reporter({
+      lookup: () => {
+        throw new Error("EACCES: the secrets file cannot be read");
+      },
+    });
+
+    const error = await notify.deliver(report, null).catch((reason: unknown) => reason);
+
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ReportRefused);
+    expect((error as Error).message).toBe(
+      "[@iac/server] notification of job 0f1e2d3c-job not delivered to notify[0] (slack): the runner's variables could not be read",
+    );
+    expect(receiver.received).toEqual([]);
   });
 });

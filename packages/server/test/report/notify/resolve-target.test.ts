@@ -60,6 +60,24 @@ const cases: [string, { given: NotifyTarget; want: ResolvedTarget }][] = [
     { given: webhook("$SLACK_URL", "$UNSET"), want: { type: "refused", reason: "variable $UNSET is not set" } },
   ],
   [
+    "refuses a written-out URL with only a user name",
+    {
+      given: slack("https://token@hooks.example/x"),
+      want: { type: "refused", reason: "url holds a URL with credentials (user:password@), which fetch refuses" },
+    },
+  ],
+  [
+    "refuses a written-out URL with only a password",
+    {
+      given: slack("https://:secret@hooks.example/x"),
+      want: { type: "refused", reason: "url holds a URL with credentials (user:password@), which fetch refuses" },
+    },
+  ],
+  [
+    "refuses a written-out URL that is not http(s)",
+    { given: slack("ftp://hooks.example/x"), want: { type: "refused", reason: "url does not hold an http(s) URL" } },
+  ],
+  [
     "refuses a webhook without a key rather than send it unsigned",
     {
       given: webhook("$SLACK_URL", null),

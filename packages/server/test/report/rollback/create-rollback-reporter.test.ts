@@ -1,9 +1,11 @@
 import type { EnvironmentConfig } from "@iac/sync";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { ReportRefused } from "../../../src/report/report-refused.js";
 import { createRollbackReporter } from "../../../src/report/rollback/create-rollback-reporter.js";
 import { createSqliteStore } from "../../../src/store/create-sqlite-store.js";
 import type {
   JobReport,
+  JobReporter,
   JobStore,
   NewJob,
   ReportMemo,
@@ -31,13 +33,14 @@ type Outcome = "succeeded" | SyncErrorCode;
 
 interface Setup {
   store: JobStore;
+  reporter: JobReporter;
   lines: LogLine[];
   /** Every job handed to submit, refused or not. */
   submitted: NewJob[];
   /** Runs before each submit reaches the store; throwing makes that submit reject. */
   beforeSubmit: ((job: NewJob) => void) | undefined;
   deliver(report: JobReport, memo?: ReportMemo): Promise<ReportMemo>;
-  /** Stores a job and runs each of its services to its outcome (succeeded unless named). */
+  /** Stores a job and runs each of its services to its outcome (succeeded unless named; `cancelled` is cancelled). */
   run(job: NewJob, outcomes?: Record<string, Outcome>): Promise<SyncJob>;
   rollbackJobs(): Promise<SyncJob[]>;
 }
@@ -50,6 +53,9 @@ async function setup(): Promise<Setup> {
   const submitted: NewJob[] = [];
   const s: Setup = {
     store,
+    get reporter() {
+      return reporter;
+    },
     lines,
     submitted,
     beforeSubmit: undefined,
@@ -64,7 +70,7 @@ async function setup(): Promise<Setup> {
           outcome === "succeeded"
             ? syncResult(name, "updated", task.commit)
             : { ...syncResult(name, "failed", task.commit), error: { code: outcome, message: `${name}: ${outcome}` } };
-        const state = outcome === "succeeded" ? "succeeded" : "failed";
+        const state = outcome === "succeeded" ? "succeeded" : outcome === "cancelled" ? "cancelled" : "failed";
         expect(await store.completeTask(task.jobId, name, "runner-1", state, result, T0)).toBe(true);
       }
       return stored(store, job.id);
@@ -136,6 +142,46 @@ describe("createRollbackReporter", () => {
       { id: rollback?.id, state: "queued", rollbackOf: failed.id, commit: COMMIT_A },
     ]);
     expect(memo).toEqual({ rollbacks: [{ job: rollback?.id, commit: COMMIT_A, services: ["api"] }] });
+    expect(s.lines.filter((line) => line.level === "warn")).toMatchObject([
+      {
+        msg: "failed release rolled back",
+        fields: { job: failed.id, rollback: rollback?.id, to: COMMIT_A, services: ["api"], duplicate: false },
+      },
+    ]);
+  });
+
+  it("is named rollback: the store keeps its progress under that name", async () => {
+    const s = await setup();
+    expect(s.reporter.name).toBe("rollback");
+  });
+
+  it("rolls back only the services that failed, not those that succeeded or were cancelled with them", async () => {
+    const s = await setup();
+    await s.run(release(COMMIT_A, ["api", "web", "db"]));
+    const failed = await s.run(release(COMMIT_B, ["api", "web", "db"]), { api: "deploy_failed", web: "cancelled" });
+    expect(failed.services.map(({ service, state }) => `${service}:${state}`)).toEqual([
+      "api:failed",
+      "web:cancelled",
+      "db:succeeded",
+    ]);
+    await s.deliver(finished(failed));
+    expect(s.submitted.map((job) => job.services.map(({ service }) => service.name))).toEqual([["api"]]);
+  });
+
+  it("refuses, not to be retried, a submit that answers without a job", async () => {
+    const s = await setup();
+    const failed = await failedRelease(s);
+    const reporter = createRollbackReporter({
+      store: s.store,
+      submit: async () => ({ status: "cursor_moved" }) as Awaited<ReturnType<JobStore["createJob"]>>,
+      logger: createCaptureLogger([]),
+      now: () => NOW,
+    });
+    const error = await reporter.deliver(finished(failed), null).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ReportRefused);
+    expect((error as Error).message).toBe(
+      `[@iac/server] rollback of job ${failed.id}: expected a job, received cursor_moved`,
+    );
   });
 
   it.each<[string, (failed: SyncJob) => JobReport]>([
@@ -213,6 +259,10 @@ describe("createRollbackReporter", () => {
     const [rollback] = await s.rollbackJobs();
     expect(await s.rollbackJobs()).toHaveLength(1);
     expect(again).toEqual(first);
+    expect(s.lines.filter((line) => line.level === "warn")).toMatchObject([
+      { msg: "failed release rolled back", fields: { rollback: rollback?.id, duplicate: false } },
+      { msg: "rollback already submitted", fields: { rollback: rollback?.id, duplicate: true } },
+    ]);
 
     // The rollback succeeds: it is now the lane's newest job and its last success, at the same commit.
     const task = await claim(s.store, "runner-1", T0);
@@ -229,7 +279,12 @@ describe("createRollbackReporter", () => {
     await s.store.createJob(release(COMMIT_C, ["api"]));
     await s.deliver(finished(failed));
     expect(s.submitted).toEqual([]);
-    expect(s.lines.map((line) => line.msg)).toContain("a newer job has taken the service over: not rolled back");
+    expect(s.lines.filter((line) => line.level === "warn")).toMatchObject([
+      {
+        msg: "a newer job has taken the service over: not rolled back",
+        fields: { job: failed.id, service: "api", code: "deploy_failed" },
+      },
+    ]);
   });
 
   it("rejects when a submit fails, and the next delivery makes only the jobs still missing", async () => {
