@@ -67,12 +67,12 @@ describe("toReportError", () => {
     [
       "a 403 without a rate limit",
       requestError(403, "Resource not accessible", { "x-ratelimit-remaining": "4999" }),
-      "403 (the token may not write commit statuses and deployments of acme/infra): Resource not accessible",
+      "403 (the token may not write commit statuses, deployments or pull request comments of acme/infra): Resource not accessible",
     ],
     [
       "a 403 without headers",
       requestError(403, "Forbidden"),
-      "403 (the token may not write commit statuses and deployments of acme/infra): Forbidden",
+      "403 (the token may not write commit statuses, deployments or pull request comments of acme/infra): Forbidden",
     ],
     [
       "a 404",
