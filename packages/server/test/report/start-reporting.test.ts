@@ -210,6 +210,35 @@ describe("startReporting", () => {
     expect((await store.claimReport("runner-2", T0, 60_000))?.job.id).toBe(job.id);
   });
 
+  test("delivers again, once the lease ran out, a report whose progress could not be saved", async () => {
+    const real = await memoryStore();
+    let saves = 0;
+    const store: JobStore = {
+      ...real,
+      saveReport: (...args) => {
+        saves += 1;
+        return saves === 1 ? Promise.reject(new Error("disk I/O error")) : real.saveReport(...args);
+      },
+    };
+    let now = T0;
+    const github = recordingReporter("github");
+    const { reporting, lines } = start({ store, reporters: [github], now: () => now });
+    const job = jobOf(await real.createJob(newJob()));
+    await eventually(() => expect(lines.some(({ msg }) => msg === "delivering reports failed")).toBe(true));
+    // Nothing was saved: the job stays claimed until its lease runs out, then its report goes out again.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(github.calls).toHaveLength(1);
+    now = T0 + 2 * 60_000 + 1;
+    reporting.wake();
+    await eventually(() => expect(github.calls).toHaveLength(2));
+    expect(github.calls.map(({ job: id, phase }) => `${id} ${phase}`)).toEqual([
+      `${job.id} started`,
+      `${job.id} started`,
+    ]);
+    await eventually(() => expect(saves).toBe(2));
+    expect(await real.claimReport("another", now + 1, 60_000)).toBeUndefined();
+  });
+
   test("two runners on one PostgreSQL store report each job once", async () => {
     const database = await createTestDatabase();
     onTestFinished(() => database.drop());

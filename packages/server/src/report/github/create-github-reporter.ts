@@ -1,4 +1,5 @@
 import type { GithubReporterOptions, JobReporter, ReportMemo, SyncJob } from "../../types.js";
+import { deploymentLink } from "../deployment-link.js";
 import { ReportPartial, ReportRefused } from "../report-refused.js";
 import { createGithubApi } from "./create-github-api.js";
 import { describeDeployment, describeFinish, describeStart, type FinishedState, OUTCOMES } from "./describe-job.js";
@@ -27,9 +28,7 @@ function isFinished(state: SyncJob["state"]): state is FinishedState {
  */
 export function createGithubReporter(options: GithubReporterOptions): JobReporter {
   const api = createGithubApi(options);
-  const publicUrl = options.publicUrl?.replace(/\/+$/, "");
-  const linkOf = (job: SyncJob): string | undefined =>
-    publicUrl === undefined ? undefined : `${publicUrl}/deployments/${encodeURIComponent(job.id)}`;
+  const linkOf = (job: SyncJob): string | undefined => deploymentLink(options.publicUrl, job.id);
 
   const deploymentFor = async (job: SyncJob, memo: ReportMemo): Promise<number> =>
     deploymentOf(memo) ?? (await api.findDeployment(job)) ?? (await api.createDeployment(job, describeDeployment(job)));

@@ -69,17 +69,6 @@ function settle(job: SyncJob, done: NotifyMemo, outcomes: readonly Settled[]): R
   return next;
 }
 
-function baseUrlOf(publicUrl: string | undefined): string | undefined {
-  if (publicUrl === undefined) {
-    return undefined;
-  }
-  const parsed = URL.canParse(publicUrl) ? new URL(publicUrl) : undefined;
-  if (parsed === undefined || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) {
-    throw new TypeError(`[@iac/server] publicUrl must be an http(s) URL, received "${publicUrl}"`);
-  }
-  return publicUrl.replace(/\/+$/, "");
-}
-
 /**
  * The `notify` reporter: when a job finishes, one message per target of the job's environment (`on: failure` only
  * for failed jobs), never one per service. Delivery is at least once per target and never twice to a target that took
@@ -98,7 +87,6 @@ export function createNotifyReporter(options: NotifyReporterOptions): JobReporte
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError(`[@iac/server] timeoutMs must be a positive integer of milliseconds, received ${timeoutMs}`);
   }
-  const baseUrl = baseUrlOf(options.publicUrl);
   const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const logger = (options.logger ?? noopLogger).child({ reporter: "notify" });
 
@@ -114,7 +102,7 @@ export function createNotifyReporter(options: NotifyReporterOptions): JobReporte
       if (due.length === 0) {
         return memo;
       }
-      const notification = jobNotification(job, baseUrl);
+      const notification = jobNotification(job, options.publicUrl);
       const jobLogger = logger.child({ job: job.id, env: job.env });
       const outcomes = await Promise.all(
         due.map(async (entry): Promise<Settled> => {

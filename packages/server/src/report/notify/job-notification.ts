@@ -1,4 +1,5 @@
 import type { JobNotification, ServiceNotification, SyncJob } from "../../types.js";
+import { deploymentLink } from "../deployment-link.js";
 
 function elapsedMs(from: string, to: string | null): number | null {
   if (to === null) {
@@ -25,15 +26,15 @@ function serviceNotification(entry: SyncJob["services"][number]): ServiceNotific
 
 /**
  * What a finished job's notifications say, in the versioned shape `webhook` targets receive (Slack messages are made
- * from it too). `baseUrl` is the runner's public URL without a trailing slash, if any.
+ * from it too), linking the job under the runner's public URL when it has one.
  */
-export function jobNotification(job: SyncJob, baseUrl: string | undefined): JobNotification {
+export function jobNotification(job: SyncJob, publicUrl: string | undefined): JobNotification {
   return {
     version: 1,
     event: "job.finished",
     job: {
       id: job.id,
-      url: baseUrl === undefined ? null : `${baseUrl}/deployments/${encodeURIComponent(job.id)}`,
+      url: deploymentLink(publicUrl, job.id) ?? null,
       env: job.env,
       state: job.state,
       trigger: job.trigger,

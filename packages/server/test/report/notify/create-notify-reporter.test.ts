@@ -329,15 +329,6 @@ describe("createNotifyReporter", () => {
     }
   });
 
-  it.each(["iac.example.com", "ftp://iac.example.com"])(
-    "rejects a public URL that is not http(s) when created: %s",
-    (url) => {
-      expect(() => createNotifyReporter({ lookup: () => undefined, publicUrl: url })).toThrow(
-        new TypeError(`[@iac/server] publicUrl must be an http(s) URL, received "${url}"`),
-      );
-    },
-  );
-
   it.each<[string | undefined, string | null]>([
     ["http://iac.internal:8080//", "http://iac.internal:8080/deployments/0f1e2d3c-job"],
     [undefined, null],
