@@ -1,3 +1,4 @@
+import { createVerifier, type WebhookVerifier } from "@iac/sync";
 import { createSyncEngine } from "./engine/create-sync-engine.js";
 import { followSecretsFile } from "./follow-secrets-file.js";
 import { mirrorFromSettings } from "./git/git-mirror.js";
@@ -108,20 +109,31 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     intervalMs: options.healthIntervalMs,
   });
   const metrics = createRunnerMetrics({ store, git, health, env: settings.deployEnv, now });
-  // The secrets change rarely: the blank ones are left out once per list the source hands over, not per request.
+  // The secrets change rarely: the blank ones are left out, and their verifier made, once per list the source hands
+  // over, not per request.
   let offered: readonly string[] | undefined;
-  let usable: readonly string[] = [];
-  const usableSecrets = (secrets: readonly string[]): readonly string[] => {
-    if (secrets !== offered) {
-      offered = secrets;
-      usable = secrets.filter((secret) => secret.trim() !== "");
+  let usable: { secrets: readonly string[]; verifier: WebhookVerifier } | undefined;
+  const usableOf = (listed: readonly string[]): NonNullable<typeof usable> => {
+    if (listed !== offered) {
+      offered = listed;
+      const secrets = listed.filter((secret) => secret.trim() !== "");
+      usable = secrets.length === 0 ? undefined : { secrets, verifier: createVerifier(secrets) };
     }
-    if (usable.length === 0) {
+    if (usable === undefined) {
       // Never fail open: without a secret nothing can be verified, so nothing is accepted.
       throw new HttpError(503, "not_configured", "no webhook secret is configured");
     }
     return usable;
   };
+  // At once while the source has the list at hand (most requests): no promise per delivery.
+  const fromSecrets =
+    <T>(pick: (found: NonNullable<typeof usable>) => T) =>
+    (): T | Promise<T> => {
+      const listed = webhookSecrets();
+      return Array.isArray(listed)
+        ? pick(usableOf(listed))
+        : Promise.resolve(listed).then((later) => pick(usableOf(later)));
+    };
   const ownsEngine = options.engine === undefined;
   // Started once the engine exists (a rollback reporter submits jobs to it); the engine wakes it as syncs end.
   let reporting: Reporting | undefined;
@@ -173,7 +185,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     engine,
     logger,
     now,
-    secrets: async () => usableSecrets(await webhookSecrets()),
+    secrets: fromSecrets((found) => found.secrets),
+    verifier: fromSecrets((found) => found.verifier),
     store,
     deliveries: createSettledDeliveries(),
     webhookDeadlineMs: options.webhookDeadlineMs ?? 8_000,

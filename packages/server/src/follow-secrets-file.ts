@@ -1,21 +1,24 @@
 import { webhookSecretsOf } from "./settings.js";
 import { createSettingsSource, type SettingsSource } from "./settings-source.js";
-import type { Logger, RunnerSettings } from "./types.js";
+import type { Logger, RunnerSettings, WebhookSecrets } from "./types.js";
 
 /**
  * The webhook secrets of a settings source, current first, as the source stands at each call: the same list as long
- * as the source hands over the same settings.
+ * as the source hands over the same settings, given at once while the source need not look at its file.
  */
-export function webhookSecretsFrom(source: SettingsSource): () => Promise<readonly string[]> {
+export function webhookSecretsFrom(source: SettingsSource): WebhookSecrets {
   let settings: RunnerSettings | undefined;
   let secrets: readonly string[] = [];
-  return async () => {
-    const current = await source.load();
+  const secretsOf = (current: RunnerSettings): readonly string[] => {
     if (current !== settings) {
       settings = current;
       secrets = webhookSecretsOf(current);
     }
     return secrets;
+  };
+  return () => {
+    const fresh = source.peek();
+    return fresh === undefined ? source.load().then(secretsOf) : secretsOf(fresh);
   };
 }
 
@@ -27,13 +30,10 @@ export function webhookSecretsFrom(source: SettingsSource): () => Promise<readon
  *
  * @throws {SettingsError} when the named file cannot be read or its values are invalid.
  */
-export async function followSecretsFile(
-  settings: RunnerSettings,
-  logger: Logger,
-): Promise<() => Promise<readonly string[]>> {
+export async function followSecretsFile(settings: RunnerSettings, logger: Logger): Promise<WebhookSecrets> {
   if (settings.secretsFile === undefined) {
     const secrets = webhookSecretsOf(settings);
-    return async () => secrets;
+    return () => secrets;
   }
   // The source reads an environment with the file on top. Hand it the settings' own values of what is required and of
   // what the file's values are checked against (a Vault login in the file needs the address), so that any file that

@@ -1,7 +1,17 @@
+import type { WebhookVerifier } from "@iac/sync";
 import type { HealthMonitor } from "./health/create-health-monitor.js";
 import type { RunnerMetrics } from "./metrics/create-runner-metrics.js";
 import type { SettledDeliveries } from "./routes/settled-deliveries.js";
-import type { DriftReport, GitMirror, JobStore, Logger, PullPlanner, RunnerSettings, SyncEngine } from "./types.js";
+import type {
+  DriftReport,
+  GitMirror,
+  JobStore,
+  Logger,
+  PullPlanner,
+  RunnerSettings,
+  SyncEngine,
+  WebhookSecrets,
+} from "./types.js";
 
 /** What every route handler needs; built once by `createRunner`. */
 export interface RunnerContext {
@@ -15,8 +25,15 @@ export interface RunnerContext {
   logger: Logger;
   /** Milliseconds since the epoch. */
   now: () => number;
-  /** Accepted webhook secrets, current first; re-read on every request so a rotation applies without a restart. */
-  secrets: () => Promise<readonly string[]>;
+  /**
+   * Accepted webhook secrets, current first; asked on every request so a rotation applies without a restart. Given at
+   * once while nothing needs to be read.
+   *
+   * @throws {HttpError} 503 `not_configured` when there is none (at once or as the promise's rejection).
+   */
+  secrets: WebhookSecrets;
+  /** The verifier of webhook signatures with {@link RunnerContext.secrets}, made once per list of secrets. */
+  verifier: () => WebhookVerifier | Promise<WebhookVerifier>;
   /** How long `/webhook` may work before answering 202 and finishing in the background. */
   webhookDeadlineMs: number;
   health: HealthMonitor;

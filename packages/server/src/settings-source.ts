@@ -22,6 +22,11 @@ export interface SettingsSource {
   readonly secretsFile: string | undefined;
   /** The current settings; re-reads the secrets file when its modification time or size changed since last checked. */
   load(): Promise<RunnerSettings>;
+  /**
+   * The current settings without waiting, when the secrets file was looked at within `checkIntervalMs`; undefined
+   * when it is due to be looked at again (then call `load()`). Lets a busy caller skip a promise per call.
+   */
+  peek(): RunnerSettings | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -132,6 +137,9 @@ export async function createSettingsSource(env: Env, options: SettingsSourceOpti
       }
       await checking;
       return current;
+    },
+    peek() {
+      return checking === undefined && Date.now() - checkedAt < checkIntervalMs ? current : undefined;
     },
   };
 }

@@ -1070,6 +1070,9 @@ export interface HealthCheckState {
   error?: string | undefined;
 }
 
+/** Webhook secrets, current first: at once, or as a promise when they must be read first. */
+export type WebhookSecrets = () => readonly string[] | Promise<readonly string[]>;
+
 /** Options of `createRunner`. Everything with a side effect can be injected; the rest is built from `settings`. */
 export interface RunnerOptions {
   /** From `defineSettings({ ... })` or `loadSettings(process.env)`. */
@@ -1102,7 +1105,7 @@ export interface RunnerOptions {
    * `settings`, and when `settings.secretsFile` names a file, its `WEBHOOK_SECRET` and `WEBHOOK_SECRET_PREVIOUS` as
    * the file changes (see `createSettingsSource`).
    */
-  webhookSecrets?: (() => readonly string[] | Promise<readonly string[]>) | undefined;
+  webhookSecrets?: WebhookSecrets | undefined;
   /**
    * More destinations of every job's `started` and `finished` reports, after the built-in ones (GitHub statuses and
    * deployments, notifications, automatic rollback, each idle unless configured). See `JobReporter`.

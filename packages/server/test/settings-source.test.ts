@@ -50,6 +50,20 @@ describe("createSettingsSource", () => {
     expect((await source.load()).webhookSecret).toBe("first");
   });
 
+  it("peeks at the settings without waiting only while the file was looked at within the interval", async () => {
+    rewrite("WEBHOOK_SECRET=first\n", 1_000);
+    const fresh = await createSettingsSource(ENV, { defaultSecretsFile: file, checkIntervalMs: 3_600_000 });
+    expect(fresh.peek()).toBe(await fresh.load());
+    expect(fresh.peek()?.webhookSecret).toBe("first");
+    // Due at every call: never a peek, always a look at the file.
+    const due = await createSettingsSource(ENV, { defaultSecretsFile: file, checkIntervalMs: 0 });
+    expect(due.peek()).toBeUndefined();
+    rewrite("WEBHOOK_SECRET=second\n", 2_000);
+    const looking = due.load();
+    expect(due.peek()).toBeUndefined();
+    expect((await looking).webhookSecret).toBe("second");
+  });
+
   it("keeps the last valid settings when the file is rewritten with an invalid content", async () => {
     rewrite("WEBHOOK_SECRET=first\n", 1_000);
     const source = await createSettingsSource(ENV, { defaultSecretsFile: file, checkIntervalMs: 0 });

@@ -1,6 +1,7 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { timingSafeEqual } from "./timing-safe-equal.js";
+import { hexToBytes } from "@noble/hashes/utils.js";
+import { timingSafeEqual, timingSafeEqualText } from "./timing-safe-equal.js";
 import { toBytes } from "./to-bytes.js";
 import type { SignablePayload } from "./types.js";
 
@@ -10,9 +11,16 @@ const keyCache = new Map<string, Promise<CryptoKey>>();
 
 /** The part of a runtime's built-in `crypto` module (Node, Bun, Deno) that HMAC needs. */
 interface NativeCrypto {
-  createHmac(algorithm: "sha256", key: string): { update(data: string | Uint8Array): { digest(): Uint8Array } };
-  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+  createHmac(
+    algorithm: "sha256",
+    key: string,
+  ): { update(data: string | Uint8Array): { digest(): Uint8Array; digest(encoding: "hex"): string } };
 }
+
+/** Not a function any runtime has: the first lookup always runs. */
+const NOT_LOOKED_UP = Symbol("not looked up");
+let lookedUpWith: unknown = NOT_LOOKED_UP;
+let nativeCrypto: NativeCrypto | undefined;
 
 /**
  * The runtime's built-in crypto module, looked up at run time (never imported, so bundles for Workers and browsers
@@ -21,10 +29,14 @@ interface NativeCrypto {
  */
 function getNative(): NativeCrypto | undefined {
   const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } | undefined }).process;
-  const native = runtime?.getBuiltinModule?.("node:crypto") as Partial<NativeCrypto> | undefined;
-  return typeof native?.createHmac === "function" && typeof native.timingSafeEqual === "function"
-    ? (native as NativeCrypto)
-    : undefined;
+  const lookup = runtime?.getBuiltinModule;
+  // Looked up once per lookup function (a verification costs no module lookup), again only if it was replaced.
+  if (lookup !== lookedUpWith) {
+    lookedUpWith = lookup;
+    const found = lookup?.call(runtime, "node:crypto") as Partial<NativeCrypto> | undefined;
+    nativeCrypto = typeof found?.createHmac === "function" ? (found as NativeCrypto) : undefined;
+  }
+  return nativeCrypto;
 }
 
 function getSubtle(): SubtleCrypto | undefined {
@@ -70,23 +82,24 @@ export async function hmacSha256(secret: string, data: SignablePayload): Promise
 }
 
 /**
- * Whether `mac` is the HMAC-SHA256 of `data` under any of `secrets`, tried in order. Each comparison is
- * constant-time: the built-in module's `timingSafeEqual`, `crypto.subtle.verify` inside the engine, or our own
- * `timingSafeEqual` on the `@noble/hashes` fallback. With the built-in module the answer is given at once, not as a
- * promise: a server refusing a flood of bad signatures spends nothing on promise hops.
+ * Whether `hex` (64 lower-case hex digits, see `parseSignature`) is the HMAC-SHA256 of `data` under any of `secrets`,
+ * tried in order. Each comparison is constant-time: of the hex digests with the built-in module (a hex digest costs
+ * less to make than a byte buffer), inside the engine with `crypto.subtle.verify`, or of the bytes on the
+ * `@noble/hashes` fallback. With the built-in module the answer is given at once, not as a promise: a server refusing
+ * a flood of bad signatures spends nothing on promise hops.
  */
 export function hmacSha256Verify(
   secrets: readonly string[],
   data: SignablePayload,
-  mac: Uint8Array<ArrayBuffer>,
+  hex: string,
 ): boolean | Promise<boolean> {
   const native = getNative();
   if (native === undefined) {
-    return verifyPortably(secrets, data, mac);
+    return verifyPortably(secrets, data, hexToBytes(hex) as Uint8Array<ArrayBuffer>);
   }
   for (const secret of secrets) {
     // The built-in module hashes strings in native code: no UTF-8 copy in JavaScript.
-    if (native.timingSafeEqual(native.createHmac("sha256", secret).update(data).digest(), mac)) {
+    if (timingSafeEqualText(native.createHmac("sha256", secret).update(data).digest("hex"), hex)) {
       return true;
     }
   }

@@ -2,6 +2,7 @@
 export { CONFIG_FILE } from "./config-file.js";
 export { configHash, isConfigHash } from "./config-hash.js";
 export { configHashDigests } from "./config-hash-digests.js";
+export { createVerifier } from "./create-verifier.js";
 export { diffConfigDigests } from "./diff-config-digests.js";
 export { discoverServices } from "./discover-services.js";
 export { environmentVariables } from "./environment-variables.js";
@@ -23,6 +24,7 @@ export { PLAN_ERRORS } from "./plan-errors.js";
 export { planSync } from "./plan-sync.js";
 export { promoteTag } from "./promote-tag.js";
 export { PushEventError } from "./push-event-error.js";
+export { readPushRef } from "./read-push-ref.js";
 export { CONFIG_HASH_KEY, readStoredHash } from "./read-stored-hash.js";
 export { resolvePlan } from "./resolve-plan.js";
 export { parseVersionTag } from "./semver.js";
@@ -65,6 +67,7 @@ export type {
   PushEvent,
   PushEventFiles,
   PushHead,
+  PushRef,
   RequestHeaders,
   SelectedService,
   ServiceCatalog,
@@ -84,6 +87,7 @@ export type {
   VerifyRequestOptions,
   VerifyRequestResult,
   VersionTag,
+  WebhookVerifier,
 } from "./types.js";
 export { validateConfigText } from "./validate-config-text.js";
 export { validateServices } from "./validate-services.js";

@@ -1,7 +1,10 @@
 import { failField, isJsonObject, type JsonObject } from "./push-event-fields.js";
 import type { PushHead } from "./types.js";
 
-const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** A commit SHA as GitHub writes it: 40 (SHA-1) or 64 (SHA-256) lower-case hex digits. */
+export const COMMIT_SHA: RegExp = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** A full ref as a push names it. */
+export const FULL_REF: RegExp = /^refs\/\S+$/;
 
 function readString(event: JsonObject, field: string, pattern: RegExp, expected: string): string {
   const value = event[field];
@@ -13,7 +16,8 @@ function readBoolean(event: JsonObject, field: string): boolean {
   return typeof value === "boolean" ? value : failField(field, "a boolean", value);
 }
 
-function refName(ref: string, prefix: string): string | null {
+/** The name below `prefix` (`refs/heads/main` → `main`), null when `ref` is not below it. */
+export function refName(ref: string, prefix: string): string | null {
   return ref.startsWith(prefix) && ref.length > prefix.length ? ref.slice(prefix.length) : null;
 }
 
@@ -36,7 +40,7 @@ export function parsePushHead(payload: unknown): PushHead {
   if (!isJsonObject(payload)) {
     return failField("payload", "an object", payload);
   }
-  const ref = readString(payload, "ref", /^refs\/\S+$/, 'a full ref such as "refs/heads/main"');
+  const ref = readString(payload, "ref", FULL_REF, 'a full ref such as "refs/heads/main"');
   return {
     ref,
     branch: refName(ref, "refs/heads/"),

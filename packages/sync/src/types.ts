@@ -5,6 +5,18 @@
 /** A request body or webhook payload: a string is signed as its UTF-8 bytes. */
 export type SignablePayload = string | Uint8Array;
 
+/** Verifies GitHub-style signatures with the secrets it was made with (see `createVerifier`). */
+export interface WebhookVerifier {
+  /**
+   * Whether `signature` (`sha256=<64 hex>`, as sent in `X-Hub-Signature-256`) is the HMAC-SHA256 of `payload`, the
+   * raw body, under one of the secrets; false, never an error, for a missing or malformed signature. The answer is
+   * given at once where the runtime has a built-in crypto module (Node, Bun, Deno), else as a promise (WebCrypto).
+   *
+   * @throws {TypeError} when `payload` is neither a string nor a Uint8Array.
+   */
+  verify(payload: SignablePayload, signature: unknown): boolean | Promise<boolean>;
+}
+
 /** Headers a CI job sends with a signed request to the runner (`/deploy`, `/sync`). */
 export interface SignedRequestHeaders {
   /** `sha256=<64 hex>`: HMAC-SHA256 over `"<timestamp>.<nonce>.<body>"`. */
@@ -62,8 +74,8 @@ export interface PushEventFiles {
   removed: string[];
 }
 
-/** What a GitHub `push` webhook payload says about its ref, without its commits (see `parsePushHead`). */
-export interface PushHead {
+/** Which ref a GitHub `push` moved, from where to where (see `readPushRef`). */
+export interface PushRef {
   /** Full ref, e.g. `refs/heads/main` or `refs/tags/v1.2.3`. */
   ref: string;
   /** Branch name when `ref` is under `refs/heads/`, else null. */
@@ -74,6 +86,10 @@ export interface PushHead {
   before: string;
   /** Commit SHA after the push; all zeros when the ref was deleted. */
   after: string;
+}
+
+/** What a GitHub `push` webhook payload says about its ref, without its commits (see `parsePushHead`). */
+export interface PushHead extends PushRef {
   created: boolean;
   deleted: boolean;
   forced: boolean;

@@ -61,11 +61,11 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
   if (signature === undefined) {
     return { ok: false, reason: "missing-signature" };
   }
-  const mac = parseSignature(signature);
+  const hex = parseSignature(signature);
   const timestamp = readHeader(headers, "x-iac-timestamp");
   const nonce = readHeader(headers, "x-iac-nonce");
   if (
-    mac === null ||
+    hex === null ||
     typeof timestamp !== "string" ||
     !TIMESTAMP_PATTERN.test(timestamp) ||
     typeof nonce !== "string" ||
@@ -77,7 +77,7 @@ export async function verifyRequest(options: VerifyRequestOptions): Promise<Veri
   if (Math.abs(now - seconds) > maxSkewSeconds) {
     return { ok: false, reason: "stale" };
   }
-  if (!(await hmacSha256Verify(secrets, requestMessage(timestamp, nonce, body), mac))) {
+  if (!(await hmacSha256Verify(secrets, requestMessage(timestamp, nonce, body), hex))) {
     return { ok: false, reason: "bad-signature" };
   }
   return { ok: true, timestamp: seconds, nonce };

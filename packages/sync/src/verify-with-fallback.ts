@@ -1,7 +1,6 @@
-import { assertPayload, assertSecret } from "./assert-input.js";
+import { assertSecret } from "./assert-input.js";
+import { verifierOf } from "./create-verifier.js";
 import { describeValue } from "./describe-value.js";
-import { hmacSha256Verify } from "./hmac.js";
-import { parseSignature } from "./parse-signature.js";
 import type { SignablePayload } from "./types.js";
 
 /**
@@ -25,7 +24,6 @@ export async function verifyWithFallback(
   additionalSecrets: readonly string[],
 ): Promise<boolean> {
   assertSecret(secret);
-  assertPayload(payload);
   if (!Array.isArray(additionalSecrets)) {
     throw new TypeError(
       `[@iac/sync] additionalSecrets must be an array of strings, received ${describeValue(additionalSecrets)}`,
@@ -34,9 +32,8 @@ export async function verifyWithFallback(
   additionalSecrets.forEach((extra: unknown, index) => {
     assertSecret(extra, `additionalSecrets[${index}]`);
   });
-  const mac = parseSignature(signature);
-  if (mac === null) {
-    return false;
-  }
-  return hmacSha256Verify(additionalSecrets.length === 0 ? [secret] : [secret, ...additionalSecrets], payload, mac);
+  return verifierOf(additionalSecrets.length === 0 ? [secret] : [secret, ...additionalSecrets]).verify(
+    payload,
+    signature,
+  );
 }

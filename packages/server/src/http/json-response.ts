@@ -7,7 +7,18 @@ export interface JsonParts {
   readonly text: string;
   /** The error code of an error answer (`invalid_signature`), which the runner counts answers by. */
   readonly code?: string | undefined;
+  /**
+   * The header list as the Node listener writes it (`Content-Length` included), kept once built: parts shared by many
+   * answers (a refusal) build it once.
+   */
+  wire?: (string | number)[] | undefined;
 }
+
+/** The headers of every JSON answer, shared by those that add none. */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+});
 
 const PARTS = Symbol("json response parts");
 
@@ -37,7 +48,7 @@ delegateToStandard(JsonResponse.prototype, Response, JsonResponse.materialize);
 export function jsonParts(status: number, body: unknown, headers?: Readonly<Record<string, string>>): JsonParts {
   return {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+    headers: headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...headers },
     text: JSON.stringify(body),
   };
 }

@@ -2,9 +2,10 @@ import {
   type PushEvent,
   PushEventError,
   type PushHead,
+  type PushRef,
   parsePushEvent,
   parsePushHead,
-  verifyWithFallback,
+  readPushRef,
 } from "@iac/sync";
 import { HttpError } from "../http/http-error.js";
 import { jsonResponse } from "../http/json-response.js";
@@ -53,11 +54,18 @@ function readPush<T>(parse: (payload: unknown) => T, payload: unknown): T {
   }
 }
 
-function ignoreReason(push: PushHead, branch: string): string | undefined {
+/** The answer to a delivery the runner has nothing to do for, counted. */
+function ignored(event: string, delivery: string, reason: string, context: RunnerContext): Response {
+  context.metrics.webhookAnswered(event, "ignored");
+  return jsonResponse(202, { status: "ignored", event, delivery, reason });
+}
+
+/** Why the runner ignores a push, undefined when it follows its branch. The ref alone decides (see `readPushRef`). */
+function ignoreReason(push: PushRef & Partial<Pick<PushHead, "deleted">>, branch: string): string | undefined {
   if (push.tag !== null) {
     return `tag push (${push.tag}); tags are deployed through /deploy`;
   }
-  if (push.deleted || ZERO_SHA.test(push.after)) {
+  if (push.deleted === true || ZERO_SHA.test(push.after)) {
     return `branch ${push.branch ?? push.ref} was deleted`;
   }
   if (push.branch !== branch) {
@@ -156,8 +164,10 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
       return refuse(request, context, MISSING_SIGNATURE);
     }
     const body = await readBody(request, context.settings.webhookMaxBodyBytes);
-    const secrets = await context.secrets();
-    if (!(await verifyWithFallback(secrets[0] ?? "", body, signature, secrets.slice(1)))) {
+    // With the built-in crypto module, the verifier and its answer come at once: no promise per delivery.
+    const found = context.verifier();
+    const verdict = (found instanceof Promise ? await found : found).verify(body, signature);
+    if (!(typeof verdict === "boolean" ? verdict : await verdict)) {
       return refuse(request, context, INVALID_SIGNATURE);
     }
     const event = request.headers.get("x-github-event");
@@ -179,23 +189,29 @@ export const handleWebhook: RouteHandler = async (request, context, baseLogger, 
       );
     }
     if (event !== "push") {
-      context.metrics.webhookAnswered(event, "ignored");
-      return jsonResponse(202, { status: "ignored", event, delivery, reason: `event ${event} is not handled` });
-    }
-    const payload = readPayload(body, type);
-    // Whether the push concerns the runner is decided on its ref alone: the commits of a push to a branch the runner
-    // does not follow are never read, so a stream of them costs no more than verifying and parsing them.
-    const reason = ignoreReason(readPush(parsePushHead, payload), context.settings.gitBranch);
-    if (reason !== undefined) {
-      context.metrics.webhookAnswered(event, "ignored");
-      return jsonResponse(202, { status: "ignored", event, delivery, reason });
+      return ignored(event, delivery, `event ${event} is not handled`, context);
     }
     const keyed = deliveryHeader !== null;
-    // GitHub's retry of a push whose job ended for good: the very bytes already read in full, so answered at once.
+    // GitHub's retry of a push whose job ended for good: the same delivery with the same signature is the very bytes
+    // answered before, so it is answered again at once, without reading them.
     const settled = keyed ? context.deliveries.jobOf(delivery, signature, context.now()) : undefined;
     if (settled !== undefined) {
       context.metrics.webhookAnswered(event, "duplicate");
       return duplicateAnswer(delivery, settled);
+    }
+    // Whether the push concerns the runner is decided on its ref alone, read from the start of the body as GitHub
+    // writes it: a push to a branch the runner does not follow is answered without parsing its commits, so a stream
+    // of them costs little more than verifying them. A body that starts otherwise is parsed first.
+    const { gitBranch } = context.settings;
+    const quick = type === "application/json" ? readPushRef(body) : undefined;
+    const quickReason = quick === undefined ? undefined : ignoreReason(quick, gitBranch);
+    if (quickReason !== undefined) {
+      return ignored(event, delivery, quickReason, context);
+    }
+    const payload = readPayload(body, type);
+    const reason = ignoreReason(readPush(parsePushHead, payload), gitBranch);
+    if (reason !== undefined) {
+      return ignored(event, delivery, reason, context);
     }
     const push = readPush(parsePushEvent, payload);
     if (keyed) {

@@ -332,6 +332,35 @@ describe("POST /webhook", () => {
       });
     });
 
+    it("answers a push to another ref from the start of its body as GitHub writes it, never parsing the rest", async () => {
+      const [before, after] = ["a".repeat(40), "b".repeat(40)];
+      const start = (ref: string, to = after) => `{"ref":"${ref}","before":"${before}","after":"${to}"`;
+      const cases = [
+        [start("refs/heads/feature"), "push to feature; the runner follows main"],
+        [start("refs/tags/v1.0.0"), "tag push (v1.0.0); tags are deployed through /deploy"],
+        [start("refs/heads/old", "0".repeat(40)), "branch old was deleted"],
+      ] as const;
+      for (const [text, reason] of cases) {
+        // Not JSON past the start: only a reader that stops there can answer it.
+        const response = await runner.fetch(await webhookRequest(`${text},"commits":[{`, { delivery: "d-start" }));
+        expect(response.status).toBe(202);
+        expect(await json(response)).toEqual({ status: "ignored", event: "push", delivery: "d-start", reason });
+      }
+      expect(engine.submitted).toHaveLength(0);
+    });
+
+    it("parses in full a push to the followed branch, or one whose start GitHub would not write", async () => {
+      const [before, after] = ["a".repeat(40), "b".repeat(40)];
+      for (const text of [
+        `{"ref":"refs/heads/main","before":"${before}","after":"${after}","commits":[{`,
+        `{ "ref":"refs/heads/feature","before":"${before}","after":"${after}","commits":[{`,
+      ]) {
+        const response = await runner.fetch(await webhookRequest(text));
+        expect(response.status).toBe(400);
+        expect(await json(response)).toMatchObject({ code: "invalid_json" });
+      }
+    });
+
     it("still answers 400 invalid_payload for a push to another branch whose ref or commits are malformed", async () => {
       const payload = { ...pushPayload({ ref: "refs/heads/feature", before: "a".repeat(40), after: "b".repeat(40) }) };
       for (const fields of [{ after: 42 }, { ref: "feature" }]) {
