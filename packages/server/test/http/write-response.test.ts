@@ -20,7 +20,7 @@ describe("writeResponse()", () => {
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     const answer = await fetch(`http://127.0.0.1:${port}/`);
-    return { status: answer.status, headers: answer.headers, text: await answer.text() };
+    return { port, status: answer.status, headers: answer.headers, text: await answer.text() };
   }
 
   it("writes a JSON answer from its parts, the length counted in bytes, its header list built once", async () => {
@@ -28,8 +28,7 @@ describe("writeResponse()", () => {
     const first = await served(() => [responseOf(parts), false]);
     const list = parts.wire;
     expect(list).toBeDefined();
-    const { port } = server?.address() as AddressInfo;
-    const again = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+    const again = await fetch(`http://127.0.0.1:${first.port}/`).then((r) => r.text());
     expect(parts.wire).toBe(list);
     expect(again).toBe(first.text);
     expect(first.status).toBe(401);
