@@ -23,6 +23,7 @@ describe("parseSignature()", () => {
     ["one digit too few", `sha256=${"a".repeat(63)}`],
     ["one digit too many", `sha256=${"a".repeat(65)}`],
     ["another algorithm", `sha1=${"a".repeat(64)}`],
+    ["text before the prefix", `xsha256=${"a".repeat(64)}`],
     ["a number", 42],
   ])("refuses %s", (_case, value) => {
     expect(parseSignature(value)).toBeNull();

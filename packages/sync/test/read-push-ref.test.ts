@@ -43,6 +43,12 @@ describe("readPushRef()", () => {
     expect(readPushRef(body("refs/notes/commits"))).toMatchObject({ branch: null, tag: null });
   });
 
+  it("reads every printable ASCII character a ref may hold", () => {
+    expect(readPushRef(body("refs/heads/a~b!#$%&'()*+,-.:;<=>?@[]^_`{|}"))).toMatchObject({
+      branch: "a~b!#$%&'()*+,-.:;<=>?@[]^_`{|}",
+    });
+  });
+
   it("reads SHA-256 commits", () => {
     const [before, after] = ["a".repeat(64), "b".repeat(64)];
     expect(readPushRef(body("refs/heads/main", before, after))).toMatchObject({ before, after });
@@ -70,7 +76,15 @@ describe("readPushRef()", () => {
     ["a SHA that is not a string", '{"ref":"refs/heads/main","before":"' + SHA_A + '","after":null}'],
     ["a body cut in the ref", '{"ref":"refs/heads/ma'],
     ["a body cut in a SHA", '{"ref":"refs/heads/main","before":"' + SHA_A.slice(0, 20)],
-    ["a ref longer than any push has", JSON.stringify({ ref: `refs/heads/${"a".repeat(1_100)}`, before: SHA_A })],
+    [
+      "a ref longer than any push has",
+      JSON.stringify({ ref: `refs/heads/${"a".repeat(1_100)}`, before: SHA_A, after: SHA_B }),
+    ],
+    ["another first key of the same length", JSON.stringify({ REF: "refs/heads/main", before: SHA_A, after: SHA_B })],
+    ["another second key of the same length", JSON.stringify({ ref: "refs/heads/main", BEFORE: SHA_A, after: SHA_B })],
+    ["another third key of the same length", JSON.stringify({ ref: "refs/heads/main", before: SHA_A, AFTER: SHA_B })],
+    ["a raw control character in the ref", `{"ref":"refs/heads/a\u001fb","before":"${SHA_A}","after":"${SHA_B}"}`],
+    ["a raw DEL in the ref", `{"ref":"refs/heads/a\u007fb","before":"${SHA_A}","after":"${SHA_B}"}`],
   ])("leaves %s to the JSON parser", (_case, text) => {
     expect(readPushRef(bytes(text))).toBeUndefined();
   });
