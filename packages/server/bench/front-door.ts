@@ -180,7 +180,12 @@ export async function run(): Promise<void> {
           }
         }
         const ratio = median(ratios);
-        const verdict = connections === 16 ? (ratio >= TARGET ? "ok" : `below ${TARGET}x`) : "";
+        const judged = connections === 16;
+        const verdict = judged ? (ratio >= TARGET ? "ok" : `below ${TARGET}x`) : "";
+        // Like the pipeline's, a missed target or an unexpected answer makes the run exit non-zero.
+        if ((judged && ratio < TARGET) || errors > 0) {
+          process.exitCode = 1;
+        }
         rows.push(
           [
             scenario.name.padEnd(26),
