@@ -47,6 +47,8 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
   // Objects are read through one long-lived process; refs, which fetches move, through the reader's own processes.
   const objects = createCatFileBatch({ git, cwd: path, timeoutMs: readTimeoutMs });
   let failure: string | undefined;
+  /** The failed fetch's message after which the mirror was last found sound; cleared once a fetch works. */
+  let soundDespite: string | undefined;
   let closed = false;
 
   /** Runs a read beside the others (never during a swap); after `close()` it fails instead of starting git again. */
@@ -59,12 +61,11 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
     runGit(git, ["config", "remote.origin.url", options.url], { cwd: dir, timeoutMs: readTimeoutMs });
 
   /**
-   * A new bare repository beside the mirror, its remote set; the caller renames or removes it. `purpose` names it, so
-   * the leftovers of a rebuild a crash interrupted can be told from a probe in flight.
+   * A new bare repository beside the mirror for a rebuild, its remote set; the caller renames or removes it.
    */
-  async function createStaging(purpose: "tmp" | "probe"): Promise<string> {
+  async function createStaging(): Promise<string> {
     await mkdir(options.dataDir, { recursive: true });
-    const staging = await mkdtemp(`${path}.${purpose}-`);
+    const staging = await mkdtemp(`${path}.tmp-`);
     await runGit(git, ["init", "--bare", "--quiet", staging], { timeoutMs: readTimeoutMs });
     await setRemote(staging);
     return staging;
@@ -89,7 +90,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
 
   /** Clones into a fresh repository and puts it in the mirror's place. */
   async function rebuild(): Promise<void> {
-    const staging = await createStaging("tmp");
+    const staging = await createStaging();
     try {
       await fetchInto(staging);
       await install(staging);
@@ -105,11 +106,12 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
       return;
     }
     leftoversRemoved = true;
-    const prefix = `${basename(path)}.tmp-`;
+    // Earlier versions probed in a fresh `.probe-` repository each time: a crash could leave one behind too.
+    const prefixes = [`${basename(path)}.tmp-`, `${basename(path)}.probe-`];
     const names = await readdir(options.dataDir).catch(() => []);
     await Promise.all(
       names
-        .filter((name) => name.startsWith(prefix))
+        .filter((name) => prefixes.some((prefix) => name.startsWith(prefix)))
         .map((name) => rm(join(options.dataDir, name), { recursive: true, force: true })),
     );
   }
@@ -122,7 +124,8 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
    * again on every fetch.
    */
   async function localDamage(fetchError: unknown): Promise<string | undefined> {
-    if (fetchError instanceof GitError && /cannot lock ref|\.lock'?: File exists/.test(fetchError.message)) {
+    const message = fetchError instanceof Error ? fetchError.message : String(fetchError);
+    if (/cannot lock ref|\.lock'?: File exists/.test(message)) {
       return "a ref lock was left behind";
     }
     const checks: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -130,6 +133,11 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
       ["its objects are damaged", ["fsck", "--connectivity-only", "--no-progress"]],
     ];
     for (const [damage, args] of checks) {
+      // The objects are checked once per failure: while the remote keeps failing the same way (an outage), polls and
+      // webhooks do not read the whole object store again on each fetch. A failure that reads differently is checked.
+      if (args[0] === "fsck" && message === soundDespite) {
+        return undefined;
+      }
       try {
         await runGit(git, args, { cwd: path, timeoutMs: fetchTimeoutMs });
       } catch (error) {
@@ -139,6 +147,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
         return damage;
       }
     }
+    soundDespite = message;
     return undefined;
   }
 
@@ -174,6 +183,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
         await rebuild();
       }
       failure = undefined;
+      soundDespite = undefined;
     } catch (error) {
       failure = error instanceof Error ? error.message : "git fetch failed";
       throw error;
@@ -233,17 +243,29 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
       return reader.tagExists(tag);
     });
 
+  // Probes run in a repository of their own, so a probe never races a rebuild of the mirror. It is made once and
+  // reused (a health check probes every 30 s); made again when it is gone, and after a failed probe in case it was
+  // what failed.
+  const probePath = `${path}.probe`;
+  let probeReady: Promise<unknown> | undefined;
   async function probeRemote(timeoutMs = 5_000): Promise<void> {
-    // Run in a repository of its own, so a probe never races a rebuild of the mirror.
-    const staging = await createStaging("probe");
+    const branch = `refs/heads/${assertRef(options.branch)}`;
     try {
-      await runGit(git, ["ls-remote", "--heads", "--exit-code", "origin", `refs/heads/${assertRef(options.branch)}`], {
-        cwd: staging,
+      if (probeReady !== undefined && !(await exists(join(probePath, "HEAD")))) {
+        probeReady = undefined;
+      }
+      probeReady ??= mkdir(options.dataDir, { recursive: true })
+        .then(() => runGit(git, ["init", "--bare", "--quiet", probePath], { timeoutMs: readTimeoutMs }))
+        .then(() => setRemote(probePath));
+      await probeReady;
+      await runGit(git, ["ls-remote", "--heads", "--exit-code", "origin", branch], {
+        cwd: probePath,
         timeoutMs,
         allowExitCodes: [2],
       });
-    } finally {
-      await rm(staging, { recursive: true, force: true });
+    } catch (error) {
+      probeReady = undefined;
+      throw error;
     }
   }
 

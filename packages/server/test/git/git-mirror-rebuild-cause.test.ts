@@ -1,4 +1,4 @@
-import { chmodSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitMirror } from "../../src/git/git-mirror.js";
@@ -26,6 +26,8 @@ describe("createGitMirror rebuilds only a damaged mirror", () => {
     const clones = git.rebuilds();
     rebuilds = () => git.rebuilds() - clones;
   });
+
+  const fscks = (): number => git.commands().filter(({ args: [command] }) => command === "fsck").length;
 
   afterEach(async () => {
     await mirror.close();
@@ -63,5 +65,76 @@ describe("createGitMirror rebuilds only a damaged mirror", () => {
     await mirror.fetch();
     expect(rebuilds()).toBe(1);
     expect(new TextDecoder().decode((await mirror.readFile(third, "a.txt")) ?? new Uint8Array())).toBe("3");
+  });
+
+  it("checks the objects once while the remote keeps failing the same way, and again after a fetch worked", async () => {
+    const away = `${repo.dir}-away`;
+    renameSync(repo.dir, away);
+    try {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        await expect(mirror.fetch()).rejects.toThrow(/git fetch failed/);
+      }
+      expect(fscks()).toBe(1);
+      expect(mirror.fetchFailure()).toMatch(/git fetch failed/);
+    } finally {
+      renameSync(away, repo.dir);
+    }
+    await mirror.fetch();
+    renameSync(repo.dir, away);
+    try {
+      await expect(mirror.fetch()).rejects.toThrow(/git fetch failed/);
+    } finally {
+      renameSync(away, repo.dir);
+    }
+    expect(fscks()).toBe(2);
+    expect(rebuilds()).toBe(0);
+  });
+
+  it("still rebuilds a mirror damaged during an outage once the fetch fails another way", async () => {
+    const away = `${repo.dir}-away`;
+    renameSync(repo.dir, away);
+    try {
+      await expect(mirror.fetch()).rejects.toThrow(/git fetch failed/);
+      await expect(mirror.fetch()).rejects.toThrow(/git fetch failed/);
+      // While the remote is away, the tip object of the (once sound) mirror is damaged.
+      const tip = (await mirror.resolveCommit("main")) ?? "";
+      const object = join(mirror.path, "objects", tip.slice(0, 2), tip.slice(2));
+      chmodSync(object, 0o644);
+      writeFileSync(object, "garbage");
+    } finally {
+      renameSync(away, repo.dir);
+    }
+    const third = repo.commit({ "a.txt": "3" });
+    await mirror.fetch();
+    expect(fscks()).toBe(2);
+    expect(rebuilds()).toBe(1);
+    expect(new TextDecoder().decode((await mirror.readFile(third, "a.txt")) ?? new Uint8Array())).toBe("3");
+  });
+
+  it("probes the remote from one repository of its own, made again when it is gone", async () => {
+    const probes = () => git.commands().filter(({ args: [command] }) => command === "ls-remote").length;
+    const made = () =>
+      git.commands().filter(({ args: [command, , , target] }) => command === "init" && target?.endsWith(".probe"))
+        .length;
+    await mirror.probeRemote();
+    await mirror.probeRemote();
+    await mirror.probeRemote();
+    expect({ probes: probes(), made: made() }).toEqual({ probes: 3, made: 1 });
+    expect(readdirSync(dataDir).sort()).toEqual(["mirror.git", "mirror.git.probe"]);
+
+    rmSync(`${mirror.path}.probe`, { recursive: true, force: true });
+    await mirror.probeRemote();
+    expect({ probes: probes(), made: made() }).toEqual({ probes: 4, made: 2 });
+
+    // A failed probe makes the repository again at the next one, in case the repository was what failed.
+    const away = `${repo.dir}-away`;
+    renameSync(repo.dir, away);
+    try {
+      await expect(mirror.probeRemote()).rejects.toThrow(/git ls-remote failed/);
+    } finally {
+      renameSync(away, repo.dir);
+    }
+    await mirror.probeRemote();
+    expect({ probes: probes(), made: made() }).toEqual({ probes: 6, made: 3 });
   });
 });

@@ -67,6 +67,8 @@ describe("createGitMirror repair", () => {
   it("removes, at its first fetch, what a rebuild interrupted by a crash left beside the mirror", async () => {
     await packedMirror();
     mkdirSync(`${mirror.path}.tmp-crashed/objects`, { recursive: true });
+    // An earlier version probed the remote in a fresh repository each time, which a crash could leave too.
+    mkdirSync(`${mirror.path}.probe-crashed/objects`, { recursive: true });
     const restarted = createGitMirror({ url: repo.url, dataDir, branch: "main" });
     await restarted.fetch();
     expect(readdirSync(dataDir)).toEqual(["mirror.git"]);
