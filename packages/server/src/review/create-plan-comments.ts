@@ -1,4 +1,5 @@
 import { createGithubClient } from "../report/github/create-github-client.js";
+import { refusedStatus } from "../report/github/github-failure.js";
 import type { GithubClientOptions } from "../types.js";
 
 /** Issue comments are listed a page of 100 at a time; a pull request with more than this many pages is not searched. */
@@ -8,20 +9,65 @@ const PER_PAGE = 100;
 /** Posting the plan comment of a pull request. */
 export interface PlanComments {
   /**
-   * Writes `body` (which starts with `marker`) on pull request `number`: into the earliest comment whose body starts
-   * with `marker`, else as a new comment. Rejects as `toReportError` says (a `ReportRefused` when retrying cannot help).
+   * Writes `body` (which starts with `marker`) on pull request `number`: into the earliest comment the runner's token
+   * wrote whose body starts with `marker`, else as a new comment. Rejects as `toReportError` says (a `ReportRefused`
+   * when retrying cannot help).
    */
   upsert(number: number, marker: string, body: string): Promise<"created" | "updated">;
 }
 
 /**
- * The plan comments of one repository over the issue comments API (a pull request is an issue there).
+ * Who the token writes as: its login, or any GitHub App while that is unknown (an app's installation token is
+ * refused `GET /user`; its comments are by `<app>[bot]`, of type `Bot`, which no person can post as).
+ */
+type Author = { readonly login: string } | "app";
+
+/** What the comments API says of a comment's author. */
+interface CommentUser {
+  readonly login: string;
+  readonly type?: string;
+}
+
+/**
+ * The plan comments of one repository over the issue comments API (a pull request is an issue there). Only the
+ * token's own comments are ever edited: anyone may post a comment that starts with the marker, and the plan written
+ * into it would show under their name, which they could then edit to show another plan.
  * https://docs.github.com/en/rest/issues/comments
  */
 export function createPlanComments(options: GithubClientOptions): PlanComments {
   const { octokit, owner, repo, path, call } = createGithubClient(options);
+  let author: Promise<Author> | undefined;
+
+  /** The token's author, asked once per process (again after a failure that may pass). */
+  function authorOf(): Promise<Author> {
+    if (author !== undefined) {
+      return author;
+    }
+    const asked = call("GET /user", (signal) =>
+      octokit.request("GET /user", { request: { signal } }).then(
+        ({ data }): Author => ({ login: data.login }),
+        (error: unknown): Author => {
+          if (refusedStatus(error) === 403) {
+            return "app";
+          }
+          throw error;
+        },
+      ),
+    );
+    author = asked;
+    asked.catch(() => {
+      if (author === asked) {
+        author = undefined;
+      }
+    });
+    return asked;
+  }
+
+  const wrote = (who: Author, user: CommentUser | null | undefined): boolean =>
+    who === "app" ? user?.type === "Bot" : user?.login === who.login;
 
   async function findComment(number: number, marker: string): Promise<number | undefined> {
+    const who = await authorOf();
     for (let page = 1; page <= MAX_PAGES; page++) {
       const { data } = await call(`GET ${path}/issues/${number}/comments`, (signal) =>
         octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
@@ -33,7 +79,7 @@ export function createPlanComments(options: GithubClientOptions): PlanComments {
           request: { signal },
         }),
       );
-      const found = data.find((comment) => comment.body?.startsWith(marker) === true);
+      const found = data.find((comment) => comment.body?.startsWith(marker) === true && wrote(who, comment.user));
       if (found !== undefined) {
         return Number(found.id);
       }

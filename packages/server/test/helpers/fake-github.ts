@@ -39,11 +39,19 @@ export interface GithubDeployment {
   statuses: { state: string; description: string; log_url?: string }[];
 }
 
+/** Who wrote a comment, as GitHub names a comment's `user`. */
+export interface GithubUser {
+  login: string;
+  /** `User`, or `Bot` for a GitHub App (whose login ends in `[bot]`). */
+  type: "User" | "Bot";
+}
+
 /** An issue (or pull request) comment, as last written. */
 export interface GithubComment {
   id: number;
   issue: number;
   body: string;
+  user: GithubUser;
   /** How many times it was edited after it was created. */
   edits: number;
 }
@@ -69,6 +77,11 @@ export interface FakeGithubOptions {
   repository?: string;
   /** Path the API lives under: `""` for api.github.com (the default), `/api/v3` for GitHub Enterprise Server. */
   prefix?: string;
+  /**
+   * Who the token writes as. A user's token (the default, `iac-bot`) can read `GET /user`; an app's installation
+   * token (`type: "Bot"`) cannot: GitHub answers it 403.
+   */
+  identity?: GithubUser;
 }
 
 /** A GitHub REST API of commit statuses, deployments and issue comments, on a real loopback port. */
@@ -81,6 +94,8 @@ export interface FakeGithub {
   readonly deployments: GithubDeployment[];
   /** Comments on issues and pull requests, oldest first. */
   readonly comments: GithubComment[];
+  /** Adds a comment written by someone else (a pull request's author, another bot) to issue `issue`. */
+  addComment(issue: number, body: string, user: GithubUser): GithubComment;
   /** Answers the next request whose `METHOD path` (prefix left out) matches `route` with `fault`, once. */
   failNext(route: RegExp, fault: GithubFault): void;
   close(): Promise<void>;
@@ -105,11 +120,17 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
   const token = options.token ?? "ghp_fake-token";
   const repository = options.repository ?? "acme/infra";
   const prefix = options.prefix ?? "";
+  const identity: GithubUser = options.identity ?? { login: "iac-bot", type: "User" };
   const calls: GithubCall[] = [];
   const statuses: GithubCommitStatus[] = [];
   const deployments: GithubDeployment[] = [];
   const comments: GithubComment[] = [];
   const faults: { route: RegExp; fault: GithubFault }[] = [];
+  const addComment = (issue: number, body: string, user: GithubUser): GithubComment => {
+    const comment = { id: 5000 + comments.length, issue, body, user, edits: 0 };
+    comments.push(comment);
+    return comment;
+  };
 
   const served = await serveHandlers(
     (origin) => {
@@ -145,6 +166,11 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           const auth = request.headers.get("authorization")?.toLowerCase();
           if (auth !== `token ${token}`.toLowerCase() && auth !== `bearer ${token}`.toLowerCase()) {
             return HttpResponse.json({ message: "Bad credentials" }, { status: 401 });
+          }
+          if (url.pathname === `${prefix}/user` && request.method === "GET") {
+            return identity.type === "Bot"
+              ? HttpResponse.json({ message: "Resource not accessible by integration" }, { status: 403 })
+              : HttpResponse.json({ ...identity, id: 1 });
           }
           if (!url.pathname.toLowerCase().startsWith(`${prefix}/repos/${repository}/`.toLowerCase())) {
             return HttpResponse.json({ message: "Not Found" }, { status: 404 });
@@ -216,7 +242,7 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           const listed = comments
             .filter((comment) => String(comment.issue) === params.issue)
             .slice((page - 1) * perPage, page * perPage);
-          return HttpResponse.json(listed.map(({ id, body }) => ({ id, body, user: { login: "iac-bot" } })));
+          return HttpResponse.json(listed.map(({ id, body, user }) => ({ id, body, user })));
         }),
 
         http.post<{ issue: string }>(`${repo}/issues/:issue/comments`, async ({ request, params }) => {
@@ -224,9 +250,8 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           if (typeof body !== "string" || body === "") {
             return invalid("body");
           }
-          const comment = { id: 5000 + comments.length, issue: Number(params.issue), body, edits: 0 };
-          comments.push(comment);
-          return HttpResponse.json({ id: comment.id, body }, { status: 201 });
+          const comment = addComment(Number(params.issue), body, identity);
+          return HttpResponse.json({ id: comment.id, body, user: comment.user }, { status: 201 });
         }),
 
         http.patch<{ id: string }>(`${repo}/issues/comments/:id`, async ({ request, params }) => {
@@ -238,9 +263,10 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
           if (typeof body !== "string" || body === "") {
             return invalid("body");
           }
+          // As on GitHub, a token with write access may edit anyone's comment: only the runner can tell its own.
           comment.body = body;
           comment.edits += 1;
-          return HttpResponse.json({ id: comment.id, body });
+          return HttpResponse.json({ id: comment.id, body, user: comment.user });
         }),
       ];
       return { apiUrl: `${origin}${prefix}`, handlers };
@@ -254,6 +280,7 @@ export async function serveFakeGithub(options: FakeGithubOptions = {}): Promise<
     statuses,
     deployments,
     comments,
+    addComment,
     failNext: (route, fault) => faults.push({ route, fault }),
     close: served.close,
   };

@@ -44,14 +44,8 @@ export function toReportError(error: unknown, request: string, repository: strin
   const failure = error as RequestFailure;
   const status = typeof failure?.status === "number" ? failure.status : undefined;
   const answer = error instanceof Error ? error.message : String(error);
-  const retried =
-    status === undefined ||
-    status < 400 ||
-    status >= 500 ||
-    status === 408 ||
-    status === 429 ||
-    (status === 403 && isRateLimited(failure));
-  if (retried) {
+  const refused = refusedStatus(error);
+  if (refused === undefined) {
     const reached = status === undefined || (status === 500 && failure.response === undefined);
     return new Error(
       reached
@@ -60,6 +54,23 @@ export function toReportError(error: unknown, request: string, repository: strin
     );
   }
   return new ReportRefused(
-    `[@iac/server] GitHub refused ${request} with ${status}${hintOf(status, repository)}: ${answer}`,
+    `[@iac/server] GitHub refused ${request} with ${refused}${hintOf(refused, repository)}: ${answer}`,
   );
+}
+
+/**
+ * The status with which GitHub refused a request for good (a client error other than a timeout or a rate limit), or
+ * undefined for a failure worth retrying: a server error, a rate limit, a timeout or no answer.
+ */
+export function refusedStatus(error: unknown): number | undefined {
+  const failure = error as RequestFailure;
+  const status = typeof failure?.status === "number" ? failure.status : undefined;
+  const retried =
+    status === undefined ||
+    status < 400 ||
+    status >= 500 ||
+    status === 408 ||
+    status === 429 ||
+    (status === 403 && isRateLimited(failure));
+  return retried ? undefined : status;
 }
