@@ -194,7 +194,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     metrics,
     version: options.version ?? packageVersion,
     startedAt: now(),
-    drift: () => reconciler?.report() ?? driftOff,
+    drift: async () => (reconciler === undefined ? driftOff : reconciler.report()),
     pullPlanner,
   };
   reporting = startReporting({

@@ -40,6 +40,7 @@ export type {
   DriftCorrection,
   DriftReport,
   DriftRoundOutcome,
+  DriftRoundReport,
   DriftState,
   EnvironmentCursor,
   EnvironmentDrift,

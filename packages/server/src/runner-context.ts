@@ -42,7 +42,7 @@ export interface RunnerContext {
   version: string;
   startedAt: number;
   /** The last drift detection round's report (`DEPLOY_ENV`, then the other environments), or why there is none. */
-  drift: () => DriftReport;
+  drift: () => Promise<DriftReport>;
   /** Plans of pull requests to the branch, posted as comments; undefined without `GITHUB_TOKEN`. */
   pullPlanner: PullPlanner | undefined;
 }

@@ -371,6 +371,13 @@ export interface JobStore {
   acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
   /**
+   * Keeps `report` as the last drift detection round of its environment, for every runner sharing the store to show;
+   * a round checked before the one kept already is dropped (a slow runner's older round never replaces a newer one).
+   */
+  saveDriftReport(report: DriftRoundReport): Promise<void>;
+  /** The last drift detection round kept for `env`, whichever runner ran it; undefined when none was kept. */
+  driftReport(env: string): Promise<DriftRoundReport | undefined>;
+  /**
    * Claims the oldest job whose reports are due for `holder` until `now + leaseMs`: never reported yet, or reported
    * `started` and now terminal; past its retry time; not held by a live claim. Undefined when none is due.
    */
@@ -1027,7 +1034,10 @@ export interface EnvironmentDrift {
  * environments the runner deployed to in `environments`.
  */
 export interface DriftReport {
-  /** ISO time of the round; null when none ran in this process (reconciliation off, or another runner checks). */
+  /**
+   * ISO time of the round; null when there is none to show (reconciliation off, or no runner sharing the store has
+   * finished a round yet).
+   */
   checkedAt: string | null;
   env: string;
   /** The synced commit compared with; null before the first sync. */

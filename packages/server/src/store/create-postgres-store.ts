@@ -1,7 +1,8 @@
-import type { JobStore } from "../types.js";
+import type { DriftRoundReport, JobStore } from "../types.js";
 import { cancelPostgresJob } from "./cancel-postgres-job.js";
 import { checkCompletionState } from "./check-completion-state.js";
 import { checkNewJob } from "./check-new-job.js";
+import { checkedAtMs } from "./checked-at-ms.js";
 import { claimPostgresTask } from "./claim-postgres-task.js";
 import { completePostgresTask } from "./complete-postgres-task.js";
 import { connectPostgres } from "./connect-postgres.js";
@@ -12,6 +13,7 @@ import { findPostgresLastSuccess } from "./find-postgres-last-success.js";
 import { listPostgresJobs } from "./list-postgres-jobs.js";
 import { migratePostgres } from "./migrate-postgres.js";
 import { claimPostgresReport, savePostgresReport } from "./postgres-report-queue.js";
+import { readPostgresJson } from "./read-postgres-json.js";
 import { retryPostgresTask } from "./retry-postgres-task.js";
 import { type StateCountRow, toJobCounts } from "./to-job-counts.js";
 import { withPostgresTransaction } from "./with-postgres-transaction.js";
@@ -167,6 +169,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async releaseLease(name, holder) {
       await pool.query("DELETE FROM leases WHERE name = $1 AND holder = $2", [name, holder]);
+    },
+    async saveDriftReport(report) {
+      // The later round wins whichever is written last; of two rounds checked at the same time, the last written.
+      await pool.query(
+        `INSERT INTO drift_reports (env, checked_at, report) VALUES ($1, $2, $3)
+         ON CONFLICT (env) DO UPDATE SET checked_at = EXCLUDED.checked_at, report = EXCLUDED.report
+         WHERE drift_reports.checked_at <= EXCLUDED.checked_at`,
+        [report.env, checkedAtMs(report), JSON.stringify(report)],
+      );
+    },
+    async driftReport(env) {
+      const { rows } = await pool.query<{ report: unknown }>("SELECT report FROM drift_reports WHERE env = $1", [env]);
+      return rows[0] === undefined ? undefined : (readPostgresJson(rows[0].report) as DriftRoundReport);
     },
     prune: (before, now) =>
       withPostgresTransaction(pool, async (client) => {

@@ -1,10 +1,12 @@
-import type { EnvironmentCursor, JobStore } from "../types.js";
+import type { DriftRoundReport, EnvironmentCursor, JobStore } from "../types.js";
+import { checkedAtMs } from "./checked-at-ms.js";
 import { createSqliteJobCreator } from "./create-sqlite-job-creator.js";
 import { createSqliteJobReads } from "./create-sqlite-job-reads.js";
 import { createSqliteJobSettler } from "./create-sqlite-job-settler.js";
 import { createSqliteReportQueue } from "./create-sqlite-report-queue.js";
 import { createSqliteTaskWrites } from "./create-sqlite-task-writes.js";
 import { openSqliteDatabase } from "./open-sqlite-database.js";
+import { readSqliteJson } from "./read-sqlite-json.js";
 import { type StateCountRow, toJobCounts } from "./to-job-counts.js";
 
 /** Options of {@link createSqliteStore}. */
@@ -63,6 +65,13 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
      WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
   );
   const releaseLease = db.prepare<[string, string]>("DELETE FROM leases WHERE name = ? AND holder = ?");
+  // The later round wins whichever is written last; of two rounds checked at the same time, the last written.
+  const saveDriftReport = db.prepare<[string, number, string]>(
+    `INSERT INTO drift_reports (env, checked_at, report) VALUES (?, ?, ?)
+     ON CONFLICT (env) DO UPDATE SET checked_at = excluded.checked_at, report = excluded.report
+     WHERE drift_reports.checked_at <= excluded.checked_at`,
+  );
+  const driftReport = db.prepare<[string], { report: string }>("SELECT report FROM drift_reports WHERE env = ?");
   const pruneJobs = db.prepare<[number]>(
     `DELETE FROM jobs
      WHERE state IN ('succeeded', 'failed', 'superseded', 'cancelled') AND finished_at IS NOT NULL AND finished_at < ?`,
@@ -118,6 +127,13 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Jo
     acquireLease: async (name, holder, now, ttlMs) => acquireLease.run(name, holder, now + ttlMs, now).changes > 0,
     releaseLease: async (name, holder) => {
       releaseLease.run(name, holder);
+    },
+    saveDriftReport: async (report) => {
+      saveDriftReport.run(report.env, checkedAtMs(report), JSON.stringify(report));
+    },
+    driftReport: async (env) => {
+      const row = driftReport.get(env);
+      return row === undefined ? undefined : (readSqliteJson(row.report) as DriftRoundReport);
     },
     prune: async (before, now) => prune.immediate(before, now),
     close: async () => {

@@ -106,4 +106,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_unreported ON jobs (seq) WHERE report_sent <> 'finished';
   CREATE INDEX job_services_succeeded ON job_services (env, service, job_seq) WHERE state = 'succeeded';
   `,
+  // Version 4: the last drift detection round of each environment, which any runner sharing the store shows; the
+  // round's time (ms) decides which of two rounds is kept.
+  `
+  CREATE TABLE drift_reports (
+    env TEXT PRIMARY KEY,
+    checked_at INTEGER NOT NULL,
+    report TEXT NOT NULL
+  );
+  `,
 ];

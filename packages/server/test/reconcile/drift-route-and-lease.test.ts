@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createRunner } from "../../src/create-runner.js";
 import { createPostgresStore } from "../../src/store/create-postgres-store.js";
-import type { DriftReport, JobStore, Runner, RunnerSettings } from "../../src/types.js";
+import type { DriftReport, DriftRoundReport, JobStore, Runner, RunnerSettings } from "../../src/types.js";
 import {
   createInfraFixture,
   createLineLogger,
@@ -122,9 +122,14 @@ const SHARED_STORES: [string, () => Promise<[JobStore, JobStore]>][] = [
   ],
 ];
 
+/** The report `runner` answers `GET /drift` with. */
+async function driftOf(runner: Runner): Promise<DriftReport> {
+  return (await (await runner.fetch(driftRequest(TOKEN))).json()) as DriftReport;
+}
+
 describe("drift detection on a shared store", () => {
   it.each(SHARED_STORES)(
-    "runs in one runner at a time (%s); the other says another runner checks",
+    "runs in one runner at a time (%s); the other shows the rounds that runner keeps in the store",
     async (_name, open) => {
       const [left, right] = await open();
       const settings = { reconcileIntervalMs: 20, apiToken: TOKEN };
@@ -138,13 +143,91 @@ describe("drift detection on a shared store", () => {
       // Rounds repeat every 20 ms: wait until the other runner was refused the lease several times.
       const refusals = () => [...first, ...second].filter((line) => line.msg === "another runner checks drift").length;
       await expect.poll(refusals).toBeGreaterThanOrEqual(3);
-      const [one, two] = await reports();
-      expect([one?.outcome, two?.outcome].sort()).toEqual(["idle", null]);
-      const other = one?.outcome === null ? one : two;
-      expect(other).toMatchObject({ checkedAt: null, detail: "another runner sharing the job store checks drift" });
+      // Both show a round (a round apart at most: the holder shows its own as soon as it ends, then keeps it).
+      for (const report of await reports()) {
+        expect(report).toMatchObject({ outcome: "idle", detail: "nothing was synced to staging yet" });
+        expect(report.checkedAt).toEqual(expect.any(String));
+      }
       // Every refusal was logged by the same runner: the lease never changed hands.
       const refused = (lines: LoggedLine[]) => lines.some((line) => line.msg === "another runner checks drift");
       expect(refused(first) && refused(second)).toBe(false);
     },
   );
+
+  it.each(SHARED_STORES)("shows the holder's very round in the other runner (%s)", async (_name, open) => {
+    const [left, right] = await open();
+    // One round each hour: the round at start is the only one.
+    const settings = { reconcileIntervalMs: 3_600_000, apiToken: TOKEN };
+    const runners = [await stubRunner(left, settings), await stubRunner(right, settings)];
+    await expect
+      .poll(async () => (await Promise.all(runners.map(driftOf))).map((report) => report.outcome))
+      .toEqual(["idle", "idle"]);
+    const [one, two] = await Promise.all(runners.map(driftOf));
+    expect(two).toEqual(one);
+  });
+});
+
+describe("drift reports kept in the store", () => {
+  it("are shown by a runner restarted on the store until its own round ends", async () => {
+    const store = await memoryStore();
+    const kept: DriftRoundReport = {
+      checkedAt: "2026-01-01T00:00:00.000Z",
+      env: "staging",
+      commit: null,
+      outcome: "idle",
+      detail: "kept by an earlier process",
+      services: [],
+      corrections: [],
+      environments: [],
+    };
+    await store.saveDriftReport(kept);
+    // Another runner holds the lease for an hour: this one runs no round and shows the one kept.
+    expect(await store.acquireLease("reconcile:staging", "another-runner", Date.now(), 3_600_000)).toBe(true);
+    const lines: LoggedLine[] = [];
+    const runner = await stubRunner(store, { reconcileIntervalMs: 20, apiToken: TOKEN }, lines);
+    await expect.poll(() => lines.some((line) => line.msg === "another runner checks drift")).toBe(true);
+    expect(await driftOf(runner)).toEqual(kept);
+    // Without any round kept, it says why.
+    const empty = await memoryStore();
+    expect(await empty.acquireLease("reconcile:staging", "another-runner", Date.now(), 3_600_000)).toBe(true);
+    const waiting = await stubRunner(empty, { reconcileIntervalMs: 20, apiToken: TOKEN });
+    await expect
+      .poll(async () => (await driftOf(waiting)).detail)
+      .toBe("another runner sharing the job store checks drift and has not finished a round yet");
+    expect(await driftOf(waiting)).toMatchObject({ checkedAt: null, outcome: null });
+  });
+
+  it("still show this runner's rounds when the store cannot keep or read them, with a warning", async () => {
+    const store = await memoryStore();
+    const failing: JobStore = {
+      ...store,
+      saveDriftReport: () => Promise.reject(new Error("disk I/O error")),
+      driftReport: () => Promise.reject(new Error("disk I/O error")),
+    };
+    const lines: LoggedLine[] = [];
+    const runner = await stubRunner(failing, { reconcileIntervalMs: 20, apiToken: TOKEN }, lines);
+    await expect.poll(async () => (await driftOf(runner)).outcome).toBe("idle");
+    await expect
+      .poll(() =>
+        lines.filter((line) => line.msg === "drift report not kept in the job store: only this runner shows it"),
+      )
+      .not.toEqual([]);
+    expect(lines.some((line) => line.msg?.startsWith("drift detection round failed"))).toBe(false);
+    expect(await store.driftReport("staging")).toBeUndefined();
+  });
+
+  it("show a newer round kept by another runner rather than this runner's older one", async () => {
+    const store = await memoryStore();
+    const lines: LoggedLine[] = [];
+    const runner = await stubRunner(store, { reconcileIntervalMs: 3_600_000, apiToken: TOKEN }, lines);
+    await expect.poll(async () => (await driftOf(runner)).outcome).toBe("idle");
+    const own = await driftOf(runner);
+    // Another runner took the lease over and kept a later round; then one checked before this runner's is replayed.
+    const later = { ...own, checkedAt: new Date(Date.parse(own.checkedAt ?? "") + 1_000).toISOString(), detail: "x" };
+    await store.saveDriftReport(later as DriftRoundReport);
+    expect(await driftOf(runner)).toEqual(later);
+    const earlier = { ...own, checkedAt: new Date(Date.parse(own.checkedAt ?? "") - 1_000).toISOString() };
+    await store.saveDriftReport(earlier as DriftRoundReport);
+    expect(await driftOf(runner)).toEqual(later);
+  });
 });

@@ -67,10 +67,11 @@ describe("createPostgresStore", () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ]);
   });
 
-  test("upgrades a database of schema version 1 through 3, keeping its jobs; ended ones count as reported", async () => {
+  test("upgrades a database of schema version 1 to the newest, keeping its jobs; ended ones count as reported", async () => {
     const database = await freshDatabase();
     await database.query(
       "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
@@ -95,6 +96,8 @@ describe("createPostgresStore", () => {
     expect(report?.environment).toMatchObject({ env: "production", rollback: "off", reconcile: "report" });
     await store.saveReport("open-job", "runner-1", { sent: "started", progress: {}, notBefore: 0 });
     expect(await store.claimReport("runner-1", T0 + 1, 60_000)).toBeUndefined();
+    // Version 4 keeps drift reports.
+    expect(await store.driftReport("production")).toBeUndefined();
   });
 
   test("refuses a database whose schema a newer runner wrote", async () => {
@@ -102,7 +105,7 @@ describe("createPostgresStore", () => {
     await (await createPostgresStore({ connectionString: database.connectionString })).close();
     await database.query("INSERT INTO schema_migrations (version) VALUES (99)");
     await expect(createPostgresStore({ connectionString: database.connectionString })).rejects.toThrow(
-      "[@iac/server] unknown job store schema: expected version 3 or lower, received 99",
+      "[@iac/server] unknown job store schema: expected version 4 or lower, received 99",
     );
   });
 

@@ -88,6 +88,7 @@ describe("createSqliteStore", () => {
         { version: 1 },
         { version: 2 },
         { version: 3 },
+        { version: 4 },
       ]);
     } finally {
       raw.close();
@@ -131,6 +132,8 @@ describe("createSqliteStore", () => {
     expect(report?.environment).toMatchObject({ env: "production", rollback: "off", notify: [] });
     await store.saveReport("open-job", "runner-1", { sent: "started", progress: {}, notBefore: 0 });
     expect(await store.claimReport("runner-1", T0 + 1, 60_000)).toBeUndefined();
+    // Version 4 keeps drift reports.
+    expect(await store.driftReport("production")).toBeUndefined();
     await store.close();
   });
 
@@ -140,7 +143,7 @@ describe("createSqliteStore", () => {
     raw.prepare("INSERT INTO schema_migrations (version) VALUES (99)").run();
     raw.close();
     await expect(createSqliteStore({ path })).rejects.toThrow(
-      "[@iac/server] unknown job store schema: expected version 3 or lower, received 99",
+      "[@iac/server] unknown job store schema: expected version 4 or lower, received 99",
     );
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import type { DriftRoundReport } from "../../src/types.js";
 import type { OpenStore } from "./describe-job-store.js";
 import { COMMIT_B, COMMIT_C, newJob, T0 } from "./store-fixtures.js";
 import { claim, jobOf, runNext } from "./store-steps.js";
@@ -33,6 +34,50 @@ export function describeKeysAndLeases(open: OpenStore): void {
       expect(await store.acquireLease("git-poll", "runner-1", T0 + 1_600, 1_000)).toBe(false);
       await store.releaseLease("git-poll", "runner-2");
       expect(await store.acquireLease("git-poll", "runner-1", T0 + 1_600, 1_000)).toBe(true);
+    });
+  });
+
+  describe("saveDriftReport and driftReport", () => {
+    const round = (env: string, checkedAt: string, commit: string): DriftRoundReport => ({
+      checkedAt,
+      env,
+      commit,
+      outcome: "ok",
+      detail: null,
+      services: [
+        { service: "web", commit, state: "drifted", expectedHash: "a".repeat(64), actualHash: null, detail: "drifted" },
+      ],
+      corrections: [],
+      environments: [],
+    });
+
+    test("keep the latest round of each environment, never replaced by an older one written late", async () => {
+      const store = await open();
+      expect(await store.driftReport("staging")).toBeUndefined();
+      const first = round("staging", "2026-01-01T00:00:00.000Z", COMMIT_B);
+      const second = round("staging", "2026-01-01T00:05:00.000Z", COMMIT_C);
+      await store.saveDriftReport(first);
+      expect(await store.driftReport("staging")).toEqual(first);
+      await store.saveDriftReport(second);
+      // A slow runner's round, checked before the one kept, arrives after it (or is replayed).
+      await store.saveDriftReport(first);
+      expect(await store.driftReport("staging")).toEqual(second);
+      const production = round("production", "2026-01-01T00:01:00.000Z", COMMIT_B);
+      await store.saveDriftReport(production);
+      expect(await store.driftReport("production")).toEqual(production);
+      expect(await store.driftReport("staging")).toEqual(second);
+      // Of two rounds checked at the same time, the last written is kept.
+      const again = { ...second, outcome: "idle" as const, services: [] };
+      await store.saveDriftReport(again);
+      expect(await store.driftReport("staging")).toEqual(again);
+    });
+
+    test("refuse a report whose checkedAt is not a time, keeping what was kept", async () => {
+      const store = await open();
+      const kept = round("staging", "2026-01-01T00:00:00.000Z", COMMIT_B);
+      await store.saveDriftReport(kept);
+      await expect(store.saveDriftReport({ ...kept, checkedAt: "yesterday" })).rejects.toThrow(TypeError);
+      expect(await store.driftReport("staging")).toEqual(kept);
     });
   });
 
