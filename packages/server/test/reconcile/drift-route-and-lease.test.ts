@@ -216,6 +216,36 @@ describe("drift reports kept in the store", () => {
     expect(await store.driftReport("staging")).toBeUndefined();
   });
 
+  it("show this runner's newer round when the store kept only an older one", async () => {
+    const store = await memoryStore();
+    let saves = 0;
+    // The store keeps the first round, then cannot keep any more.
+    const flaky: JobStore = {
+      ...store,
+      saveDriftReport: (report) => {
+        saves += 1;
+        return saves === 1 ? store.saveDriftReport(report) : Promise.reject(new Error("disk full"));
+      },
+    };
+    const runner = await stubRunner(flaky, { reconcileIntervalMs: 20, apiToken: TOKEN });
+    await expect.poll(() => saves).toBeGreaterThanOrEqual(3);
+    const kept = await store.driftReport("staging");
+    const shown = await driftOf(runner);
+    expect(shown.checkedAt !== null && kept !== undefined && shown.checkedAt > kept.checkedAt).toBe(true);
+  });
+
+  it("answer 503 when the store cannot be read and this runner has run no round", async () => {
+    const store = await memoryStore();
+    expect(await store.acquireLease("reconcile:staging", "another-runner", Date.now(), 3_600_000)).toBe(true);
+    const unreadable: JobStore = { ...store, driftReport: () => Promise.reject(new Error("connection reset")) };
+    const lines: LoggedLine[] = [];
+    const runner = await stubRunner(unreadable, { reconcileIntervalMs: 20, apiToken: TOKEN }, lines);
+    await expect.poll(() => lines.some((line) => line.msg === "another runner checks drift")).toBe(true);
+    const response = await runner.fetch(driftRequest(TOKEN));
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: "store_unavailable" });
+  });
+
   it("show a newer round kept by another runner rather than this runner's older one", async () => {
     const store = await memoryStore();
     const lines: LoggedLine[] = [];

@@ -41,6 +41,26 @@ describe("createPlanComments", () => {
     expect(userLookups(github)).toBe(1);
   });
 
+  it("keeps the plan of another environment, written with the same token, apart", async () => {
+    const { github, comments } = await commentsOn();
+    const production = "<!-- iac-runner:plan:production -->";
+    const other = github.addComment(2, `${production}\nproduction plan`, { login: "iac-bot", type: "User" });
+    expect(await comments.upsert(2, MARKER, plan("staging plan"))).toBe("created");
+    expect(other).toMatchObject({ body: `${production}\nproduction plan`, edits: 0 });
+  });
+
+  it("finds its comment past the first page of 100", async () => {
+    const { github, comments } = await commentsOn();
+    for (let index = 0; index < 130; index++) {
+      github.addComment(9, `comment ${index}`, PERSON);
+    }
+    const own = github.addComment(9, plan("first plan"), { login: "iac-bot", type: "User" });
+    expect(await comments.upsert(9, MARKER, plan("second plan"))).toBe("updated");
+    expect(own).toMatchObject({ body: plan("second plan"), edits: 1 });
+    const pages = github.calls.filter((call) => call.method === "GET" && call.path.endsWith("/issues/9/comments"));
+    expect(pages.map((call) => call.query["page"])).toEqual(["1", "2"]);
+  });
+
   it("with an app's installation token, which cannot read GET /user, edits only comments of a bot", async () => {
     const { github, comments } = await commentsOn({ identity: APP });
     const planted = github.addComment(3, plan("nothing to deploy"), PERSON);
