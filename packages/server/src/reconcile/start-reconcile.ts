@@ -39,7 +39,7 @@ export function startReconcile(options: ReconcileOptions): Reconciler {
   let latest: DriftRoundReport | undefined;
   let missing = "the first round has not finished yet";
   const rounds = startLeasedRounds({
-    store: options.store,
+    store,
     lease: `reconcile:${deps.env}`,
     holder: options.holder,
     now: deps.now,

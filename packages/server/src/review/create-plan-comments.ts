@@ -17,8 +17,8 @@ export interface PlanComments {
 }
 
 /**
- * Who the token writes as: its login, or any GitHub App while that is unknown (an app's installation token is
- * refused `GET /user`; its comments are by `<app>[bot]`, of type `Bot`, which no person can post as).
+ * Who the token writes as: its login, or, for an app's installation token (which GitHub refuses `GET /user`), any
+ * GitHub App: an app's comments are by `<app>[bot]`, of type `Bot`, which no person can post as.
  */
 type Author = { readonly login: string } | "app";
 
@@ -38,7 +38,7 @@ export function createPlanComments(options: GithubClientOptions): PlanComments {
   const { octokit, owner, repo, path, call } = createGithubClient(options);
   let author: Promise<Author> | undefined;
 
-  /** The token's author, asked once per process (again after a failure that may pass). */
+  /** The token's author, asked once per process (and again after the question failed). */
   function authorOf(): Promise<Author> {
     if (author !== undefined) {
       return author;
