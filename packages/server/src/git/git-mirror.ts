@@ -125,7 +125,7 @@ export function createGitMirror(options: GitMirrorOptions): LocalGitMirror {
    */
   async function localDamage(fetchError: unknown): Promise<string | undefined> {
     const message = fetchError instanceof Error ? fetchError.message : String(fetchError);
-    if (/cannot lock ref|\.lock'?: File exists/.test(message)) {
+    if (fetchError instanceof GitError && /cannot lock ref|\.lock'?: File exists/.test(message)) {
       return "a ref lock was left behind";
     }
     const checks: ReadonlyArray<readonly [string, readonly string[]]> = [

@@ -167,6 +167,11 @@ describe("drift detection on a shared store", () => {
   });
 });
 
+/** Gives the drift detection lease of staging to another runner for an hour: a runner started on `store` runs no round. */
+async function leaseToAnotherRunner(store: JobStore): Promise<void> {
+  expect(await store.acquireLease("reconcile:staging", "another-runner", Date.now(), 3_600_000)).toBe(true);
+}
+
 describe("drift reports kept in the store", () => {
   it("are shown by a runner restarted on the store until its own round ends", async () => {
     const store = await memoryStore();
@@ -182,14 +187,14 @@ describe("drift reports kept in the store", () => {
     };
     await store.saveDriftReport(kept);
     // Another runner holds the lease for an hour: this one runs no round and shows the one kept.
-    expect(await store.acquireLease("reconcile:staging", "another-runner", Date.now(), 3_600_000)).toBe(true);
+    await leaseToAnotherRunner(store);
     const lines: LoggedLine[] = [];
     const runner = await stubRunner(store, { reconcileIntervalMs: 20, apiToken: TOKEN }, lines);
     await expect.poll(() => lines.some((line) => line.msg === "another runner checks drift")).toBe(true);
     expect(await driftOf(runner)).toEqual(kept);
     // Without any round kept, it says why.
     const empty = await memoryStore();
-    expect(await empty.acquireLease("reconcile:staging", "another-runner", Date.now(), 3_600_000)).toBe(true);
+    await leaseToAnotherRunner(empty);
     const waiting = await stubRunner(empty, { reconcileIntervalMs: 20, apiToken: TOKEN });
     await expect
       .poll(async () => (await driftOf(waiting)).detail)
@@ -236,7 +241,7 @@ describe("drift reports kept in the store", () => {
 
   it("answer 503 when the store cannot be read and this runner has run no round", async () => {
     const store = await memoryStore();
-    expect(await store.acquireLease("reconcile:staging", "another-runner", Date.now(), 3_600_000)).toBe(true);
+    await leaseToAnotherRunner(store);
     const unreadable: JobStore = { ...store, driftReport: () => Promise.reject(new Error("connection reset")) };
     const lines: LoggedLine[] = [];
     const runner = await stubRunner(unreadable, { reconcileIntervalMs: 20, apiToken: TOKEN }, lines);
