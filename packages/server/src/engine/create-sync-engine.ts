@@ -137,6 +137,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   };
 
+  /**
+   * Claims work once the wall clock reaches `at` (a retry's not-before time, which the store compares with
+   * `Date.now()`). A timer counts on another clock: it may fire a little before `at` by the wall clock, or long
+   * before it when the wall clock was set back; the claim would then find nothing and the retry would wait for the
+   * next claim round. So the timer checks and, if early, sets itself again for the rest.
+   */
+  const wakeAt = (at: number): void => {
+    const remaining = at - Date.now();
+    if (remaining > 0) {
+      setTimeout(() => wakeAt(at), remaining).unref();
+    } else {
+      pump();
+    }
+  };
+
   const settle = async (task: ClaimedTask, result: SyncResult, taskLogger: Logger): Promise<void> => {
     const { jobId, service } = task;
     const now = Date.now();
@@ -150,7 +165,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       );
       stored = await store.retryTask(jobId, service.name, runnerId, now + delay, result, now);
       if (stored) {
-        setTimeout(pump, delay).unref();
+        wakeAt(now + delay);
       }
       return logLost(stored, taskLogger);
     }
@@ -283,13 +298,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     async wait(id, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        // Taken before the read: a sync of this process that ends while the read is awaited still wakes the wait.
+        const since = changed.seen();
         const job = await get(id);
         const remaining = deadline - Date.now();
         if (job === undefined || isTerminalState(job.state) || remaining <= 0) {
           return job;
         }
         // Woken early by this process's own syncs; another runner's progress is seen by polling.
-        await changed.wait(Math.min(remaining, claimIntervalMs));
+        await changed.wait(Math.min(remaining, claimIntervalMs), since);
       }
     },
     async idle() {
@@ -298,6 +315,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           return;
         }
         pump();
+        // A sync still running here announces its own end, so a notify missed during the read above loses nothing.
         await changed.wait(running.size === 0 ? 20 : claimIntervalMs);
       }
     },

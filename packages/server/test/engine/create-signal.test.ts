@@ -70,4 +70,23 @@ describe("createSignal", () => {
     signal.notify();
     expect(await settled(long)).toBe(true);
   });
+
+  it("ends at once a wait given a count taken before a notify, and counts every notify", async () => {
+    const signal = createSignal();
+    const before = signal.seen();
+    signal.notify();
+    signal.notify();
+    expect(signal.seen()).toBe(before + 2);
+    expect(await settled(signal.wait(60_000, before))).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("waits for the next notify when no notify came since the count was taken", async () => {
+    const signal = createSignal();
+    signal.notify();
+    const waiting = signal.wait(60_000, signal.seen());
+    expect(await settled(waiting)).toBe(false);
+    signal.notify();
+    expect(await settled(waiting)).toBe(true);
+  });
 });

@@ -3,6 +3,7 @@ import { readStoredHash } from "@iac/sync";
 import { http } from "msw";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import { isTerminalState } from "../../src/store/is-terminal-state.js";
 import type { JobStore, Logger, NewJob, SyncEngine, SyncEngineOptions, SyncJob } from "../../src/types.js";
 import { composeNamed, createCaptureLogger, createHarness, type Harness, type LogLine, useMsw } from "./harness.js";
 
@@ -519,6 +520,53 @@ describe("createSyncEngine retries and results", () => {
     const engine = await onlyEngine(h, { claimIntervalMs: 60_000, retryBaseMs: 50 });
     const job = await engine.wait(await submitted(h, engine, ["redis"]), 60_000);
     expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2 }] });
+  });
+
+  it("runs a retry when the wall clock was set back after the retry was scheduled", async () => {
+    const h = await createHarness(server);
+    h.dokploy.inject({ route: "/project.all", status: 503, times: 1 });
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + offset);
+    onTestFinished(() => clock.mockRestore());
+    const store = await replacedStore((real) => ({
+      retryTask: async (...args) => {
+        const stored = await real.retryTask(...args);
+        offset = -300;
+        return stored;
+      },
+    }));
+    const engine = await h.makeEngine({ store, claimIntervalMs: 60_000, retryBaseMs: 50 });
+    const job = await engine.wait(await submitted(h, engine, ["redis"]), 5_000);
+    expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2 }] });
+  });
+
+  it("wakes a wait whose read of the job was still being answered when the sync ended", async () => {
+    const h = await createHarness(server);
+    let completed = (): void => {};
+    const completion = new Promise<void>((resolve) => {
+      completed = resolve;
+    });
+    const store = await replacedStore((real) => ({
+      completeTask: async (...args) => {
+        const stored = await real.completeTask(...args);
+        completed();
+        return stored;
+      },
+      // A read that started before the sync ended answers after the engine has announced the end.
+      getJob: async (id) => {
+        const job = await real.getJob(id);
+        if (job !== undefined && !isTerminalState(job.state)) {
+          await completion;
+          await sleep(20);
+        }
+        return job;
+      },
+    }));
+    const engine = await h.makeEngine({ store, claimIntervalMs: 60_000 });
+    const waiting = engine.wait(await submitted(h, engine, ["redis"]), 60_000);
+    const stillWaiting = sleep(5_000, "still waiting", { ref: false });
+    expect(await Promise.race([waiting, stillWaiting])).toMatchObject({ state: "succeeded" });
   });
 
   it.each([
