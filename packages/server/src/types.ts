@@ -323,7 +323,9 @@ export interface JobStore {
   /**
    * Claims the oldest runnable service: queued with its retry time passed, or running with an expired lease (its
    * runner died), and with no other running service in its (env, service) lane. Marks it running for `runnerId`
-   * until `now + leaseMs` and counts an attempt.
+   * until `now + leaseMs` and counts an attempt. A queued service whose lane has a newer job (one not cancelled) is
+   * ended `superseded` instead, naming the newest, so an older job never runs after a newer one: this happens to a
+   * retry whose first attempt was running when the newer job was created.
    */
   claimTask(runnerId: string, now: number, leaseMs: number): Promise<ClaimedTask | undefined>;
   /** Extends the lease of a running service held by `runnerId`; tells when it was lost or a cancel was requested. */

@@ -3,7 +3,17 @@ import type { ClaimedTask } from "../types.js";
 import { readPostgresJson } from "./read-postgres-json.js";
 import { settlePostgresJob } from "./settle-postgres-job.js";
 import type { ClaimRow } from "./store-rows.js";
+import { supersededResult } from "./superseded-result.js";
 import { toClaimedTask } from "./to-claimed-task.js";
+
+interface Candidate {
+  job_seq: string;
+  position: number;
+  service: string;
+  env: string;
+  commit_sha: string;
+  newer: string | null;
+}
 
 /**
  * Claims the oldest runnable service (see `JobStore.claimTask`) in the caller's transaction. The candidate is locked
@@ -18,22 +28,50 @@ export async function claimPostgresTask(
   leaseMs: number,
 ): Promise<ClaimedTask | undefined> {
   // A running row is a candidate once its lease ran out (its runner died). The lane test skips the candidate's own
-  // job, since a lane holds one service per job.
-  const next = await client.query<{ job_seq: string; position: number }>(
-    `SELECT s.job_seq, s.position FROM job_services s JOIN jobs j ON j.seq = s.job_seq
-     WHERE ((s.state = 'queued' AND s.not_before <= $1)
-         OR (s.state = 'running' AND (s.lease_until IS NULL OR s.lease_until < $1)))
-       AND NOT EXISTS (SELECT 1 FROM job_services o
-         WHERE o.env = s.env AND o.service = s.service AND o.state = 'running' AND o.job_seq <> s.job_seq)
-     ORDER BY s.job_seq, s.position
-     LIMIT 1
-     FOR UPDATE OF s, j SKIP LOCKED`,
-    [now],
-  );
-  const candidate = next.rows[0];
-  if (candidate === undefined) {
-    return undefined;
+  // job, since a lane holds one service per job. `newer` names the newest job after a queued candidate in its lane
+  // (cancelled ones aside): see `JobStore.claimTask`.
+  for (;;) {
+    const next = await client.query<Candidate>(
+      `SELECT s.job_seq, s.position, s.service, s.env, j.commit_sha,
+         CASE WHEN s.state = 'queued' THEN (SELECT nj.id FROM job_services o JOIN jobs nj ON nj.seq = o.job_seq
+           WHERE o.env = s.env AND o.service = s.service AND o.job_seq > s.job_seq AND o.state <> 'cancelled'
+           ORDER BY o.job_seq DESC LIMIT 1) END AS newer
+       FROM job_services s JOIN jobs j ON j.seq = s.job_seq
+       WHERE ((s.state = 'queued' AND s.not_before <= $1)
+           OR (s.state = 'running' AND (s.lease_until IS NULL OR s.lease_until < $1)))
+         AND NOT EXISTS (SELECT 1 FROM job_services o
+           WHERE o.env = s.env AND o.service = s.service AND o.state = 'running' AND o.job_seq <> s.job_seq)
+       ORDER BY s.job_seq, s.position
+       LIMIT 1
+       FOR UPDATE OF s, j SKIP LOCKED`,
+      [now],
+    );
+    const candidate = next.rows[0];
+    if (candidate === undefined) {
+      return undefined;
+    }
+    if (candidate.newer === null) {
+      return markClaimed(client, candidate, runnerId, now, leaseMs);
+    }
+    await client.query(
+      "UPDATE job_services SET state = 'superseded', result = $3::jsonb WHERE job_seq = $1 AND position = $2",
+      [
+        candidate.job_seq,
+        candidate.position,
+        JSON.stringify(supersededResult(candidate.service, candidate.env, candidate.commit_sha, candidate.newer)),
+      ],
+    );
+    await settlePostgresJob(client, candidate.job_seq, now);
   }
+}
+
+async function markClaimed(
+  client: pg.PoolClient,
+  candidate: Candidate,
+  runnerId: string,
+  now: number,
+  leaseMs: number,
+): Promise<ClaimedTask | undefined> {
   await client.query(
     `UPDATE job_services SET state = 'running', runner_id = $3, lease_until = $4, attempts = attempts + 1
      WHERE job_seq = $1 AND position = $2`,

@@ -4,6 +4,7 @@ import { checkNewJob } from "./check-new-job.js";
 import type { SqliteJobReads } from "./create-sqlite-job-reads.js";
 import type { SqliteSettleJob } from "./create-sqlite-job-settler.js";
 import { serviceSetKey } from "./service-set-key.js";
+import { SQLITE_SUPERSEDE_SQL } from "./sqlite-supersede-sql.js";
 import { supersededResult } from "./superseded-result.js";
 
 interface QueuedInLane {
@@ -60,9 +61,7 @@ export function createSqliteJobCreator(
      WHERE s.env = ? AND s.state = 'queued' AND s.job_seq <> ? AND s.service IN (SELECT value FROM json_each(?))
      ORDER BY s.job_seq, s.position`,
   );
-  const supersede = db.prepare<[string, number, number]>(
-    "UPDATE job_services SET state = 'superseded', result = ? WHERE job_seq = ? AND position = ?",
-  );
+  const supersede = db.prepare<[string, number, number]>(SQLITE_SUPERSEDE_SQL);
 
   const known = (id: string): SyncJob => {
     const job = reads.byId(id);

@@ -7,7 +7,9 @@ import { dequeuedResult } from "./dequeued-result.js";
 import { isTerminalState } from "./is-terminal-state.js";
 import { type CancelFlag, mergeCancelFlag } from "./merge-cancel-flag.js";
 import { readSqliteJson } from "./read-sqlite-json.js";
+import { SQLITE_SUPERSEDE_SQL } from "./sqlite-supersede-sql.js";
 import type { ClaimRow } from "./store-rows.js";
+import { supersededResult } from "./superseded-result.js";
 import { toClaimedTask } from "./to-claimed-task.js";
 
 /** The task methods of a SQLite store, synchronous. */
@@ -31,6 +33,15 @@ export interface SqliteTaskWrites {
 const HELD =
   "job_seq = (SELECT seq FROM jobs WHERE id = @jobId) AND service = @service AND state = 'running' AND runner_id = @runnerId";
 
+interface Candidate {
+  job_seq: number;
+  position: number;
+  service: string;
+  env: string;
+  commit_sha: string;
+  newer: string | null;
+}
+
 interface Held {
   jobId: string;
   service: string;
@@ -45,8 +56,13 @@ export function createSqliteTaskWrites(
 ): SqliteTaskWrites {
   // Oldest first; a running row is a candidate only once its lease ran out (its runner died). The lane test skips
   // the candidate's own job (a lane holds one service per job), so an expired running row does not block itself.
-  const nextClaimable = db.prepare<[{ now: number }], { job_seq: number; position: number }>(
-    `SELECT s.job_seq, s.position FROM job_services s
+  // `newer` names the newest job after a queued candidate in its lane (cancelled ones aside): see `claimTask`.
+  const nextClaimable = db.prepare<[{ now: number }], Candidate>(
+    `SELECT s.job_seq, s.position, s.service, s.env, j.commit_sha,
+       CASE WHEN s.state = 'queued' THEN (SELECT nj.id FROM job_services o JOIN jobs nj ON nj.seq = o.job_seq
+         WHERE o.env = s.env AND o.service = s.service AND o.job_seq > s.job_seq AND o.state <> 'cancelled'
+         ORDER BY o.job_seq DESC LIMIT 1) END AS newer
+     FROM job_services s JOIN jobs j ON j.seq = s.job_seq
      WHERE ((s.state = 'queued' AND s.not_before <= @now)
          OR (s.state = 'running' AND (s.lease_until IS NULL OR s.lease_until < @now)))
        AND NOT EXISTS (SELECT 1 FROM job_services o
@@ -54,6 +70,7 @@ export function createSqliteTaskWrites(
      ORDER BY s.job_seq, s.position
      LIMIT 1`,
   );
+  const supersede = db.prepare<[string, number, number]>(SQLITE_SUPERSEDE_SQL);
   const markClaimed = db.prepare<[string, number, number, number]>(
     `UPDATE job_services SET state = 'running', runner_id = ?, lease_until = ?, attempts = attempts + 1
      WHERE job_seq = ? AND position = ?`,
@@ -98,14 +115,22 @@ export function createSqliteTaskWrites(
   );
 
   const claimTx = db.transaction((runnerId: string, now: number, leaseMs: number): ClaimedTask | undefined => {
-    const next = nextClaimable.get({ now });
-    if (next === undefined) {
-      return undefined;
+    for (let next = nextClaimable.get({ now }); next !== undefined; next = nextClaimable.get({ now })) {
+      if (next.newer !== null) {
+        supersede.run(
+          JSON.stringify(supersededResult(next.service, next.env, next.commit_sha, next.newer)),
+          next.job_seq,
+          next.position,
+        );
+        settle(next.job_seq, now);
+        continue;
+      }
+      markClaimed.run(runnerId, now + leaseMs, next.job_seq, next.position);
+      settle(next.job_seq, now);
+      const row = claimed.get(next.job_seq, next.position);
+      return row === undefined ? undefined : toClaimedTask(row, readSqliteJson);
     }
-    markClaimed.run(runnerId, now + leaseMs, next.job_seq, next.position);
-    settle(next.job_seq, now);
-    const row = claimed.get(next.job_seq, next.position);
-    return row === undefined ? undefined : toClaimedTask(row, readSqliteJson);
+    return undefined;
   });
 
   const completeTx = db.transaction((held: Held, state: CompletionState, result: SyncResult, now: number): boolean => {

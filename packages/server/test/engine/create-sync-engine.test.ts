@@ -151,6 +151,33 @@ describe("createSyncEngine", () => {
     expect(composeNamed(h.dokploy, "redis")?.composeFile).toContain("redis:7.4");
   });
 
+  it("never runs the retry of an older job after a newer one of the same service: the retry is superseded", async () => {
+    const h = await createHarness(server);
+    const later = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.4\n" });
+    h.dokploy.inject({ route: "/project.all", status: 503, times: 1 });
+    let newer: Promise<string> | undefined;
+    const store = await replacedStore((real) => ({
+      // The newer job arrives while the older one's first attempt is running, so it queues behind it.
+      retryTask: async (...args) => {
+        newer ??= submitted(h, engine, ["redis"], later);
+        await newer;
+        return real.retryTask(...args);
+      },
+    }));
+    const engine: SyncEngine = await h.makeEngine({ store, retryBaseMs: 100 });
+    const older = await submitted(h, engine, ["redis"]);
+    const olderJob = await ended(engine, older);
+    const newerJob = await ended(engine, await (newer ?? Promise.reject(new Error("no retry"))));
+    expect(newerJob).toMatchObject({ state: "succeeded", services: [{ result: { status: "created" } }] });
+    expect(olderJob).toMatchObject({
+      state: "superseded",
+      services: [{ attempts: 1, result: { status: "superseded", supersededBy: newerJob?.id } }],
+    });
+    await engine.idle();
+    expect(h.dokploy.state.deployCalls).toHaveLength(1);
+    expect(composeNamed(h.dokploy, "redis")?.composeFile).toContain("redis:7.4");
+  });
+
   it("cancels a queued job at once and a running one without recording a hash", async () => {
     const h = await createHarness(server);
     const later = await h.commit({ "platform/02.redis/compose.yaml": "services:\n  redis:\n    image: redis:7.4\n" });
@@ -243,9 +270,9 @@ async function onlyEngine(h: Harness, overrides: Partial<SyncEngineOptions> = {}
   return h.makeEngine({ store: h.store, ...overrides });
 }
 
-/** Submits a job of `services` through `engine` and answers its id. */
-async function submitted(h: Harness, engine: SyncEngine, services: string[]): Promise<string> {
-  const outcome = await engine.submit(await h.newJob({ services }));
+/** Submits a job of `services` (at `commit`, the harness's base by default) through `engine` and answers its id. */
+async function submitted(h: Harness, engine: SyncEngine, services: string[], commit?: string): Promise<string> {
+  const outcome = await engine.submit(await h.newJob({ services, commit }));
   if (outcome.status !== "created") {
     throw new Error(`expected a created job, received ${outcome.status}`);
   }

@@ -211,17 +211,68 @@ export function describeTasks(open: OpenStore): void {
       expect((await claim(store, "runner-1", T0 + 1)).marker).toBeNull();
     });
 
-    test("retryTask frees the lane for a newer job of the same service", async () => {
+    test("a retry whose lane got a newer job meanwhile ends superseded when due: an older job never runs after it", async () => {
       const store = await open();
       const older = jobOf(await store.createJob(newJob()));
       await claim(store, "runner-1", T0);
       const newer = jobOf(await store.createJob(newJob({ commit: COMMIT_B })));
       await store.retryTask(older.id, "api", "runner-1", T0 + 10_000, syncResult("api", "failed"), T0 + 100);
+      // The retry is not due yet: the newer job takes the lane.
       expect((await claim(store, "runner-2", T0 + 200)).jobId).toBe(newer.id);
-      // The older one is due now, but the newer one holds the lane.
       expect(await store.claimTask("runner-3", T0 + 20_000, 60_000)).toBeUndefined();
       await store.completeTask(newer.id, "api", "runner-2", "succeeded", syncResult("api", "updated"), T0 + 20_001);
-      expect(await claim(store, "runner-3", T0 + 20_002)).toMatchObject({ jobId: older.id, attempt: 2 });
+      expect(await store.claimTask("runner-3", T0 + 20_002, 60_000)).toBeUndefined();
+      expect(await stored(store, older.id)).toMatchObject({
+        state: "superseded",
+        finishedAt: new Date(T0 + 20_002).toISOString(),
+        services: [
+          {
+            state: "superseded",
+            attempts: 1,
+            result: { service: "api", env: "staging", commit: COMMIT_A, status: "superseded", supersededBy: newer.id },
+          },
+        ],
+      });
+      expect(await store.hasPendingWork()).toBe(false);
+    });
+
+    test("a due retry whose lane got a newer job is superseded, and the claim goes on to the newer one", async () => {
+      const store = await open();
+      const older = jobOf(await store.createJob(newJob({ services: ["api", "web"] })));
+      await claim(store, "runner-1", T0);
+      const newer = jobOf(await store.createJob(newJob({ commit: COMMIT_B })));
+      const newest = jobOf(await store.createJob(newJob({ commit: COMMIT_B, services: ["api", "db"] })));
+      await store.retryTask(older.id, "api", "runner-1", T0 + 100, syncResult("api", "failed"), T0 + 50);
+      // The due retry of api, first in line, gives way to the newest job of its lane; web, alone in its lane, runs.
+      expect(await claim(store, "runner-2", T0 + 100)).toMatchObject({ jobId: older.id, service: { name: "web" } });
+      expect(await claim(store, "runner-2", T0 + 100)).toMatchObject({ jobId: newest.id, service: { name: "api" } });
+      expect((await stored(store, older.id))?.services[0]).toMatchObject({
+        state: "superseded",
+        result: { supersededBy: newest.id },
+      });
+      // The newer job was superseded by the newest one when it came.
+      expect((await stored(store, newer.id))?.state).toBe("superseded");
+    });
+
+    test("a newer job that was cancelled does not supersede a retry", async () => {
+      const store = await open();
+      const older = jobOf(await store.createJob(newJob()));
+      await claim(store, "runner-1", T0);
+      const newer = jobOf(await store.createJob(newJob({ commit: COMMIT_B })));
+      expect(await store.cancelJob(newer.id, false, T0 + 50)).toMatchObject({ dequeued: ["api"] });
+      await store.retryTask(older.id, "api", "runner-1", T0 + 100, syncResult("api", "failed"), T0 + 60);
+      expect(await claim(store, "runner-2", T0 + 100)).toMatchObject({ jobId: older.id, attempt: 2 });
+    });
+
+    test("a running service whose lease ran out is taken over even when its lane has a newer job", async () => {
+      const store = await open();
+      const older = jobOf(await store.createJob(newJob()));
+      await store.claimTask("runner-1", T0, 1_000);
+      const newer = jobOf(await store.createJob(newJob({ commit: COMMIT_B })));
+      // The dead runner's deploy may be under way: its sync is settled first, the newer one runs after it.
+      expect(await claim(store, "runner-2", T0 + 1_001)).toMatchObject({ jobId: older.id, attempt: 2 });
+      await store.completeTask(older.id, "api", "runner-2", "succeeded", syncResult("api", "updated"), T0 + 2_000);
+      expect((await claim(store, "runner-2", T0 + 2_001)).jobId).toBe(newer.id);
     });
   });
 
