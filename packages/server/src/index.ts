@@ -75,6 +75,7 @@ export type {
   ServiceNotification,
   SettingsInput,
   SettingsProblem,
+  StoredJobResult,
   SyncAttempt,
   SyncClock,
   SyncContext,

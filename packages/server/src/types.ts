@@ -253,6 +253,13 @@ export interface NewJob {
   deliveryKey?: string | undefined;
   /** Dedupe of plain-signed CI requests: any earlier job with the same key is answered; kept `requestKeyTtlMs`. */
   requestKey?: { key: string; ttlMs: number } | undefined;
+  /**
+   * For jobs decided from what the lanes held when they were read (drift corrections, rollbacks): per service, the id
+   * of the newest job of its (env, service) lane then, or null for none. The job is created only while every lane
+   * still has that newest job (checked in the same transaction, after the dedupe keys); else nothing is stored and
+   * the answer is `lane_moved`, so a job that arrived meanwhile is never superseded or undone by this one.
+   */
+  expectedNewest?: Readonly<Record<string, string | null>> | undefined;
 }
 
 /** What {@link JobStore.createJob} did. */
@@ -261,7 +268,12 @@ export type CreateJobResult =
   /** An equal job is in flight (same env, commit and services), or the delivery or request key is known. */
   | { status: "duplicate"; job: SyncJob }
   /** `cursor.expected` no longer matches: another job moved the planned commit; re-plan from `planned`. */
-  | { status: "cursor_moved"; planned: string | null };
+  | { status: "cursor_moved"; planned: string | null }
+  /** A lane of `expectedNewest` has another newest job now (`newest`, null for none); nothing was stored. */
+  | { status: "lane_moved"; service: string; newest: string | null };
+
+/** A {@link CreateJobResult} that names a job: created, or an equal one found. */
+export type StoredJobResult = Extract<CreateJobResult, { job: SyncJob }>;
 
 /** The branch position of one environment. */
 export interface EnvironmentCursor {

@@ -1,5 +1,6 @@
 import { type JobPlan, PlanError, resolvePlan } from "@iac/sync";
-import type { CreateJobResult, GitMirror, JobStore, Logger, SyncEngine } from "../types.js";
+import type { GitMirror, JobStore, Logger, StoredJobResult, SyncEngine } from "../types.js";
+import { expectStored } from "./expect-stored.js";
 import { fetchRepository } from "./fetch-repository.js";
 import { loadPlanCatalog } from "./load-plan-catalog.js";
 import { type JobExtras, toNewJob } from "./to-new-job.js";
@@ -30,7 +31,7 @@ export interface BranchJobRequest {
   push?: { before: string; after: string } | undefined;
   /** With `sync`: the services to sync; absent means every service (and then the branch position moves). */
   services?: readonly string[] | undefined;
-  extras?: Omit<JobExtras, "cursor"> | undefined;
+  extras?: Omit<JobExtras, "cursor" | "expectedNewest"> | undefined;
 }
 
 /** What {@link submitBranchJob} did. */
@@ -39,7 +40,7 @@ export type BranchJobOutcome =
   /** A first catch-up on an empty store: the tip becomes the starting point and nothing is deployed. */
   | { status: "initialized"; tip: string }
   | { status: "no_changes"; plan: JobPlan }
-  | { status: "submitted"; plan: JobPlan; outcome: Exclude<CreateJobResult, { status: "cursor_moved" }> };
+  | { status: "submitted"; plan: JobPlan; outcome: StoredJobResult };
 
 /** What a `/sync` request comes to: without a push nothing ignores it, and only a catch-up records a starting point. */
 export type SyncJobOutcome = Extract<BranchJobOutcome, { status: "no_changes" | "submitted" }>;
@@ -147,7 +148,7 @@ async function planBranchJob(deps: BranchDeps, request: BranchJobRequest, logger
       }),
     );
     if (outcome.status !== "cursor_moved") {
-      return { status: "submitted", plan, outcome };
+      return { status: "submitted", plan, outcome: expectStored(outcome) };
     }
     logger.info({ planned: outcome.planned }, "another job moved the branch position; planning again");
   }

@@ -5,7 +5,7 @@ import type { JobTrigger, NewJob } from "../types.js";
 /** What a job carries besides its plan. */
 export type JobExtras = {
   [K in "delivery" | "triggeredBy" | "tag" | "ref" | "promotedFrom" | "rollbackOf"]?: NewJob[K] | undefined;
-} & Pick<NewJob, "cursor" | "deliveryKey" | "requestKey">;
+} & Pick<NewJob, "cursor" | "deliveryKey" | "requestKey" | "expectedNewest">;
 
 /** What a job is made of: a resolved plan, or one the runner makes itself (a drift correction, a rollback). */
 export type JobOrigin = Pick<JobPlan, "env" | "commit" | "environment" | "services"> & { trigger: JobTrigger };
@@ -29,5 +29,6 @@ export function toNewJob(plan: JobOrigin, now: number, extras: JobExtras): NewJo
     cursor: extras.cursor,
     deliveryKey: extras.deliveryKey,
     requestKey: extras.requestKey,
+    expectedNewest: extras.expectedNewest,
   };
 }

@@ -21,9 +21,10 @@ export interface CorrectionDeps {
  * at its commit, when its environment says `reconcile: correct` and the target may be corrected now; null otherwise.
  *
  * Services with a job in flight were left out of the comparison (`pending`), and those whose lane took a job since
- * (queued or running now, or, for a target of stored definitions, any newer job) are left out of the job: a
- * correction must never supersede a queued deploy, undo one that ended while the round compared, nor revert a
- * release that failed.
+ * (queued or running now, or, for a target of stored definitions, any job newer than the one the definition came
+ * from) are left out of the job: a correction must never supersede a queued deploy, undo one that ended while the
+ * round compared, nor revert a release that failed (that is left to `rollback: auto`, or to people). The lanes are
+ * read once more by the store as it creates the job, so a job that arrives between these reads and the submit wins.
  * The request key names the interval the round belongs to as well: two runners that both ran a round in it (a lease
  * handed over) submit one job, and a correction that failed is tried again one interval later, not in a loop.
  */
@@ -42,10 +43,18 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   }
   const busy = await pendingServices(deps.engine, target.env);
   const services: NewJobService[] = [];
+  // The lanes as read now: the store creates the job only if no job entered them since (see `expectedNewest`).
+  const expectedNewest: Record<string, string | null> = {};
   for (const drift of wanted) {
     const service = checked.services.get(drift.service);
-    if (service !== undefined && !busy.has(service.name) && (await stillNewest(deps, checked, service.name))) {
+    if (service === undefined || busy.has(service.name)) {
+      continue;
+    }
+    const newest = await newestJob(deps, target.env, service.name);
+    // A stored definition came from a job that must still be the newest: see the function's comment.
+    if (target.stored === undefined || newest === target.stored.jobs.get(service.name)) {
       services.push({ service, reason: { code: "requested", message: `drift detection: ${drift.detail}` } });
+      expectedNewest[service.name] = newest;
     }
   }
   if (services.length === 0) {
@@ -61,26 +70,20 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
         key: `reconcile:${target.env}:${target.commit}:${serviceSetKey(names)}:${slot}`,
         ttlMs: deps.intervalMs,
       },
+      expectedNewest,
     }),
   );
-  // Jobs without a cursor never meet a moved one; answer it like a duplicate that changed nothing.
-  if (outcome.status === "cursor_moved") {
+  // A job entered a lane since it was read: the next round compares again. (Jobs without a cursor never move one.)
+  if (!("job" in outcome)) {
     return null;
   }
   return { deployment: outcome.job.id, status: outcome.status, commit: target.commit, services: names };
 }
 
-/**
- * Whether the job a stored definition came from is still the newest job of its lane (always true for the branch): a
- * deploy that ended while the round compared must not be undone, and a release that failed since is left to
- * `rollback: auto` (or to people): drift correction never quietly reverts a release.
- */
-async function stillNewest(deps: CorrectionDeps, { target }: CheckedTarget, service: string): Promise<boolean> {
-  if (target.stored === undefined) {
-    return true;
-  }
-  const { jobs } = await deps.engine.list({ env: target.env, service, limit: 1 });
-  return jobs[0] !== undefined && jobs[0].id === target.stored.jobs.get(service);
+/** The id of the newest job of the (env, service) lane, or null when it has none. */
+async function newestJob(deps: CorrectionDeps, env: string, service: string): Promise<string | null> {
+  const { jobs } = await deps.engine.list({ env, service, limit: 1 });
+  return jobs[0]?.id ?? null;
 }
 
 /** Whether the branch's planned and synced commits are both still `commit` (no newer job planned since). */

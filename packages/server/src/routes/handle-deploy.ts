@@ -1,6 +1,7 @@
 import { resolvePlan } from "@iac/sync";
 import { HttpError } from "../http/http-error.js";
 import { jsonResponse } from "../http/json-response.js";
+import { expectStored } from "../plan/expect-stored.js";
 import { loadPlanCatalog } from "../plan/load-plan-catalog.js";
 import { type ReleaseRef, resolveClaims, resolveRelease } from "../plan/resolve-release.js";
 import { toNewJob } from "../plan/to-new-job.js";
@@ -75,20 +76,19 @@ export const handleDeploy: RouteHandler = async (request, context, baseLogger, r
   if (plan.services.length === 0) {
     return jsonResponse(200, { status: "no_changes", env, ...target, commit, services: [], deployments: [] });
   }
-  const outcome = await context.engine.submit(
-    toNewJob(plan, context.now(), {
-      delivery: requestId(),
-      triggeredBy,
-      tag,
-      ref,
-      promotedFrom: claimed.stagingTag,
-      requestKey: requestKey === undefined ? undefined : { key: requestKey, ttlMs: REQUEST_MEMORY_MS },
-    }),
+  const stored = expectStored(
+    await context.engine.submit(
+      toNewJob(plan, context.now(), {
+        delivery: requestId(),
+        triggeredBy,
+        tag,
+        ref,
+        promotedFrom: claimed.stagingTag,
+        requestKey: requestKey === undefined ? undefined : { key: requestKey, ttlMs: REQUEST_MEMORY_MS },
+      }),
+    ),
   );
-  if (outcome.status === "cursor_moved") {
-    throw new Error("[@iac/server] a /deploy job has no cursor to move");
-  }
   const names = plan.services.map(({ service }) => service.name);
-  logger.info({ commit, services: names, deployment: outcome.job.id, triggeredBy }, "deploy planned");
-  return answerJob(context, outcome, wait, { env, ...target, commit, services: names });
+  logger.info({ commit, services: names, deployment: stored.job.id, triggeredBy }, "deploy planned");
+  return answerJob(context, stored, wait, { env, ...target, commit, services: names });
 };

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { CreateJobResult, NewJob, SyncJob } from "../types.js";
 import { findPostgresJob } from "./find-postgres-job.js";
+import { movedLane } from "./moved-lane.js";
 import { serviceSetKey } from "./service-set-key.js";
 import { settlePostgresJob } from "./settle-postgres-job.js";
 import { supersededResult } from "./superseded-result.js";
@@ -98,6 +99,18 @@ export async function createPostgresJob(client: pg.PoolClient, job: NewJob, now:
     const planned = environment.rows[0]?.planned ?? null;
     if (planned !== job.cursor.expected) {
       return { status: "cursor_moved", planned };
+    }
+  }
+  if (job.expectedNewest !== undefined) {
+    const lanes = await client.query<{ service: string; id: string }>(
+      `SELECT DISTINCT ON (s.service) s.service, j.id FROM job_services s JOIN jobs j ON j.seq = s.job_seq
+       WHERE s.env = $1 AND s.service = ANY($2)
+       ORDER BY s.service, s.job_seq DESC`,
+      [job.env, Object.keys(job.expectedNewest)],
+    );
+    const moved = movedLane(job, new Map(lanes.rows.map(({ service, id }) => [service, id])));
+    if (moved !== undefined) {
+      return moved;
     }
   }
   const names = job.services.map(({ service }) => service.name);

@@ -3,6 +3,7 @@ import type { CreateJobResult, NewJob, SyncJob } from "../types.js";
 import { checkNewJob } from "./check-new-job.js";
 import type { SqliteJobReads } from "./create-sqlite-job-reads.js";
 import type { SqliteSettleJob } from "./create-sqlite-job-settler.js";
+import { movedLane } from "./moved-lane.js";
 import { serviceSetKey } from "./service-set-key.js";
 import { SQLITE_SUPERSEDE_SQL } from "./sqlite-supersede-sql.js";
 import { supersededResult } from "./superseded-result.js";
@@ -62,6 +63,11 @@ export function createSqliteJobCreator(
      ORDER BY s.job_seq, s.position`,
   );
   const supersede = db.prepare<[string, number, number]>(SQLITE_SUPERSEDE_SQL);
+  const newestInLanes = db.prepare<[string, string], { service: string; id: string }>(
+    `SELECT s.service, j.id FROM job_services s JOIN jobs j ON j.seq = s.job_seq
+     WHERE s.env = ? AND s.service IN (SELECT value FROM json_each(?))
+       AND s.job_seq = (SELECT max(o.job_seq) FROM job_services o WHERE o.env = s.env AND o.service = s.service)`,
+  );
 
   const known = (id: string): SyncJob => {
     const job = reads.byId(id);
@@ -98,6 +104,13 @@ export function createSqliteJobCreator(
       const current = planned.get(job.env)?.planned ?? null;
       if (current !== job.cursor.expected) {
         return { status: "cursor_moved", planned: current };
+      }
+    }
+    if (job.expectedNewest !== undefined) {
+      const lanes = newestInLanes.all(job.env, JSON.stringify(Object.keys(job.expectedNewest)));
+      const moved = movedLane(job, new Map(lanes.map(({ service, id }) => [service, id])));
+      if (moved !== undefined) {
+        return moved;
       }
     }
     const names = job.services.map(({ service }) => service.name);

@@ -254,8 +254,8 @@ export async function createHarness(server: SetupServer, options: HarnessOptions
   const engine = engineWith(store, {});
   const syncWith = async (through: SyncEngine, request: JobRequest): Promise<SyncJob> => {
     const submitted = await through.submit(await newJob(request));
-    if (submitted.status === "cursor_moved") {
-      throw new Error("a job without a cursor cannot move it");
+    if (!("job" in submitted)) {
+      throw new Error(`expected a job, received ${submitted.status}`);
     }
     await through.idle();
     const done = await through.get(submitted.job.id);

@@ -125,7 +125,7 @@ describe("sync engine with a probe", () => {
     const redis = await engine.submit(await h.newJob({ services: ["redis"], commit: at }));
     await vi.waitFor(() => expect(probe.requests).toHaveLength(1), { interval: 2, timeout: 5_000 });
     const postgres = await engine.submit(await h.newJob({ services: ["postgres"], commit: at }));
-    if (redis.status === "cursor_moved" || postgres.status === "cursor_moved") {
+    if (!("job" in redis) || !("job" in postgres)) {
       throw new Error("jobs without a cursor never move one");
     }
     await vi.waitFor(async () => expect((await engine.get(postgres.job.id))?.state).toBe("succeeded"), {

@@ -2,7 +2,7 @@ import { discoverServices, parseConfig } from "@iac/sync";
 import { describe, expect, it } from "vitest";
 import type { CheckedTarget } from "../../src/reconcile/check-target.js";
 import { correctDrift } from "../../src/reconcile/correct-drift.js";
-import type { DriftState, ServiceDrift } from "../../src/types.js";
+import type { DriftState, NewJob, ServiceDrift } from "../../src/types.js";
 import { createStubEngine, INFRA_FILES, memoryStore } from "../helpers/runner-fixture.js";
 import { finishJob } from "../routes/store-tasks.js";
 import { newJob } from "../store/store-fixtures.js";
@@ -13,7 +13,7 @@ const INTERVAL = 60_000;
 /** A checked target of the infra layout where each service is in the state given, under `reconcile`. */
 function checked(
   states: Record<string, DriftState>,
-  options: { reconcile?: "report" | "correct"; correctable?: boolean; jobs?: Record<string, string> } = {},
+  options: { reconcile?: "report" | "correct"; correctable?: boolean; jobs?: Record<string, string> | undefined } = {},
 ): CheckedTarget {
   const config = parseConfig(`environments:\n  staging:\n    reconcile: ${options.reconcile ?? "correct"}\n`);
   const catalog = discoverServices(Object.keys(INFRA_FILES), config);
@@ -69,6 +69,38 @@ describe("correctDrift", () => {
     expect(await correctDrift(deps, target)).toBeNull();
     expect(engine.submitted).toEqual([]);
   });
+
+  it.each([
+    ["the branch", false],
+    ["stored definitions", true],
+  ])(
+    "submits nothing when a job for the service arrives just before the correction is stored (%s)",
+    async (_name, fromStored) => {
+      const { engine, deps } = await setup();
+      const push = newJob({ services: ["postgres"], commit: "b".repeat(40) });
+      let jobs: Record<string, string> | undefined;
+      if (fromStored) {
+        const stored = newJob({ services: ["postgres"] });
+        await engine.store.createJob(stored);
+        await finishJob(engine.store, stored.id, "succeeded");
+        jobs = { postgres: stored.id };
+      }
+      const racing = {
+        ...deps,
+        engine: {
+          list: engine.list,
+          submit: async (job: NewJob) => {
+            await engine.store.createJob(push);
+            return engine.submit(job);
+          },
+        },
+      };
+      expect(await correctDrift(racing, checked({ postgres: "drifted" }, { jobs }))).toBeNull();
+      // The job that came meanwhile is neither superseded nor followed by a correction.
+      expect((await engine.store.getJob(push.id))?.state).toBe("queued");
+      expect((await engine.store.listJobs({ limit: 10 })).jobs.map((job) => job.trigger)).not.toContain("reconcile");
+    },
+  );
 
   it("submits nothing when no service is drifted, missing or not done", async () => {
     const { engine, deps } = await setup();

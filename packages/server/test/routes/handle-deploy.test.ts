@@ -449,9 +449,12 @@ describe("POST /deploy", () => {
     ]);
   });
 
-  it("answers 500 and logs why when the engine says a /deploy job moved a branch position (it has none)", async () => {
+  it.each<[string, Awaited<ReturnType<SyncEngine["submit"]>>]>([
+    ["cursor_moved", { status: "cursor_moved", planned: null }],
+    ["lane_moved", { status: "lane_moved", service: "postgres", newest: null }],
+  ])("answers 500 and logs why when the engine answers a /deploy job %s (it sets neither)", async (status, answer) => {
     const lines: LoggedLine[] = [];
-    const moving: SyncEngine = { ...engine, submit: async () => ({ status: "cursor_moved", planned: null }) };
+    const moving: SyncEngine = { ...engine, submit: async () => answer };
     await runner.close();
     runner = await createRunner(
       stubRunnerOptions(fixture, engine, { engine: moving, logger: createLineLogger(lines) }),
@@ -461,7 +464,9 @@ describe("POST /deploy", () => {
     expect(lines).toContainEqual(
       expect.objectContaining({
         msg: "unhandled error",
-        err: expect.objectContaining({ message: "[@iac/server] a /deploy job has no cursor to move" }),
+        err: expect.objectContaining({
+          message: `[@iac/server] unexpected answer of the job store to a new job: ${status}`,
+        }),
       }),
     );
   });

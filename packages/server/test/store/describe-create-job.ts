@@ -154,6 +154,40 @@ export function describeCreateJob(open: OpenStore): void {
       expect(await store.jobByKey("r2", T0)).toBeUndefined();
     });
 
+    test("creates a job with expectedNewest only while each lane's newest job is the one expected (null: none)", async () => {
+      const store = await open();
+      const api = jobOf(await store.createJob(newJob({ services: ["api"] })));
+      // Lanes of another environment do not count.
+      await store.createJob(newJob({ env: "production", services: ["web"] }));
+      const expectedNewest = { api: api.id, web: null };
+      const created = await store.createJob(newJob({ commit: COMMIT_B, services: ["api", "web"], expectedNewest }));
+      expect(created).toMatchObject({ status: "created" });
+      // The job just created is now the newest of both lanes: the same expectation is out of date.
+      const later = newJob({
+        commit: COMMIT_C,
+        services: ["api", "web"],
+        expectedNewest,
+        requestKey: { key: "k", ttlMs: MINUTE },
+      });
+      expect(await store.createJob(later)).toEqual({ status: "lane_moved", service: "api", newest: jobOf(created).id });
+      expect(await store.createJob({ ...later, expectedNewest: { web: null } })).toEqual({
+        status: "lane_moved",
+        service: "web",
+        newest: jobOf(created).id,
+      });
+      // Nothing of the refused job was stored: no job, no key, and the queued job it would have superseded is queued.
+      expect(await store.getJob(later.id)).toBeUndefined();
+      expect(await store.jobByKey("k", T0)).toBeUndefined();
+      expect((await stored(store, jobOf(created).id)).state).toBe("queued");
+    });
+
+    test("answers a known request key before it checks expectedNewest", async () => {
+      const store = await open();
+      const first = jobOf(await store.createJob(newJob({ requestKey: { key: "k", ttlMs: MINUTE } })));
+      const again = newJob({ requestKey: { key: "k", ttlMs: MINUTE }, expectedNewest: { api: null } });
+      expect(await store.createJob(again)).toMatchObject({ status: "duplicate", job: { id: first.id } });
+    });
+
     test("answers an equal job in flight (same env, commit in any case, same set of services) and points the keys to it", async () => {
       const store = await open();
       const first = jobOf(await store.createJob(newJob({ services: ["api", "web"], commit: COMMIT_A.toUpperCase() })));

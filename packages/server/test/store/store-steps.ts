@@ -42,10 +42,10 @@ export async function stored(store: JobStore, id: string): Promise<SyncJob> {
   return job;
 }
 
-/** The job of a `created` or `duplicate` result, failing the test on `cursor_moved`. */
+/** The job of a `created` or `duplicate` result, failing the test on `cursor_moved` or `lane_moved`. */
 export function jobOf(result: Awaited<ReturnType<JobStore["createJob"]>>): SyncJob {
-  if (result.status === "cursor_moved") {
-    expect.fail(`expected a job, received cursor_moved (planned ${result.planned})`);
+  if (!("job" in result)) {
+    expect.fail(`expected a job, received ${JSON.stringify(result)}`);
   }
   return result.job;
 }

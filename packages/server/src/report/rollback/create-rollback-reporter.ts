@@ -30,6 +30,8 @@ export interface RollbackReporterOptions {
 interface RollbackGroup {
   environment: EnvironmentConfig;
   services: NewJobService[];
+  /** Per service, the newest job of its lane as read (the failed job or a rollback of it). */
+  expectedNewest: Record<string, string>;
 }
 
 /**
@@ -78,11 +80,13 @@ export function createRollbackReporter(options: RollbackReporterOptions): JobRep
           );
           continue;
         }
-        if (!(await ownsLane(store, job, entry.service))) {
+        const newest = await newestOwnJob(store, job, entry.service);
+        if (newest === undefined) {
           logger.warn({ service: entry.service, code }, "a newer job has taken the service over: not rolled back");
           continue;
         }
-        const group = groups.get(last.commit) ?? { environment: last.environment, services: [] };
+        const group = groups.get(last.commit) ?? { environment: last.environment, services: [], expectedNewest: {} };
+        group.expectedNewest[entry.service] = newest;
         group.services.push({
           service: last.service,
           reason: {
@@ -98,9 +102,17 @@ export function createRollbackReporter(options: RollbackReporterOptions): JobRep
         const outcome = await submit(
           toNewJob({ trigger: "rollback", env: job.env, commit, ...group }, now(), {
             rollbackOf: job.id,
+            expectedNewest: group.expectedNewest,
             requestKey: { key: `rollback:${job.id}:${commit}`, ttlMs: REQUEST_KEY_TTL_MS },
           }),
         );
+        if (outcome.status === "lane_moved") {
+          // A job came for the service after the lane was read: thrown so the report is delivered again later,
+          // when that job is seen and the service left alone.
+          throw new Error(
+            `[@iac/server] rollback of job ${job.id}: a newer job took ${outcome.service} over meanwhile; deciding again`,
+          );
+        }
         if (outcome.status === "cursor_moved") {
           // A job without a cursor never moves one: should a store answer so, asking again cannot help.
           throw new ReportRefused(`[@iac/server] rollback of job ${job.id}: expected a job, received cursor_moved`);
@@ -129,10 +141,16 @@ function wantsRollback({ phase, job, environment }: JobReport): boolean {
 }
 
 /**
- * Whether the failed job (or a rollback of it, after a redelivery) is still the newest job of the service's lane: a
- * report delivered late must not undo, or supersede in the queue, a deploy that came after the failure.
+ * The id of the newest job of the service's lane when it is the failed job (or a rollback of it, after a
+ * redelivery), else undefined: a report delivered late must not undo, or supersede in the queue, a deploy that came
+ * after the failure. The id goes to the store as `expectedNewest`, which checks it again as it creates the rollback.
  */
-async function ownsLane(store: RollbackReporterOptions["store"], job: SyncJob, service: string): Promise<boolean> {
+async function newestOwnJob(
+  store: RollbackReporterOptions["store"],
+  job: SyncJob,
+  service: string,
+): Promise<string | undefined> {
   const { jobs } = await store.listJobs({ env: job.env, service, limit: 1 });
-  return jobs.some((newest) => newest.id === job.id || newest.rollbackOf === job.id);
+  const newest = jobs[0];
+  return newest !== undefined && (newest.id === job.id || newest.rollbackOf === job.id) ? newest.id : undefined;
 }

@@ -38,7 +38,7 @@ interface Setup {
   /** Every job handed to submit, refused or not. */
   submitted: NewJob[];
   /** Runs before each submit reaches the store; throwing makes that submit reject. */
-  beforeSubmit: ((job: NewJob) => void) | undefined;
+  beforeSubmit: ((job: NewJob) => void | Promise<void>) | undefined;
   deliver(report: JobReport, memo?: ReportMemo): Promise<ReportMemo>;
   /** Stores a job and runs each of its services to its outcome (succeeded unless named; `cancelled` is cancelled). */
   run(job: NewJob, outcomes?: Record<string, Outcome>): Promise<SyncJob>;
@@ -84,7 +84,7 @@ async function setup(): Promise<Setup> {
     store,
     submit: async (job) => {
       submitted.push(job);
-      s.beforeSubmit?.(job);
+      await s.beforeSubmit?.(job);
       return store.createJob(job);
     },
     logger: createCaptureLogger(lines),
@@ -284,6 +284,27 @@ describe("createRollbackReporter", () => {
         msg: "a newer job has taken the service over: not rolled back",
         fields: { job: failed.id, service: "api", code: "deploy_failed" },
       },
+    ]);
+  });
+
+  it("stores no rollback when a job for the service arrives just before it is stored, and decides again later", async () => {
+    const s = await setup();
+    const failed = await failedRelease(s);
+    const newer = release(COMMIT_C, ["api"]);
+    s.beforeSubmit = async () => {
+      s.beforeSubmit = undefined;
+      await s.store.createJob(newer);
+    };
+    const refused = s.deliver(finished(failed));
+    await expect(refused).rejects.toThrow(`rollback of job ${failed.id}: a newer job took api over meanwhile`);
+    // Not refused for good: the report is delivered again, and then the newer job is seen.
+    await expect(refused).rejects.not.toBeInstanceOf(ReportRefused);
+    expect(await s.rollbackJobs()).toEqual([]);
+    expect((await stored(s.store, newer.id)).state).toBe("queued");
+    await s.deliver(finished(failed));
+    expect(await s.rollbackJobs()).toEqual([]);
+    expect(s.lines.filter((line) => line.level === "warn").map((line) => line.msg)).toEqual([
+      "a newer job has taken the service over: not rolled back",
     ]);
   });
 
