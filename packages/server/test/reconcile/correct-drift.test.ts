@@ -127,6 +127,13 @@ describe("correctDrift", () => {
     ]);
   });
 
+  it("leaves out a drifted service the compared commit does not describe", async () => {
+    const { engine, deps } = await setup();
+    const correction = await correctDrift(deps, checked({ ghost: "drifted", postgres: "drifted" }));
+    expect(correction).toMatchObject({ status: "created", services: ["postgres"] });
+    expect(engine.submitted.map((job) => job.expectedNewest)).toEqual([{ postgres: null }]);
+  });
+
   it("submits nothing for a service whose correction (or any job) is still queued, in this interval or the next", async () => {
     const { engine, deps, advance } = await setup();
     const first = await correctDrift(deps, checked({ postgres: "drifted" }));
