@@ -328,16 +328,21 @@ export interface CancelOutcome {
  * and PostgreSQL (any number of runner processes). Times are epoch milliseconds passed in by the caller.
  */
 export interface JobStore {
-  /** Stores a job and its services in one transaction; supersedes queued services of other jobs in the same lanes. */
+  /**
+   * Stores a job and its services in one transaction; supersedes queued services of other jobs in the same lanes.
+   * Answers an existing job instead when a dedupe key is known or an equal job is in flight (`duplicate`), and
+   * stores nothing when the cursor moved (`cursor_moved`) or a lane of `expectedNewest` has another newest job
+   * (`lane_moved`).
+   */
   createJob(job: NewJob): Promise<CreateJobResult>;
   getJob(id: string): Promise<SyncJob | undefined>;
   listJobs(query: JobQuery): Promise<JobPage>;
   /**
    * Claims the oldest runnable service: queued with its retry time passed, or running with an expired lease (its
    * runner died), and with no other running service in its (env, service) lane. Marks it running for `runnerId`
-   * until `now + leaseMs` and counts an attempt. A queued service whose lane has a newer job (one not cancelled) is
-   * ended `superseded` instead, naming the newest, so an older job never runs after a newer one: this happens to a
-   * retry whose first attempt was running when the newer job was created.
+   * until `now + leaseMs` and counts an attempt. A queued service whose lane has a newer job (neither cancelled nor
+   * superseded) is ended `superseded` instead, naming the newest, so an older job never runs after a newer one: this
+   * happens to a retry whose first attempt was running when the newer job was created.
    */
   claimTask(runnerId: string, now: number, leaseMs: number): Promise<ClaimedTask | undefined>;
   /** Extends the lease of a running service held by `runnerId`; tells when it was lost or a cancel was requested. */

@@ -26,6 +26,9 @@ interface Running {
   done: Promise<void>;
 }
 
+/** The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * Creates the sync engine over a {@link JobStore}. Jobs are stored first and then claimed service by service from the
  * store, so a job outlives the process that accepted it: another runner (or this one after a restart) finishes it.
@@ -146,7 +149,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const wakeAt = (at: number): void => {
     const remaining = at - Date.now();
     if (remaining > 0) {
-      setTimeout(() => wakeAt(at), remaining).unref();
+      // Node runs a longer delay after 1 ms; a retry is at most minutes away unless the clock jumped back that far.
+      setTimeout(() => wakeAt(at), Math.min(remaining, MAX_TIMER_MS)).unref();
     } else {
       pump();
     }
@@ -315,7 +319,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           return;
         }
         pump();
-        // A sync still running here announces its own end, so a notify missed during the read above loses nothing.
+        // A notify missed during the read above costs no wait: with nothing running the loop polls every 20 ms,
+        // and a sync still running announces its own end.
         await changed.wait(running.size === 0 ? 20 : claimIntervalMs);
       }
     },

@@ -1,6 +1,7 @@
+import type { CatalogService } from "@iac/sync";
 import { toNewJob } from "../plan/to-new-job.js";
 import { serviceSetKey } from "../store/service-set-key.js";
-import type { DriftCorrection, DriftState, JobStore, NewJobService, SyncEngine } from "../types.js";
+import type { DriftCorrection, DriftState, JobStore, NewJobService, ServiceDrift, SyncEngine } from "../types.js";
 import type { CheckedTarget } from "./check-target.js";
 import { pendingServices } from "./pending-services.js";
 
@@ -24,7 +25,7 @@ export interface CorrectionDeps {
  * (queued or running now, or, for a target of stored definitions, any job newer than the one the definition came
  * from) are left out of the job: a correction must never supersede a queued deploy, undo one that ended while the
  * round compared, nor revert a release that failed (that is left to `rollback: auto`, or to people). The lanes are
- * read once more by the store as it creates the job, so a job that arrives between these reads and the submit wins.
+ * read first, and once more by the store as it creates the job, so a job that arrives at any point of this wins.
  * The request key names the interval the round belongs to as well: two runners that both ran a round in it (a lease
  * handed over) submit one job, and a correction that failed is tried again one interval later, not in a loop.
  */
@@ -37,22 +38,25 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   if (wanted.length === 0) {
     return null;
   }
+  // The lanes first: the store creates the job only if no job entered them after this read (`expectedNewest`), and
+  // one that entered before it is seen by the reads below.
+  const lanes: Array<{ drift: ServiceDrift; service: CatalogService; newest: string | null }> = [];
+  for (const drift of wanted) {
+    const service = checked.services.get(drift.service);
+    if (service !== undefined) {
+      lanes.push({ drift, service, newest: await newestJob(deps, target.env, service.name) });
+    }
+  }
   // Read again now: the round compared for a while, and a push may have moved the branch meanwhile.
   if (target.stored === undefined && !(await branchStillAt(deps, target.env, target.commit))) {
     return null;
   }
   const busy = await pendingServices(deps.engine, target.env);
   const services: NewJobService[] = [];
-  // The lanes as read now: the store creates the job only if no job entered them since (see `expectedNewest`).
   const expectedNewest: Record<string, string | null> = {};
-  for (const drift of wanted) {
-    const service = checked.services.get(drift.service);
-    if (service === undefined || busy.has(service.name)) {
-      continue;
-    }
-    const newest = await newestJob(deps, target.env, service.name);
+  for (const { drift, service, newest } of lanes) {
     // A stored definition came from a job that must still be the newest: see the function's comment.
-    if (target.stored === undefined || newest === target.stored.jobs.get(service.name)) {
+    if (!busy.has(service.name) && (target.stored === undefined || newest === target.stored.jobs.get(service.name))) {
       services.push({ service, reason: { code: "requested", message: `drift detection: ${drift.detail}` } });
       expectedNewest[service.name] = newest;
     }

@@ -45,5 +45,12 @@ export function checkNewJob(job: NewJob): number {
       `[@iac/server] invalid requestKey.ttlMs of job ${job.id}: expected a positive number, received ${describe(job.requestKey.ttlMs)}`,
     );
   }
+  for (const [service, expected] of Object.entries(job.expectedNewest ?? {})) {
+    if (!names.has(service) || !(expected === null || typeof expected === "string")) {
+      throw new TypeError(
+        `[@iac/server] invalid expectedNewest of job ${job.id}: expected a job id or null for one of its services, received ${describe(expected)} for ${describe(service)}`,
+      );
+    }
+  }
   return createdAt;
 }

@@ -2,18 +2,9 @@ import type pg from "pg";
 import type { ClaimedTask } from "../types.js";
 import { readPostgresJson } from "./read-postgres-json.js";
 import { settlePostgresJob } from "./settle-postgres-job.js";
-import type { ClaimRow } from "./store-rows.js";
+import { CANDIDATE_COLUMNS, type CandidateRow, type ClaimRow } from "./store-rows.js";
 import { supersededResult } from "./superseded-result.js";
 import { toClaimedTask } from "./to-claimed-task.js";
-
-interface Candidate {
-  job_seq: string;
-  position: number;
-  service: string;
-  env: string;
-  commit_sha: string;
-  newer: string | null;
-}
 
 /**
  * Claims the oldest runnable service (see `JobStore.claimTask`) in the caller's transaction. The candidate is locked
@@ -28,14 +19,10 @@ export async function claimPostgresTask(
   leaseMs: number,
 ): Promise<ClaimedTask | undefined> {
   // A running row is a candidate once its lease ran out (its runner died). The lane test skips the candidate's own
-  // job, since a lane holds one service per job. `newer` names the newest job after a queued candidate in its lane
-  // (cancelled ones aside): see `JobStore.claimTask`.
+  // job, since a lane holds one service per job. A queued candidate with a `newer` job gives way to it.
   for (;;) {
-    const next = await client.query<Candidate>(
-      `SELECT s.job_seq, s.position, s.service, s.env, j.commit_sha,
-         CASE WHEN s.state = 'queued' THEN (SELECT nj.id FROM job_services o JOIN jobs nj ON nj.seq = o.job_seq
-           WHERE o.env = s.env AND o.service = s.service AND o.job_seq > s.job_seq AND o.state <> 'cancelled'
-           ORDER BY o.job_seq DESC LIMIT 1) END AS newer
+    const next = await client.query<CandidateRow<string>>(
+      `SELECT ${CANDIDATE_COLUMNS}
        FROM job_services s JOIN jobs j ON j.seq = s.job_seq
        WHERE ((s.state = 'queued' AND s.not_before <= $1)
            OR (s.state = 'running' AND (s.lease_until IS NULL OR s.lease_until < $1)))
@@ -67,7 +54,7 @@ export async function claimPostgresTask(
 
 async function markClaimed(
   client: pg.PoolClient,
-  candidate: Candidate,
+  candidate: CandidateRow<string>,
   runnerId: string,
   now: number,
   leaseMs: number,

@@ -63,10 +63,12 @@ export function createSqliteJobCreator(
      ORDER BY s.job_seq, s.position`,
   );
   const supersede = db.prepare<[string, number, number]>(SQLITE_SUPERSEDE_SQL);
-  const newestInLanes = db.prepare<[string, string], { service: string; id: string }>(
-    `SELECT s.service, j.id FROM job_services s JOIN jobs j ON j.seq = s.job_seq
-     WHERE s.env = ? AND s.service IN (SELECT value FROM json_each(?))
-       AND s.job_seq = (SELECT max(o.job_seq) FROM job_services o WHERE o.env = s.env AND o.service = s.service)`,
+  // One look-up per named service, newest row of its lane first.
+  const newestInLanes = db.prepare<[string, string], { service: string; id: string | null }>(
+    `SELECT lane.value AS service,
+       (SELECT j.id FROM job_services s JOIN jobs j ON j.seq = s.job_seq
+        WHERE s.env = ? AND s.service = lane.value ORDER BY s.job_seq DESC LIMIT 1) AS id
+     FROM json_each(?) AS lane`,
   );
 
   const known = (id: string): SyncJob => {

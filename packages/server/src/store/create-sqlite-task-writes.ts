@@ -8,7 +8,7 @@ import { isTerminalState } from "./is-terminal-state.js";
 import { type CancelFlag, mergeCancelFlag } from "./merge-cancel-flag.js";
 import { readSqliteJson } from "./read-sqlite-json.js";
 import { SQLITE_SUPERSEDE_SQL } from "./sqlite-supersede-sql.js";
-import type { ClaimRow } from "./store-rows.js";
+import { CANDIDATE_COLUMNS, type CandidateRow, type ClaimRow } from "./store-rows.js";
 import { supersededResult } from "./superseded-result.js";
 import { toClaimedTask } from "./to-claimed-task.js";
 
@@ -33,15 +33,6 @@ export interface SqliteTaskWrites {
 const HELD =
   "job_seq = (SELECT seq FROM jobs WHERE id = @jobId) AND service = @service AND state = 'running' AND runner_id = @runnerId";
 
-interface Candidate {
-  job_seq: number;
-  position: number;
-  service: string;
-  env: string;
-  commit_sha: string;
-  newer: string | null;
-}
-
 interface Held {
   jobId: string;
   service: string;
@@ -56,12 +47,8 @@ export function createSqliteTaskWrites(
 ): SqliteTaskWrites {
   // Oldest first; a running row is a candidate only once its lease ran out (its runner died). The lane test skips
   // the candidate's own job (a lane holds one service per job), so an expired running row does not block itself.
-  // `newer` names the newest job after a queued candidate in its lane (cancelled ones aside): see `claimTask`.
-  const nextClaimable = db.prepare<[{ now: number }], Candidate>(
-    `SELECT s.job_seq, s.position, s.service, s.env, j.commit_sha,
-       CASE WHEN s.state = 'queued' THEN (SELECT nj.id FROM job_services o JOIN jobs nj ON nj.seq = o.job_seq
-         WHERE o.env = s.env AND o.service = s.service AND o.job_seq > s.job_seq AND o.state <> 'cancelled'
-         ORDER BY o.job_seq DESC LIMIT 1) END AS newer
+  const nextClaimable = db.prepare<[{ now: number }], CandidateRow<number>>(
+    `SELECT ${CANDIDATE_COLUMNS}
      FROM job_services s JOIN jobs j ON j.seq = s.job_seq
      WHERE ((s.state = 'queued' AND s.not_before <= @now)
          OR (s.state = 'running' AND (s.lease_until IS NULL OR s.lease_until < @now)))
@@ -92,7 +79,8 @@ export function createSqliteTaskWrites(
        cancel = NULL
      WHERE ${HELD} RETURNING job_seq`,
   );
-  // The marker stays: the next attempt must settle a deploy this one may have started.
+  // The marker stays: the next attempt must settle a deploy this one may have started (unless a newer job of the
+  // lane supersedes the retry at its claim: that job's own deploy then comes after it in Dokploy).
   const retry = db.prepare<[Held & { notBefore: number; result: string }], { job_seq: number }>(
     `UPDATE job_services SET state = 'queued', not_before = @notBefore, result = @result, runner_id = NULL,
        lease_until = NULL

@@ -16,7 +16,8 @@ export async function retryPostgresTask(
   if (seq === undefined) {
     return false;
   }
-  // The marker stays: the next attempt must settle a deploy this one may have started.
+  // The marker stays: the next attempt must settle a deploy this one may have started (unless a newer job of the
+  // lane supersedes the retry at its claim: that job's own deploy then comes after it in Dokploy).
   const updated = await client.query(
     `UPDATE job_services SET state = 'queued', not_before = $4, result = $5::jsonb, runner_id = NULL,
        lease_until = NULL

@@ -56,3 +56,24 @@ export interface ClaimRow {
   marker: unknown;
   cancel: string | null;
 }
+
+/**
+ * The columns of a {@link CandidateRow}: a service a runner may claim, from `job_services` aliased as `s` and its job
+ * as `j`. `newer` is, for a queued service only, the id of the newest later job of its (env, service) lane that was
+ * neither cancelled nor superseded: the service gives way to that job instead of running (see `JobStore.claimTask`).
+ */
+export const CANDIDATE_COLUMNS = `s.job_seq, s.position, s.service, s.env, j.commit_sha,
+  CASE WHEN s.state = 'queued' THEN (SELECT nj.id FROM job_services o JOIN jobs nj ON nj.seq = o.job_seq
+    WHERE o.env = s.env AND o.service = s.service AND o.job_seq > s.job_seq
+      AND o.state NOT IN ('cancelled', 'superseded')
+    ORDER BY o.job_seq DESC LIMIT 1) END AS newer`;
+
+/** A service a runner may claim (see {@link CANDIDATE_COLUMNS}); `Seq` is how the backend returns a BIGINT. */
+export interface CandidateRow<Seq extends RowInteger = RowInteger> {
+  job_seq: Seq;
+  position: number;
+  service: string;
+  env: string;
+  commit_sha: string;
+  newer: string | null;
+}

@@ -262,6 +262,21 @@ async function replacedStore(replace: (real: JobStore) => Partial<JobStore>): Pr
   return { ...real, ...replace(real) };
 }
 
+/** A fresh store whose `retryTask` sets the wall clock (`Date.now`) back by `ms` once it stored the retry. */
+async function clockSetBackAtRetry(ms: number): Promise<JobStore> {
+  const realNow = Date.now.bind(Date);
+  let offset = 0;
+  const clock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + offset);
+  onTestFinished(() => clock.mockRestore());
+  return replacedStore((real) => ({
+    retryTask: async (...args) => {
+      const stored = await real.retryTask(...args);
+      offset = -ms;
+      return stored;
+    },
+  }));
+}
+
 /** An engine of `h` that runs alone on the harness's store (the harness's own engine is closed first). */
 async function onlyEngine(h: Harness, overrides: Partial<SyncEngineOptions> = {}): Promise<SyncEngine> {
   await h.engine.close();
@@ -550,20 +565,30 @@ describe("createSyncEngine retries and results", () => {
   it("runs a retry when the wall clock was set back after the retry was scheduled", async () => {
     const h = await createHarness(server);
     h.dokploy.inject({ route: "/project.all", status: 503, times: 1 });
-    const realNow = Date.now.bind(Date);
-    let offset = 0;
-    const clock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + offset);
-    onTestFinished(() => clock.mockRestore());
-    const store = await replacedStore((real) => ({
-      retryTask: async (...args) => {
-        const stored = await real.retryTask(...args);
-        offset = -300;
-        return stored;
-      },
-    }));
+    const store = await clockSetBackAtRetry(300);
     const engine = await h.makeEngine({ store, claimIntervalMs: 60_000, retryBaseMs: 50 });
     const job = await engine.wait(await submitted(h, engine, ["redis"]), 5_000);
     expect(job).toMatchObject({ state: "succeeded", services: [{ attempts: 2 }] });
+  });
+
+  it("keeps a retry's timer within Node's limit when the wall clock was set back by weeks", async () => {
+    const h = await createHarness(server);
+    h.dokploy.inject({ route: "/project.all", status: 503, times: 1 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on("warning", onWarning);
+    onTestFinished(() => {
+      process.off("warning", onWarning);
+    });
+    const store = await clockSetBackAtRetry(30 * 24 * 3_600_000);
+    const engine = await h.makeEngine({ store, claimIntervalMs: 60_000, retryBaseMs: 50 });
+    const id = await submitted(h, engine, ["redis"]);
+    await vi.waitFor(async () => expect((await store.getJob(id))?.services[0]?.state).toBe("queued"));
+    await sleep(200);
+    expect(warnings.map((warning) => warning.name)).not.toContain("TimeoutOverflowWarning");
+    expect((await store.getJob(id))?.services[0]).toMatchObject({ state: "queued", attempts: 1 });
   });
 
   it("wakes a wait whose read of the job was still being answered when the sync ended", async () => {

@@ -2,7 +2,7 @@ import { discoverServices, parseConfig } from "@iac/sync";
 import { describe, expect, it } from "vitest";
 import type { CheckedTarget } from "../../src/reconcile/check-target.js";
 import { correctDrift } from "../../src/reconcile/correct-drift.js";
-import type { DriftState, NewJob, ServiceDrift } from "../../src/types.js";
+import type { DriftState, JobQuery, NewJob, ServiceDrift } from "../../src/types.js";
 import { createStubEngine, INFRA_FILES, memoryStore } from "../helpers/runner-fixture.js";
 import { finishJob } from "../routes/store-tasks.js";
 import { newJob } from "../store/store-fixtures.js";
@@ -71,36 +71,46 @@ describe("correctDrift", () => {
   });
 
   it.each([
-    ["the branch", false],
-    ["stored definitions", true],
-  ])(
-    "submits nothing when a job for the service arrives just before the correction is stored (%s)",
-    async (_name, fromStored) => {
-      const { engine, deps } = await setup();
-      const push = newJob({ services: ["postgres"], commit: "b".repeat(40) });
-      let jobs: Record<string, string> | undefined;
-      if (fromStored) {
-        const stored = newJob({ services: ["postgres"] });
-        await engine.store.createJob(stored);
-        await finishJob(engine.store, stored.id, "succeeded");
-        jobs = { postgres: stored.id };
+    ["as its lane is read, for the branch", "lanes", false],
+    ["as its lane is read, for stored definitions", "lanes", true],
+    ["just before the correction is stored, for the branch", "submit", false],
+    ["just before the correction is stored, for stored definitions", "submit", true],
+  ] as const)("submits nothing when a job for the service arrives %s", async (_name, when, fromStored) => {
+    const { engine, deps } = await setup();
+    const push = newJob({ services: ["postgres"], commit: "b".repeat(40) });
+    let jobs: Record<string, string> | undefined;
+    if (fromStored) {
+      const stored = newJob({ services: ["postgres"] });
+      await engine.store.createJob(stored);
+      await finishJob(engine.store, stored.id, "succeeded");
+      jobs = { postgres: stored.id };
+    }
+    let arrived = false;
+    const arrive = async (now: boolean): Promise<void> => {
+      if (now && !arrived) {
+        arrived = true;
+        await engine.store.createJob(push);
       }
-      const racing = {
-        ...deps,
-        engine: {
-          list: engine.list,
-          submit: async (job: NewJob) => {
-            await engine.store.createJob(push);
-            return engine.submit(job);
-          },
+    };
+    const racing = {
+      ...deps,
+      engine: {
+        list: async (query: JobQuery) => {
+          await arrive(when === "lanes" && query.service === "postgres");
+          return engine.list(query);
         },
-      };
-      expect(await correctDrift(racing, checked({ postgres: "drifted" }, { jobs }))).toBeNull();
-      // The job that came meanwhile is neither superseded nor followed by a correction.
-      expect((await engine.store.getJob(push.id))?.state).toBe("queued");
-      expect((await engine.store.listJobs({ limit: 10 })).jobs.map((job) => job.trigger)).not.toContain("reconcile");
-    },
-  );
+        submit: async (job: NewJob) => {
+          await arrive(when === "submit");
+          return engine.submit(job);
+        },
+      },
+    };
+    expect(await correctDrift(racing, checked({ postgres: "drifted" }, { jobs }))).toBeNull();
+    expect(arrived).toBe(true);
+    // The job that came meanwhile is neither superseded nor followed by a correction.
+    expect((await engine.store.getJob(push.id))?.state).toBe("queued");
+    expect((await engine.store.listJobs({ limit: 10 })).jobs.map((job) => job.trigger)).not.toContain("reconcile");
+  });
 
   it("submits nothing when no service is drifted, missing or not done", async () => {
     const { engine, deps } = await setup();

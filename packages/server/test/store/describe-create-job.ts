@@ -55,6 +55,18 @@ export function describeCreateJob(open: OpenStore): void {
       expect((await store.listJobs({ limit: 10 })).jobs).toEqual([]);
     });
 
+    test.each([
+      ["a service the job does not have", { web: null }, '"web"'],
+      ["a value that is neither a job id nor null", { api: undefined }, "undefined"],
+    ])("rejects expectedNewest naming %s with a TypeError and stores nothing", async (_name, expectedNewest, shown) => {
+      const store = await open();
+      const job = newJob({ expectedNewest: expectedNewest as Record<string, string | null> });
+      await expect(store.createJob(job)).rejects.toThrow(TypeError);
+      await expect(store.createJob(job)).rejects.toThrow(`invalid expectedNewest of job ${job.id}`);
+      await expect(store.createJob(job)).rejects.toThrow(shown);
+      expect((await store.listJobs({ limit: 10 })).jobs).toEqual([]);
+    });
+
     test("answers the job of a live request key whatever its state, and creates a new job once the key expired", async () => {
       const store = await open();
       const requestKey = { key: "request-1", ttlMs: 10 * MINUTE };

@@ -3,6 +3,7 @@ import type { OpenStore } from "./describe-job-store.js";
 import {
   COMMIT_A,
   COMMIT_B,
+  COMMIT_C,
   catalogService,
   deployMarker,
   environmentConfig,
@@ -260,6 +261,18 @@ export function describeTasks(open: OpenStore): void {
       await claim(store, "runner-1", T0);
       const newer = jobOf(await store.createJob(newJob({ commit: COMMIT_B })));
       expect(await store.cancelJob(newer.id, false, T0 + 50)).toMatchObject({ dequeued: ["api"] });
+      await store.retryTask(older.id, "api", "runner-1", T0 + 100, syncResult("api", "failed"), T0 + 60);
+      expect(await claim(store, "runner-2", T0 + 100)).toMatchObject({ jobId: older.id, attempt: 2 });
+    });
+
+    test("a newer job superseded by one that was then cancelled does not supersede a retry", async () => {
+      const store = await open();
+      const older = jobOf(await store.createJob(newJob()));
+      await claim(store, "runner-1", T0);
+      const newer = jobOf(await store.createJob(newJob({ commit: COMMIT_B })));
+      const newest = jobOf(await store.createJob(newJob({ commit: COMMIT_C })));
+      expect((await stored(store, newer.id)).state).toBe("superseded");
+      await store.cancelJob(newest.id, false, T0 + 50);
       await store.retryTask(older.id, "api", "runner-1", T0 + 100, syncResult("api", "failed"), T0 + 60);
       expect(await claim(store, "runner-2", T0 + 100)).toMatchObject({ jobId: older.id, attempt: 2 });
     });
