@@ -112,6 +112,26 @@ describe("correctDrift", () => {
     expect((await engine.store.listJobs({ limit: 10 })).jobs.map((job) => job.trigger)).not.toContain("reconcile");
   });
 
+  it("submits nothing while the branch planned the compared commit but has not synced it yet", async () => {
+    const engine = createStubEngine(await memoryStore());
+    const before = "c".repeat(40);
+    await engine.store.initCursor("staging", before);
+    await engine.store.createJob(newJob({ services: ["redis"], commit: COMMIT, cursor: { expected: before } }));
+    const deps = { engine, store: engine.store, now: () => 10 * INTERVAL, intervalMs: INTERVAL };
+    expect(await correctDrift(deps, checked({ postgres: "drifted" }))).toBeNull();
+    expect(engine.submitted).toEqual([]);
+  });
+
+  it("corrects stored definitions whatever the branch plans meanwhile", async () => {
+    const { engine, deps } = await setup();
+    const stored = newJob({ services: ["postgres"] });
+    await engine.store.createJob(stored);
+    await finishJob(engine.store, stored.id, "succeeded");
+    await engine.store.createJob(newJob({ services: ["redis"], commit: "b".repeat(40), cursor: { expected: COMMIT } }));
+    const correction = await correctDrift(deps, checked({ postgres: "drifted" }, { jobs: { postgres: stored.id } }));
+    expect(correction).toMatchObject({ status: "created", services: ["postgres"] });
+  });
+
   it("submits nothing when no service is drifted, missing or not done", async () => {
     const { engine, deps } = await setup();
     const states = { postgres: "in_sync", redis: "unknown" } as const;
