@@ -17,6 +17,8 @@ export default defineProject({
     include: ["test/**/*.test.ts"],
     restoreMocks: true,
     testTimeout: 20_000,
+    // Polls wait for background work (drift rounds, reports, syncs); on a loaded machine that takes seconds.
+    expect: { poll: { timeout: 5_000 } },
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

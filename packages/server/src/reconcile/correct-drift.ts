@@ -1,9 +1,21 @@
 import type { CatalogService } from "@iac/sync";
 import { toNewJob } from "../plan/to-new-job.js";
 import { serviceSetKey } from "../store/service-set-key.js";
-import type { DriftCorrection, DriftState, JobStore, NewJobService, ServiceDrift, SyncEngine } from "../types.js";
+import type {
+  DriftCorrection,
+  DriftState,
+  JobStore,
+  JobTrigger,
+  NewJobService,
+  ServiceDrift,
+  SyncEngine,
+  SyncJob,
+} from "../types.js";
 import type { CheckedTarget } from "./check-target.js";
 import { pendingServices } from "./pending-services.js";
+
+/** Jobs that deploy chosen content, not the branch's: a correction against the branch leaves their services alone. */
+const EXPLICIT: ReadonlySet<JobTrigger> = new Set(["deploy", "rollback"]);
 
 /** States a redeploy at the compared commit fixes; `unknown` and `pending` are never acted on. */
 const CORRECTABLE: ReadonlySet<DriftState> = new Set(["drifted", "missing", "not_done"]);
@@ -23,8 +35,9 @@ export interface CorrectionDeps {
  *
  * Services with a job in flight were left out of the comparison (`pending`), and those whose lane took a job since
  * (queued or running now, or, for a target of stored definitions, any job newer than the one the definition came
- * from) are left out of the job: a correction must never supersede a queued deploy, undo one that ended while the
- * round compared, nor revert a release that failed (that is left to `rollback: auto`, or to people). The lanes are
+ * from) are left out of the job, as are, against the branch, those last deployed by a release or a rollback: a
+ * correction must never supersede a queued deploy, undo one that ended while the round compared or a release, nor
+ * revert a release that failed (that is left to `rollback: auto`, or to people). The lanes are
  * read first, and once more by the store as it creates the job, so a job that arrives at any point of this wins.
  * The request key names the interval the round belongs to as well: two runners that both ran a round in it (a lease
  * handed over) submit one job, and a correction that failed is tried again one interval later, not in a loop.
@@ -40,7 +53,7 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   }
   // The lanes first: the store creates the job only if no job entered them after this read (`expectedNewest`), and
   // one that entered before it is seen by the reads below.
-  const lanes: Array<{ drift: ServiceDrift; service: CatalogService; newest: string | null }> = [];
+  const lanes: Array<{ drift: ServiceDrift; service: CatalogService; newest: SyncJob | undefined }> = [];
   for (const drift of wanted) {
     const service = checked.services.get(drift.service);
     if (service !== undefined) {
@@ -55,10 +68,9 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   const services: NewJobService[] = [];
   const expectedNewest: Record<string, string | null> = {};
   for (const { drift, service, newest } of lanes) {
-    // A stored definition came from a job that must still be the newest: see the function's comment.
-    if (!busy.has(service.name) && (target.stored === undefined || newest === target.stored.jobs.get(service.name))) {
+    if (!busy.has(service.name) && mayCorrect(checked, service.name, newest)) {
       services.push({ service, reason: { code: "requested", message: `drift detection: ${drift.detail}` } });
-      expectedNewest[service.name] = newest;
+      expectedNewest[service.name] = newest?.id ?? null;
     }
   }
   if (services.length === 0) {
@@ -84,10 +96,23 @@ export async function correctDrift(deps: CorrectionDeps, checked: CheckedTarget)
   return { deployment: outcome.job.id, status: outcome.status, commit: target.commit, services: names };
 }
 
-/** The id of the newest job of the (env, service) lane, or null when it has none. */
-async function newestJob(deps: CorrectionDeps, env: string, service: string): Promise<string | null> {
+/** The newest job of the (env, service) lane, if it has any. */
+async function newestJob(deps: CorrectionDeps, env: string, service: string): Promise<SyncJob | undefined> {
   const { jobs } = await deps.engine.list({ env, service, limit: 1 });
-  return jobs[0]?.id ?? null;
+  return jobs[0];
+}
+
+/**
+ * Whether the lane's newest job leaves the service to the correction. A stored definition came from a job that must
+ * still be the newest; against the branch, the newest job must not be a release or rollback (`/deploy` of a tag or
+ * ref, or a rollback), whose content differs from the branch on purpose: the branch deploys the service again with
+ * its next change.
+ */
+function mayCorrect({ target }: CheckedTarget, service: string, newest: SyncJob | undefined): boolean {
+  if (target.stored !== undefined) {
+    return newest !== undefined && newest.id === target.stored.jobs.get(service);
+  }
+  return newest === undefined || !EXPLICIT.has(newest.trigger);
 }
 
 /** Whether the branch's planned and synced commits are both still `commit` (no newer job planned since). */

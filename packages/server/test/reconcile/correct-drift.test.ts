@@ -132,6 +132,32 @@ describe("correctDrift", () => {
     expect(correction).toMatchObject({ status: "created", services: ["postgres"] });
   });
 
+  it.each([
+    ["a release (/deploy of a tag or ref)", "deploy"],
+    ["a rollback", "rollback"],
+  ] as const)("leaves alone, against the branch, a service last deployed by %s", async (_name, trigger) => {
+    const { engine, deps } = await setup();
+    const explicit = newJob({ services: ["postgres"], commit: "d".repeat(40), trigger });
+    await engine.store.createJob(explicit);
+    await finishJob(engine.store, explicit.id, "succeeded");
+    const correction = await correctDrift(deps, checked({ postgres: "drifted", redis: "drifted" }));
+    expect(correction).toMatchObject({ status: "created", services: ["redis"] });
+  });
+
+  it("corrects, against the branch, a service last deployed by a push or a sync", async () => {
+    const { engine, deps } = await setup();
+    for (const [service, trigger] of [
+      ["postgres", "webhook"],
+      ["redis", "sync"],
+    ] as const) {
+      const job = newJob({ services: [service], trigger });
+      await engine.store.createJob(job);
+      await finishJob(engine.store, job.id, "succeeded");
+    }
+    const correction = await correctDrift(deps, checked({ postgres: "drifted", redis: "drifted" }));
+    expect(correction).toMatchObject({ status: "created", services: ["postgres", "redis"] });
+  });
+
   it("submits nothing when no service is drifted, missing or not done", async () => {
     const { engine, deps } = await setup();
     const states = { postgres: "in_sync", redis: "unknown" } as const;
