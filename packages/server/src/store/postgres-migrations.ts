@@ -116,4 +116,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     report JSONB NOT NULL
   );
   `,
+  // Version 5: the newest job of a lane, which a claim (does a newer job replace this retry?) and a correction or
+  // rollback being stored (is the lane as it was read?) look up, in one index entry instead of a walk through the
+  // lane's whole history.
+  `
+  CREATE INDEX job_services_history ON job_services (env, service, job_seq);
+  `,
 ];

@@ -68,6 +68,7 @@ describe("createPostgresStore", () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ]);
   });
 
@@ -105,7 +106,7 @@ describe("createPostgresStore", () => {
     await (await createPostgresStore({ connectionString: database.connectionString })).close();
     await database.query("INSERT INTO schema_migrations (version) VALUES (99)");
     await expect(createPostgresStore({ connectionString: database.connectionString })).rejects.toThrow(
-      "[@iac/server] unknown job store schema: expected version 4 or lower, received 99",
+      "[@iac/server] unknown job store schema: expected version 5 or lower, received 99",
     );
   });
 

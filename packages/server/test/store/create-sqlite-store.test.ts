@@ -89,6 +89,7 @@ describe("createSqliteStore", () => {
         { version: 2 },
         { version: 3 },
         { version: 4 },
+        { version: 5 },
       ]);
     } finally {
       raw.close();
@@ -143,7 +144,7 @@ describe("createSqliteStore", () => {
     raw.prepare("INSERT INTO schema_migrations (version) VALUES (99)").run();
     raw.close();
     await expect(createSqliteStore({ path })).rejects.toThrow(
-      "[@iac/server] unknown job store schema: expected version 4 or lower, received 99",
+      "[@iac/server] unknown job store schema: expected version 5 or lower, received 99",
     );
   });
 
