@@ -24,7 +24,8 @@ export async function claimPostgresTask(
     const next = await client.query<CandidateRow<string>>(
       `SELECT ${CANDIDATE_COLUMNS}
        FROM job_services s JOIN jobs j ON j.seq = s.job_seq
-       WHERE ((s.state = 'queued' AND s.not_before <= $1)
+       WHERE s.state IN ('queued', 'running')
+         AND ((s.state = 'queued' AND s.not_before <= $1)
            OR (s.state = 'running' AND (s.lease_until IS NULL OR s.lease_until < $1)))
          AND NOT EXISTS (SELECT 1 FROM job_services o
            WHERE o.env = s.env AND o.service = s.service AND o.state = 'running' AND o.job_seq <> s.job_seq)

@@ -50,7 +50,8 @@ export function createSqliteTaskWrites(
   const nextClaimable = db.prepare<[{ now: number }], CandidateRow<number>>(
     `SELECT ${CANDIDATE_COLUMNS}
      FROM job_services s JOIN jobs j ON j.seq = s.job_seq
-     WHERE ((s.state = 'queued' AND s.not_before <= @now)
+     WHERE s.state IN ('queued', 'running')
+       AND ((s.state = 'queued' AND s.not_before <= @now)
          OR (s.state = 'running' AND (s.lease_until IS NULL OR s.lease_until < @now)))
        AND NOT EXISTS (SELECT 1 FROM job_services o
          WHERE o.env = s.env AND o.service = s.service AND o.state = 'running' AND o.job_seq <> s.job_seq)
