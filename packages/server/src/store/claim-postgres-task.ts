@@ -3,7 +3,7 @@ import type { ClaimedTask } from "../types.js";
 import { readPostgresJson } from "./read-postgres-json.js";
 import { settlePostgresJob } from "./settle-postgres-job.js";
 import { CANDIDATE_COLUMNS, type CandidateRow, type ClaimRow } from "./store-rows.js";
-import { supersededResult } from "./superseded-result.js";
+import { supersedePostgresServices } from "./supersede-postgres-services.js";
 import { toClaimedTask } from "./to-claimed-task.js";
 
 /**
@@ -41,14 +41,7 @@ export async function claimPostgresTask(
     if (candidate.newer === null) {
       return markClaimed(client, candidate, runnerId, now, leaseMs);
     }
-    await client.query(
-      "UPDATE job_services SET state = 'superseded', result = $3::jsonb WHERE job_seq = $1 AND position = $2",
-      [
-        candidate.job_seq,
-        candidate.position,
-        JSON.stringify(supersededResult(candidate.service, candidate.env, candidate.commit_sha, candidate.newer)),
-      ],
-    );
+    await supersedePostgresServices(client, [{ ...candidate, supersededBy: candidate.newer }]);
     await settlePostgresJob(client, candidate.job_seq, now);
   }
 }

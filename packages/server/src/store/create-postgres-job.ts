@@ -4,7 +4,7 @@ import { findPostgresJob } from "./find-postgres-job.js";
 import { movedLane } from "./moved-lane.js";
 import { serviceSetKey } from "./service-set-key.js";
 import { settlePostgresJob } from "./settle-postgres-job.js";
-import { supersededResult } from "./superseded-result.js";
+import { supersedePostgresServices } from "./supersede-postgres-services.js";
 
 interface QueuedInLane {
   job_seq: string;
@@ -199,15 +199,9 @@ async function supersede(
      WHERE s.job_seq = ANY($1::bigint[]) AND s.state = 'queued' AND s.service = ANY($2)`,
     [locked.rows.map((row) => row.seq), names],
   );
-  await client.query(
-    `UPDATE job_services s SET state = 'superseded', result = t.result
-     FROM unnest($1::bigint[], $2::int[], $3::jsonb[]) AS t (job_seq, position, result)
-     WHERE s.job_seq = t.job_seq AND s.position = t.position AND s.state = 'queued'`,
-    [
-      queued.rows.map((row) => row.job_seq),
-      queued.rows.map((row) => row.position),
-      queued.rows.map((row) => JSON.stringify(supersededResult(row.service, job.env, row.commit_sha, job.id))),
-    ],
+  await supersedePostgresServices(
+    client,
+    queued.rows.map((row) => ({ ...row, env: job.env, supersededBy: job.id })),
   );
   for (const { seq: other } of locked.rows) {
     await settlePostgresJob(client, other, now);

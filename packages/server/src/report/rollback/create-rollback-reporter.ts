@@ -98,11 +98,11 @@ export function createRollbackReporter(options: RollbackReporterOptions): JobRep
       }
 
       const rollbacks: ReportMemo[] = [];
-      for (const [commit, group] of groups) {
+      for (const [commit, { environment, services: toRollBack, expectedNewest }] of groups) {
         const outcome = await submit(
-          toNewJob({ trigger: "rollback", env: job.env, commit, ...group }, now(), {
+          toNewJob({ trigger: "rollback", env: job.env, commit, environment, services: toRollBack }, now(), {
             rollbackOf: job.id,
-            expectedNewest: group.expectedNewest,
+            expectedNewest,
             requestKey: { key: `rollback:${job.id}:${commit}`, ttlMs: REQUEST_KEY_TTL_MS },
           }),
         );
@@ -117,7 +117,7 @@ export function createRollbackReporter(options: RollbackReporterOptions): JobRep
           // A job without a cursor never moves one: should a store answer so, asking again cannot help.
           throw new ReportRefused(`[@iac/server] rollback of job ${job.id}: expected a job, received cursor_moved`);
         }
-        const services = group.services.map(({ service }) => service.name);
+        const services = toRollBack.map(({ service }) => service.name);
         logger.warn(
           { rollback: outcome.job.id, to: commit, services, duplicate: outcome.status === "duplicate" },
           outcome.status === "created" ? "failed release rolled back" : "rollback already submitted",
